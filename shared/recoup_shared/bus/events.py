@@ -1,0 +1,194 @@
+"""Typed payloads of every topic in contracts.md §2.
+
+Producers build these; consumers validate `envelope.payload` with them. Full ID and card numbers
+never appear: only masked values plus blind-index hashes (`*_hash`). Phones and addresses travel
+in full because contact, letters and fieldops must use them (architecture.md, data minimisation).
+Fields are only ever added, as optional (contracts.md); unknown fields are ignored.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from . import topics
+
+
+class _Payload(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class PhoneOut(_Payload):
+    number: str
+    number_masked: str
+    number_hash: str
+    kind: str                       # mobile | home | work | other
+    owner: str = "debtor"           # debtor | contact
+    name: str | None = None
+    relationship: str | None = None
+    knows_debt: bool | None = None  # R-18: contacts who do not know are told nothing
+
+
+class AddressOut(_Payload):
+    kind: str                       # household_registration | home | work | other
+    province: str | None = None
+    city: str | None = None
+    district: str | None = None
+    line: str
+    employer: str | None = None
+    verified: bool = False
+
+
+class DebtorOut(_Payload):
+    name: str
+    id_number_masked: str
+    id_hash: str                    # blind index of the ID number: the joint-debt key (R-7, R-11)
+    gender: str | None = None
+    birth_date: date | None = None
+
+
+class LastPayment(_Payload):
+    on: date
+    amount: Decimal
+
+
+class CaseReceived(_Payload):
+    """A case was placed (or re-placed)."""
+    placement_id: str
+    placement_ref: str
+    product: str
+    placed_on: date
+    recall_on: date
+    account_masked: str
+    account_hash: str
+    debtor: DebtorOut
+    currency: str = "CNY"
+    principal: Decimal
+    interest: Decimal
+    fees: Decimal
+    placed_amount: Decimal
+    dpd: int
+    dpd_bucket: str                 # M1..M6+ (domain.md words)
+    overdue_since: date | None = None
+    last_payment: LastPayment | None = None
+    credit_limit: Decimal | None = None
+    phones: list[PhoneOut] = []
+    addresses: list[AddressOut] = []
+    employer: str | None = None
+    region: str | None = None       # province/city of the household-registration address
+    flags: list[str] = []
+    remarks: str | None = None
+    joint_case_ids: list[str] = []  # other open cases of the same debtor, any client (R-7)
+    status: str = "open"
+
+
+class CaseUpdated(_Payload):
+    """Client changed balance/contacts, recalled, or the case closed (R-5, R-13)."""
+    change: Literal["balance", "contacts", "recall", "closed", "flags", "reopened"]
+    status: str                     # open | recalled | closed
+    placed_amount: Decimal | None = None
+    principal: Decimal | None = None
+    interest: Decimal | None = None
+    fees: Decimal | None = None
+    outstanding: Decimal | None = None
+    phones_added: list[PhoneOut] = []
+    addresses_added: list[AddressOut] = []
+    flags: list[str] | None = None
+    reason: str | None = None
+    effective_on: date | None = None
+
+
+class PaymentPosted(_Payload):
+    account_masked: str
+    amount: Decimal
+    paid_at: datetime
+    txn_ref: str
+    channel: str | None = None
+    repaid_total: Decimal           # all repayments recorded for the case so far
+    outstanding: Decimal            # placed amount (after updates) minus repaid_total, never < 0
+    closes_case: bool = False       # R-5: fully repaid -> closed automatically
+
+
+class CaseAllocated(_Payload):
+    collector_id: str
+    team_id: str | None = None
+    strategy: str
+    reason: Literal["allocation", "rotation", "manual", "reassignment"] = "allocation"
+    previous_collector_id: str | None = None
+    plan_id: str | None = None
+    allocated_at: datetime
+    first_contact_due: date         # R-20: 2-3 working days after allocation
+
+
+class Ptp(_Payload):
+    amount: Decimal
+    due_on: date
+
+
+class ContactLogged(_Payload):
+    contact_id: str
+    collector_id: str
+    channel: Literal["call", "sms", "visit", "letter", "inbound_call", "wechat", "other"]
+    party: Literal["debtor", "contact", "third_party", "none"] = "debtor"
+    result: str                     # connected | no_answer | busy | wrong_number | ...
+    effective: bool = False         # a connected, effective contact (R-15)
+    status: str | None = None       # R-22 status after this contact
+    ptp: Ptp | None = None
+    instalments: list[Ptp] = []
+    next_follow_up_on: date | None = None
+    phones_found: list[PhoneOut] = []
+    addresses_found: list[AddressOut] = []
+    occurred_at: datetime
+
+
+class LetterDispatched(_Payload):
+    letter_id: str
+    letter_type: str
+    template_id: str
+    template_version: int
+    address_kind: str
+    mail_class: Literal["registered", "express"] = "registered"
+    tracking_no: str | None = None
+    check_code: str
+    dispatched_at: datetime
+
+
+class LetterReturned(_Payload):
+    letter_id: str
+    return_reason: str
+    returned_at: datetime
+
+
+class VisitCompleted(_Payload):
+    visit_id: str
+    agent_ids: list[str]
+    visited_at: datetime
+    address_verified: bool
+    met: list[str] = []
+    outcome: str
+    ptp: Ptp | None = None
+    evidence: list[dict] = []       # {"ref", "sha256", "kind"}
+    next_step: str | None = None
+
+
+PAYLOADS: dict[str, type[_Payload]] = {
+    topics.CASE_RECEIVED: CaseReceived,
+    topics.CASE_UPDATED: CaseUpdated,
+    topics.CASE_ALLOCATED: CaseAllocated,
+    topics.CONTACT_LOGGED: ContactLogged,
+    topics.PAYMENT_POSTED: PaymentPosted,
+    topics.LETTER_DISPATCHED: LetterDispatched,
+    topics.LETTER_RETURNED: LetterReturned,
+    topics.VISIT_COMPLETED: VisitCompleted,
+}
+
+
+def dpd_bucket(dpd: int) -> str:
+    """domain.md: M1 1-30, M2 31-60, ... M6+ 180+ (M0 for not yet past due)."""
+    if dpd <= 0:
+        return "M0"
+    month = (dpd - 1) // 30 + 1
+    return f"M{month}" if month < 6 else "M6+"

@@ -1,0 +1,57 @@
+"""Topic names (contracts.md §2) and their explicit creation: Tansu does not auto-create."""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
+
+from ..logging import get_logger
+
+log = get_logger(__name__)
+
+CASE_RECEIVED = "case.received"
+CASE_UPDATED = "case.updated"
+CASE_ALLOCATED = "case.allocated"
+CONTACT_LOGGED = "contact.logged"
+PAYMENT_POSTED = "payment.posted"
+LETTER_DISPATCHED = "letter.dispatched"
+LETTER_RETURNED = "letter.returned"
+VISIT_COMPLETED = "visit.completed"
+
+TOPICS = (CASE_RECEIVED, CASE_UPDATED, CASE_ALLOCATED, CONTACT_LOGGED, PAYMENT_POSTED,
+          LETTER_DISPATCHED, LETTER_RETURNED, VISIT_COMPLETED)
+
+
+def dlq(topic: str) -> str:
+    return f"{topic}.dlq"
+
+
+def all_topics() -> list[str]:
+    return [*TOPICS, *(dlq(t) for t in TOPICS)]
+
+
+async def ensure_topics(bootstrap_servers: str, partitions: int = 12, replication: int = 1,
+                        topics: list[str] | None = None, attempts: int = 30) -> None:
+    """Create missing topics; idempotent. Retries while the broker is still starting."""
+    wanted = topics or all_topics()
+    for attempt in range(attempts):
+        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+        try:
+            await admin.start()
+            existing = set(await admin.list_topics())
+            missing = [t for t in wanted if t not in existing]
+            if missing:
+                try:
+                    await admin.create_topics([NewTopic(t, partitions, replication) for t in missing])
+                except TopicAlreadyExistsError:
+                    pass  # a concurrent starter won the race
+                log.info("topics created", topics=missing, partitions=partitions)
+            return
+        except KafkaConnectionError:
+            if attempt == attempts - 1:
+                raise
+            await asyncio.sleep(1)
+        finally:
+            await admin.close()

@@ -1,0 +1,130 @@
+"""asyncpg pool, forward-only SQL migrations, and the one-transaction-per-request dependency."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import AsyncIterator, Iterable
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+import asyncpg
+from fastapi import Depends, Request
+
+from .logging import get_logger
+
+log = get_logger(__name__)
+
+_MIGRATION_LOCK = 0x5245434F  # "RECO": one advisory lock id for every service's migrations
+
+
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    # jsonb in and out as Python objects; numeric stays Decimal (asyncpg default).
+    await conn.set_type_codec("jsonb", encoder=_json_dumps, decoder=json.loads, schema="pg_catalog")
+    await conn.set_type_codec("json", encoder=_json_dumps, decoder=json.loads, schema="pg_catalog")
+
+
+def _json_default(o: Any) -> Any:
+    if isinstance(o, Decimal):
+        return str(o)
+    if hasattr(o, "isoformat"):
+        return o.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+
+def _json_dumps(value: Any) -> str:
+    return json.dumps(value, default=_json_default, ensure_ascii=False, separators=(",", ":"))
+
+
+async def create_pool(dsn: str, *, min_size: int = 2, max_size: int = 10) -> asyncpg.Pool:
+    return await asyncpg.create_pool(
+        dsn, min_size=min_size, max_size=max_size, init=_init_connection, command_timeout=600,
+    )
+
+
+def shared_migrations() -> list[tuple[str, str]]:
+    """The bus tables (outbox, processed_events) every service carries."""
+    files = resources.files("recoup_shared") / "migrations"
+    return sorted(
+        (f"shared/{f.name}", f.read_text(encoding="utf-8"))
+        for f in files.iterdir() if f.name.endswith(".sql")
+    )
+
+
+def service_migrations(package: str) -> list[tuple[str, str]]:
+    files = resources.files(package) / "migrations"
+    return sorted(
+        (f.name, f.read_text(encoding="utf-8")) for f in files.iterdir() if f.name.endswith(".sql")
+    )
+
+
+async def migrate(conn: asyncpg.Connection, migrations: Iterable[tuple[str, str]]) -> list[str]:
+    """Apply pending migrations in order, each in its own transaction, under an advisory lock so
+    several replicas starting at once apply each file exactly once. Forward-only: an applied
+    file whose text changed is refused rather than silently skipped."""
+    applied_now: list[str] = []
+    await conn.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK)
+    try:
+        await conn.execute(
+            """CREATE TABLE IF NOT EXISTS schema_migrations (
+                   name text PRIMARY KEY, checksum text NOT NULL,
+                   applied_at timestamptz NOT NULL DEFAULT now())"""
+        )
+        done = {r["name"]: r["checksum"] for r in await conn.fetch("SELECT name, checksum FROM schema_migrations")}
+        for name, sql in migrations:
+            checksum = hashlib.sha256(sql.encode()).hexdigest()
+            if name in done:
+                if done[name] != checksum:
+                    raise RuntimeError(f"migration {name} changed after it was applied; add a new one")
+                continue
+            async with conn.transaction():
+                await conn.execute(sql)
+                await conn.execute(
+                    "INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)", name, checksum
+                )
+            applied_now.append(name)
+            log.info("migration applied", migration=name)
+    finally:
+        await conn.execute("SELECT pg_advisory_unlock($1)", _MIGRATION_LOCK)
+    return applied_now
+
+
+async def migrate_service(dsn: str, package: str) -> list[str]:
+    conn = await asyncpg.connect(dsn)
+    try:
+        return await migrate(conn, [*shared_migrations(), *service_migrations(package)])
+    finally:
+        await conn.close()
+
+
+async def ensure_database(admin_dsn: str, name: str) -> None:
+    """Create a database if missing (local stack and tests; production databases are provisioned)."""
+    conn = await asyncpg.connect(admin_dsn)
+    try:
+        if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+            await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+
+
+# --- FastAPI dependencies -------------------------------------------------------------------
+
+async def _conn(request: Request) -> AsyncIterator[asyncpg.Connection]:
+    """One connection and one transaction per request, committed when the route returns."""
+    pool: asyncpg.Pool = request.app.state.pool
+    async with pool.acquire() as conn, conn.transaction():
+        yield conn
+
+
+async def _pool(request: Request) -> asyncpg.Pool:
+    return request.app.state.pool
+
+
+Conn = Annotated[asyncpg.Connection, Depends(_conn)]
+Pool = Annotated[asyncpg.Pool, Depends(_pool)]
+
+
+def migrations_dir(package: str) -> Path:
+    return Path(str(resources.files(package) / "migrations"))
