@@ -81,7 +81,7 @@ class OutboxRelay:
 
     async def start(self) -> None:
         self._listen_conn = await self.pool.acquire()
-        await self._listen_conn.add_listener(NOTIFY_CHANNEL, lambda *_: self._wake.set())
+        await self._listen_conn.add_listener(NOTIFY_CHANNEL, self._on_notify)
         self._task = asyncio.create_task(self._run(), name=f"outbox-relay-{self.service}")
 
     async def stop(self, *, flush_timeout: float = 10.0) -> None:
@@ -96,8 +96,14 @@ class OutboxRelay:
             except Exception:  # noqa: BLE001 - already logged by the loop
                 pass
         if self._listen_conn is not None:
-            await self.pool.release(self._listen_conn)  # release resets the LISTEN
+            try:
+                await self._listen_conn.remove_listener(NOTIFY_CHANNEL, self._on_notify)
+            finally:
+                await self.pool.release(self._listen_conn)
             self._listen_conn = None
+
+    def _on_notify(self, *_: object) -> None:
+        self._wake.set()
 
     async def _run(self) -> None:
         backoff = 0.2

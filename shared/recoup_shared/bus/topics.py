@@ -55,3 +55,15 @@ async def ensure_topics(bootstrap_servers: str, partitions: int = 12, replicatio
             await asyncio.sleep(1)
         finally:
             await admin.close()
+
+
+def main() -> None:
+    """`python -m recoup_shared.bus.topics`: create every topic (init job in compose/k8s)."""
+    from ..settings import ServiceSettings
+
+    s = ServiceSettings()
+    asyncio.run(ensure_topics(s.kafka_bootstrap_servers, s.topic_partitions, s.topic_replication))
+
+
+if __name__ == "__main__":
+    main()

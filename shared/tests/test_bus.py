@@ -1,0 +1,340 @@
+"""The delivery guarantees, proven on the real broker (Tansu) and the real PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import asyncpg
+import pytest
+from aiokafka import AIOKafkaConsumer
+
+from recoup_shared.bus import (EventConsumer, OutboxRelay, ensure_topics, make_producer,
+                               new_envelope, write_outbox)
+from recoup_shared.bus.consumer import PoisonEvent
+from recoup_shared.db import create_pool, ensure_database, migrate, shared_migrations
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+@pytest.fixture(scope="session")
+async def bus_pool(stack):
+    await ensure_database(stack.admin_dsn, "recoup_bustest")
+    dsn = stack.admin_dsn.rsplit("/", 1)[0] + "/recoup_bustest"
+    conn = await asyncpg.connect(dsn)
+    try:
+        await migrate(conn, [*shared_migrations(), ("test_0001.sql", """
+            CREATE TABLE applied (event_id uuid PRIMARY KEY, case_id text NOT NULL, n int NOT NULL);
+        """)])
+    finally:
+        await conn.close()
+    pool = await create_pool(dsn, min_size=1, max_size=10)
+    yield pool
+    await pool.close()
+
+
+async def fresh_topic(stack, partitions: int = 1) -> str:
+    topic = f"bustest-{uuid.uuid4().hex[:10]}"
+    await ensure_topics(stack.bootstrap, partitions=partitions, topics=[topic, f"{topic}.dlq"])
+    return topic
+
+
+def envelopes(n: int, event_type: str = "thing.happened") -> list[dict]:
+    return [new_envelope(event_type=event_type, producer="test", client_id="c1",
+                         case_id=f"case-{i}", payload={"n": i}) for i in range(n)]
+
+
+async def read_all(stack, topic: str, expect: int, timeout: float = 20) -> list:
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=stack.bootstrap, group_id=None,
+                                auto_offset_reset="earliest", enable_auto_commit=False)
+    await consumer.start()
+    out: list = []
+    try:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while len(out) < expect and asyncio.get_running_loop().time() < deadline:
+            batch = await consumer.getmany(timeout_ms=300)
+            for records in batch.values():
+                out.extend(records)
+        await asyncio.sleep(0.3)  # anything beyond `expect` shows up too
+        for records in (await consumer.getmany(timeout_ms=300)).values():
+            out.extend(records)
+    finally:
+        await consumer.stop()
+    return out
+
+
+async def wait_for(predicate, timeout: float = 30, interval: float = 0.2):
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        value = await predicate()
+        if value:
+            return value
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(interval)
+
+
+def recording_handler(pool_calls: list | None = None):
+    async def handler(conn, batch):
+        await conn.executemany(
+            "INSERT INTO applied (event_id, case_id, n) VALUES ($1, $2, $3)",
+            [(e.event_id, e.case_id, e.payload["n"]) for e in batch])
+        if pool_calls is not None:
+            pool_calls.append(len(batch))
+    return handler
+
+
+async def applied_count(pool, events: list[dict]) -> int:
+    return await pool.fetchval("SELECT count(*) FROM applied WHERE event_id = ANY($1::uuid[])",
+                               [uuid.UUID(e["event_id"]) for e in events])
+
+
+async def test_relay_crash_after_publish_redelivers_and_consumer_applies_once(stack, bus_pool):
+    topic = await fresh_topic(stack)
+    events = envelopes(25)
+    async with bus_pool.acquire() as conn, conn.transaction():
+        await write_outbox(conn, [(topic, e) for e in events])
+
+    producer = make_producer(stack.bootstrap)
+    await producer.start()
+    try:
+        crashing = OutboxRelay(bus_pool, producer, service="test", batch_size=1000)
+
+        async def crash(rows):
+            raise RuntimeError("relay died after publishing, before marking")
+        crashing.after_produce_hook = crash
+        with pytest.raises(RuntimeError):
+            await crashing.publish_batch()
+        pending = await bus_pool.fetchval(
+            "SELECT count(*) FROM outbox WHERE event_id = ANY($1::uuid[]) AND published_at IS NULL",
+            [uuid.UUID(e["event_id"]) for e in events])
+        assert pending == 25  # nothing marked: the crash lost no event
+
+        relay = OutboxRelay(bus_pool, producer, service="test", batch_size=1000, poll_seconds=0.2)
+        await relay.start()
+        await wait_for(lambda: bus_pool.fetchval(
+            "SELECT count(*) = 0 FROM outbox WHERE event_id = ANY($1::uuid[]) AND published_at IS NULL",
+            [uuid.UUID(e["event_id"]) for e in events]))
+        await relay.stop()
+    finally:
+        await producer.stop()
+
+    on_broker = await read_all(stack, topic, expect=50)
+    assert len(on_broker) == 50  # every event twice: at-least-once
+
+    consumer = EventConsumer(bus_pool, bootstrap_servers=stack.bootstrap, group_id=f"g-{topic}",
+                             handlers={"thing.happened": recording_handler()}, service="test",
+                             topics=[topic])
+    await consumer.start()
+    try:
+        await wait_for(lambda: _eq(applied_count(bus_pool, events), 25))
+        await asyncio.sleep(1.0)
+        assert await applied_count(bus_pool, events) == 25  # ... and applied exactly once
+    finally:
+        await consumer.stop()
+
+
+async def _eq(awaitable, value):
+    return (await awaitable) == value
+
+
+async def test_relay_retries_when_broker_write_fails(stack, bus_pool):
+    """A failed produce is retried, never abandoned (eShop's stuck-outbox gap)."""
+    topic = await fresh_topic(stack)
+    events = envelopes(5)
+    async with bus_pool.acquire() as conn, conn.transaction():
+        await write_outbox(conn, [(topic, e) for e in events])
+    producer = make_producer(stack.bootstrap)
+    await producer.start()
+    relay = OutboxRelay(bus_pool, producer, service="test", poll_seconds=0.1)
+    failures = {"left": 2}
+    real_send = producer.send
+
+    async def flaky_send(*args, **kwargs):
+        if failures["left"] > 0:
+            failures["left"] -= 1
+            raise ConnectionError("broker unreachable")
+        return await real_send(*args, **kwargs)
+    producer.send = flaky_send  # type: ignore[method-assign]
+    try:
+        await relay.start()
+        await wait_for(lambda: bus_pool.fetchval(
+            "SELECT bool_and(published_at IS NOT NULL) FROM outbox WHERE event_id = ANY($1::uuid[])",
+            [uuid.UUID(e["event_id"]) for e in events]))
+        attempts = await bus_pool.fetch("SELECT attempts, last_error FROM outbox WHERE event_id = ANY($1::uuid[])",
+                                        [uuid.UUID(e["event_id"]) for e in events])
+        assert any(r["last_error"] for r in attempts)
+    finally:
+        await relay.stop()
+        await producer.stop()
+    assert len(await read_all(stack, topic, expect=5)) == 5
+
+
+async def publish_raw(stack, topic: str, values: list[bytes]) -> None:
+    producer = make_producer(stack.bootstrap)
+    await producer.start()
+    try:
+        for v in values:
+            await (await producer.send(topic, value=v, key=b"k"))
+    finally:
+        await producer.stop()
+
+
+async def test_failing_handler_is_retried_not_skipped(stack, bus_pool):
+    topic = await fresh_topic(stack)
+    events = envelopes(6)
+    from recoup_shared.bus import dumps
+    await publish_raw(stack, topic, [dumps(e) for e in events])
+    bad = events[2]["event_id"]
+    failures = {"left": 3}
+    inner = recording_handler()
+
+    async def sometimes_failing(conn, batch):
+        if failures["left"] > 0 and any(str(e.event_id) == bad for e in batch):
+            failures["left"] -= 1
+            raise RuntimeError("database hiccup")
+        await inner(conn, batch)
+
+    consumer = EventConsumer(bus_pool, bootstrap_servers=stack.bootstrap, group_id=f"g-{topic}",
+                             handlers={"thing.happened": sometimes_failing}, service="test",
+                             topics=[topic], max_attempts=10, retry_backoff=0.05)
+    await consumer.start()
+    try:
+        await wait_for(lambda: _eq(applied_count(bus_pool, events), 6))
+    finally:
+        await consumer.stop()
+    assert failures["left"] == 0
+    dead = await bus_pool.fetchval("SELECT count(*) FROM dead_letters WHERE topic = $1", topic)
+    assert dead == 0
+    # Order within the partition kept: the failing event did not let later ones jump ahead in
+    # the committed offsets; the committed offset is past all six now.
+    assert len(await read_all(stack, f"{topic}.dlq", expect=0, timeout=1)) == 0
+
+
+async def test_unparseable_message_goes_to_dlq_and_partition_moves_on(stack, bus_pool):
+    topic = await fresh_topic(stack)
+    good = envelopes(3)
+    from recoup_shared.bus import dumps
+    await publish_raw(stack, topic, [dumps(good[0]), b"{not json at all", dumps(good[1]),
+                                     b'{"event_type": "x"}', dumps(good[2])])
+    consumer = EventConsumer(bus_pool, bootstrap_servers=stack.bootstrap, group_id=f"g-{topic}",
+                             handlers={"thing.happened": recording_handler()}, service="test",
+                             topics=[topic])
+    await consumer.start()
+    try:
+        await wait_for(lambda: _eq(applied_count(bus_pool, good), 3))
+    finally:
+        await consumer.stop()
+    dlq = await read_all(stack, f"{topic}.dlq", expect=2)
+    assert [r.value for r in dlq] == [b"{not json at all", b'{"event_type": "x"}']
+    headers = dict(dlq[0].headers)
+    assert headers["source_topic"].decode() == topic
+    assert b"unparseable" in headers["error"]
+    assert await bus_pool.fetchval("SELECT count(*) FROM dead_letters WHERE topic = $1", topic) == 2
+
+
+async def test_always_failing_event_is_dead_lettered_after_max_attempts(stack, bus_pool):
+    topic = await fresh_topic(stack)
+    events = envelopes(4)
+    from recoup_shared.bus import dumps
+    await publish_raw(stack, topic, [dumps(e) for e in events])
+    doomed = events[1]["event_id"]
+    inner = recording_handler()
+
+    async def handler(conn, batch):
+        if any(str(e.event_id) == doomed for e in batch):
+            raise RuntimeError("bug in handler")
+        await inner(conn, batch)
+
+    consumer = EventConsumer(bus_pool, bootstrap_servers=stack.bootstrap, group_id=f"g-{topic}",
+                             handlers={"thing.happened": handler}, service="test", topics=[topic],
+                             max_attempts=3, retry_backoff=0.05)
+    await consumer.start()
+    try:
+        await wait_for(lambda: _eq(applied_count(bus_pool, events), 3))
+    finally:
+        await consumer.stop()
+    row = await bus_pool.fetchrow("SELECT attempts, error FROM dead_letters WHERE event_id = $1",
+                                  uuid.UUID(doomed))
+    assert row["attempts"] == 3 and "bug in handler" in row["error"]
+    # Not marked processed: a replay after the fix is applied.
+    assert not await bus_pool.fetchval("SELECT 1 FROM processed_events WHERE event_id = $1", uuid.UUID(doomed))
+
+
+async def test_poison_event_raised_by_handler_is_dead_lettered_at_once(stack, bus_pool):
+    topic = await fresh_topic(stack)
+    events = envelopes(2)
+    from recoup_shared.bus import dumps
+    await publish_raw(stack, topic, [dumps(e) for e in events])
+    inner = recording_handler()
+
+    async def handler(conn, batch):
+        if any(e.payload["n"] == 0 for e in batch):
+            raise PoisonEvent("amount is negative")
+        await inner(conn, batch)
+
+    consumer = EventConsumer(bus_pool, bootstrap_servers=stack.bootstrap, group_id=f"g-{topic}",
+                             handlers={"thing.happened": handler}, service="test", topics=[topic],
+                             max_attempts=50)
+    await consumer.start()
+    try:
+        await wait_for(lambda: _eq(applied_count(bus_pool, events[1:]), 1))
+    finally:
+        await consumer.stop()
+    assert await bus_pool.fetchval("SELECT attempts FROM dead_letters WHERE event_id = $1",
+                                   uuid.UUID(events[0]["event_id"])) == 1
+
+
+async def test_restarted_consumer_resumes_from_committed_offset(stack, bus_pool):
+    topic = await fresh_topic(stack, partitions=3)
+    first, second = envelopes(30), envelopes(30)
+    from recoup_shared.bus import dumps
+    await publish_raw(stack, topic, [dumps(e) for e in first])
+    calls: list[int] = []
+    group = f"g-{topic}"
+    c1 = EventConsumer(bus_pool, bootstrap_servers=stack.bootstrap, group_id=group,
+                       handlers={"thing.happened": recording_handler(calls)}, service="test", topics=[topic])
+    await c1.start()
+    await wait_for(lambda: _eq(applied_count(bus_pool, first), 30))
+    await c1.stop()
+    await publish_raw(stack, topic, [dumps(e) for e in second])
+    calls.clear()
+    c2 = EventConsumer(bus_pool, bootstrap_servers=stack.bootstrap, group_id=group,
+                       handlers={"thing.happened": recording_handler(calls)}, service="test", topics=[topic])
+    await c2.start()
+    try:
+        await wait_for(lambda: _eq(applied_count(bus_pool, second), 30))
+    finally:
+        await c2.stop()
+    assert sum(calls) == 30  # only the new events reached the handler: offsets were committed
+
+
+async def test_dlq_replay_after_fix_applies_once(stack, bus_pool):
+    from recoup_shared.bus import dumps
+    from recoup_shared.bus.replay import replay_dlq
+
+    topic = await fresh_topic(stack)
+    events = envelopes(3)
+    await publish_raw(stack, topic, [dumps(e) for e in events])
+    fixed = {"yes": False}
+    inner = recording_handler()
+
+    async def handler(conn, batch):
+        if not fixed["yes"] and any(e.payload["n"] == 1 for e in batch):
+            raise RuntimeError("bug")
+        await inner(conn, batch)
+
+    consumer = EventConsumer(bus_pool, bootstrap_servers=stack.bootstrap, group_id=f"g-{topic}",
+                             handlers={"thing.happened": handler}, service="test", topics=[topic],
+                             max_attempts=2, retry_backoff=0.05)
+    await consumer.start()
+    try:
+        await wait_for(lambda: _eq(applied_count(bus_pool, events), 2))
+        fixed["yes"] = True
+        import io
+        out = io.StringIO()
+        assert await replay_dlq(stack.bootstrap, topic, idle_seconds=1.5, out=out) == 1
+        assert await replay_dlq(stack.bootstrap, topic, idle_seconds=1.0, out=out) == 0  # once only
+        await wait_for(lambda: _eq(applied_count(bus_pool, events), 3))
+    finally:
+        await consumer.stop()
