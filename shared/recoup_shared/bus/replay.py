@@ -11,7 +11,7 @@ import argparse
 import asyncio
 import sys
 
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from .outbox import make_producer
 from .topics import TOPICS, dlq
@@ -20,12 +20,19 @@ from .topics import TOPICS, dlq
 async def replay_dlq(bootstrap_servers: str, topic: str, *, service: str | None = None,
                      group_id: str | None = None, dry_run: bool = False, idle_seconds: float = 3.0,
                      out=sys.stdout) -> int:
-    consumer = AIOKafkaConsumer(dlq(topic), bootstrap_servers=bootstrap_servers,
+    # Manual assignment with a group id: offsets are committed per group (each dead letter is
+    # replayed once) without waiting for a group rebalance.
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers,
                                 group_id=group_id or f"recoup-dlq-replay-{topic}",
                                 enable_auto_commit=False, auto_offset_reset="earliest")
     producer = make_producer(bootstrap_servers)
     await consumer.start()
     await producer.start()
+    await consumer.topics()  # refreshes metadata
+    partitions = consumer.partitions_for_topic(dlq(topic)) or set()
+    if not partitions:
+        raise ValueError(f"topic {dlq(topic)!r} does not exist")
+    consumer.assign([TopicPartition(dlq(topic), p) for p in sorted(partitions)])
     replayed = 0
     try:
         idle_since = asyncio.get_running_loop().time()

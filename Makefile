@@ -1,0 +1,65 @@
+# Recoup — `make up` (local stack, foreground, Ctrl-C stops it) and `make test`.
+# Both create .venv on first use and install everything from the package index.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.recoup-installed
+SERVICES_LIST := $(VENV)/.recoup-services
+# Every service with a pyproject.toml is installed: a new service needs no edit here.
+SERVICE_PROJECTS := $(sort $(wildcard services/*/pyproject.toml))
+SERVICE_DIRS := $(patsubst %/,%,$(dir $(SERVICE_PROJECTS)))
+INSTALL_INPUTS := shared/pyproject.toml deploy/local/pyproject.toml requirements-dev.txt deploy/k8s/tools/requirements.txt $(SERVICE_PROJECTS)
+BASE_PYTHON := $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null)
+ARGS ?=
+
+.PHONY: help venv up test bench clean distclean FORCE
+
+help:
+	@echo "make up         local stack in the foreground: PostgreSQL, Tansu, every service (Ctrl-C stops it)"
+	@echo "make test       all tests, on a throw-away stack of their own (runs beside make up)"
+	@echo "make bench      benchmarks (bench/bench_*.py)"
+	@echo "make clean      remove local data (.local/) and caches; make distclean also removes .venv"
+	@echo "ARGS='...'      extra arguments, e.g. make test ARGS='-k intake -x'"
+
+venv: $(STAMP)
+
+$(PY):
+	@test -n "$(BASE_PYTHON)" || { echo "make: Python 3.11 is needed (python3.11 or python3 on PATH)" >&2; exit 1; }
+	@$(BASE_PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { \
+	  echo "make: $(BASE_PYTHON) is Python $$($(BASE_PYTHON) -c 'import platform; print(platform.python_version())'); Recoup needs 3.11" >&2; exit 1; }
+	$(BASE_PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+
+# Rewritten only when the set of services changes, so a new service triggers an install.
+$(SERVICES_LIST): FORCE | $(PY)
+	@echo '$(SERVICE_DIRS)' | cmp -s - $@ || echo '$(SERVICE_DIRS)' > $@
+
+# Re-install only when a project or requirements file is newer than the last install.
+$(STAMP): $(INSTALL_INPUTS) $(SERVICES_LIST) | $(PY)
+	@echo "installing: shared deploy/local $(SERVICE_DIRS) + requirements-dev.txt"
+	PYTHONWARNINGS=ignore $(PY) -m pip install --quiet --disable-pip-version-check \
+	  -e shared -e deploy/local $(addprefix -e ,$(SERVICE_DIRS)) -r requirements-dev.txt
+	@touch $@
+
+up: venv
+	$(VENV)/bin/recoup up $(ARGS)
+
+test: venv
+	@VENV=$(VENV) deploy/k8s/tools/ensure-kustomize.sh
+	$(PY) -m pytest $(ARGS)
+
+bench: venv
+	$(PY) -m bench $(ARGS)
+
+FORCE:
+
+clean:
+	@if [ -f .local/run/recoup-up.json ] && kill -0 "$$(sed -E 's/.*"launcher": *\{"pid": *([0-9]+).*/\1/' .local/run/recoup-up.json)" 2>/dev/null; then \
+	  echo "make clean: a 'recoup up' is running; stop it first (Ctrl-C in its terminal)" >&2; exit 1; fi
+	rm -rf .local .pytest_cache .hypothesis .bench
+	find . -path ./.venv -prune -o -type d \( -name __pycache__ -o -name '*.egg-info' \) -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)
