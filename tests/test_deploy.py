@@ -1,0 +1,810 @@
+"""Offline checks of the production deployment artefacts (issue 5): Kubernetes manifests,
+Dockerfiles and docker-compose.yml. Nothing here needs a cluster, a Docker engine or the network.
+
+- every kustomize overlay renders (`kustomize`, or `kubectl kustomize`; deploy/k8s/tools/
+  ensure-kustomize.sh installs one if missing) and every core object validates in strict mode
+  against the Kubernetes OpenAPI schemas shipped by `kubernetes-validate`;
+- CRDs: KEDA ScaledObject and prometheus-operator ServiceMonitor against the models generated from
+  their published CRDs (cloudcoil-models-*), strictly (unknown fields fail); Strimzi and
+  CloudNativePG have no offline schema package, so schema validation is skipped for them (stated
+  in the output) and their essentials are asserted structurally instead;
+- the operational properties SREs rely on (probes, resources, securityContext, PDB, preStop vs
+  grace period, autoscaling bounds, NetworkPolicies, TLS ingress, topic durability);
+- each Dockerfile's shape, and docker-compose.yml against the Kubernetes base (services, ports,
+  environment variable names, start order) and the Compose specification.
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+K8S = REPO / "deploy" / "k8s"
+OVERLAYS = sorted(p.name for p in (K8S / "overlays").iterdir() if (p / "kustomization.yaml").exists())
+RENDERS = ["base", *OVERLAYS]
+COMPOSE_FILE = REPO / "docker-compose.yml"
+COMPOSE_ENV = REPO / "deploy" / "compose.env"
+DEMO_KEYS = REPO / "deploy" / "docker" / "demo-keys"
+
+# Kinds served by operators (CRDs): not in the core Kubernetes schemas.
+STRIMZI_KINDS = {"Kafka", "KafkaNodePool", "KafkaTopic"}
+CNPG_KINDS = {"Cluster"}
+MODEL_VALIDATED_KINDS = {"ScaledObject", "ServiceMonitor", "PrometheusRule"}
+CRD_KINDS = STRIMZI_KINDS | CNPG_KINDS | MODEL_VALIDATED_KINDS
+
+# JWT verification key: a JWKS URL in Kubernetes, a static public key in compose (no IdP there).
+JWT_KEY_VARS = {"RECOUP_JWT_JWKS_URL", "RECOUP_JWT_PUBLIC_KEY_PEM"}
+
+
+# --- loading --------------------------------------------------------------------------------
+
+def _load_generator():
+    spec = importlib.util.spec_from_file_location("recoup_deploy_generate", K8S / "tools" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(module)
+    return module
+
+
+GEN = _load_generator()
+SPEC = GEN.load_spec()
+SERVICES: dict[str, dict[str, Any]] = SPEC["services"]
+
+
+def _renderer() -> list[str] | None:
+    if shutil.which("kustomize"):
+        return [shutil.which("kustomize"), "build"]  # type: ignore[list-item]
+    for kubectl in (shutil.which("kubectl"), str(Path(sys.executable).parent / "kubectl")):
+        if kubectl and os.access(kubectl, os.X_OK):
+            ok = subprocess.run([kubectl, "kustomize", "--help"], capture_output=True).returncode == 0
+            if ok:
+                return [kubectl, "kustomize"]
+    return None
+
+
+@lru_cache(maxsize=None)
+def render(target: str) -> tuple[dict[str, Any], ...]:
+    cmd = _renderer()
+    if cmd is None:
+        pytest.fail("no kustomize renderer (kustomize or kubectl) found: run "
+                    "deploy/k8s/tools/ensure-kustomize.sh (make test does)")
+    path = K8S / "base" if target == "base" else K8S / "overlays" / target
+    proc = subprocess.run([*cmd, str(path)], capture_output=True, text=True)
+    assert proc.returncode == 0, f"kustomize failed for {target}:\n{proc.stderr}"
+    docs = tuple(d for d in yaml.safe_load_all(proc.stdout) if d)
+    assert docs, f"{target} rendered nothing"
+    return docs
+
+
+def of_kind(docs, kind: str) -> list[dict[str, Any]]:
+    return [d for d in docs if d["kind"] == kind]
+
+
+def named(docs, kind: str, name: str) -> dict[str, Any]:
+    found = [d for d in of_kind(docs, kind) if d["metadata"]["name"] == name]
+    assert len(found) == 1, f"expected one {kind}/{name}, found {len(found)}"
+    return found[0]
+
+
+def app_container(deploy: dict[str, Any]) -> dict[str, Any]:
+    containers = deploy["spec"]["template"]["spec"]["containers"]
+    assert len(containers) == 1, f"{deploy['metadata']['name']}: one container expected"
+    return containers[0]
+
+
+def configmap_keys(docs, name: str) -> set[str]:
+    return set(named(docs, "ConfigMap", name).get("data", {}))
+
+
+def k8s_env_names(docs, deploy: dict[str, Any]) -> set[str]:
+    c = app_container(deploy)
+    names = {e["name"] for e in c.get("env", [])}
+    for src in c.get("envFrom", []):
+        names |= configmap_keys(docs, src["configMapRef"]["name"])
+    return names
+
+
+def k8s_env_values(docs, deploy: dict[str, Any]) -> dict[str, Any]:
+    c = app_container(deploy)
+    values: dict[str, Any] = {}
+    for src in c.get("envFrom", []):
+        values.update(named(docs, "ConfigMap", src["configMapRef"]["name"]).get("data", {}))
+    for e in c.get("env", []):
+        values[e["name"]] = e.get("value", e.get("valueFrom"))
+    return values
+
+
+# --- generated files ------------------------------------------------------------------------
+
+def test_generated_manifests_and_dockerfiles_are_up_to_date(capsys):
+    rc = GEN.main(["--check"])
+    assert rc == 0, capsys.readouterr().err
+
+
+def test_services_list_matches_the_shared_topics():
+    topics = pytest.importorskip("recoup_shared.bus.topics")
+    assert list(SPEC["topics"]) == list(topics.TOPICS)
+    assert sorted(GEN.all_topics(SPEC)) == sorted(topics.all_topics())
+
+
+@pytest.mark.parametrize("name", sorted(SERVICES))
+def test_consumed_topics_match_the_service_handlers(name):
+    """KEDA watches the lag of the topics listed in services.yaml: they must be the ones the
+    service's consumer actually reads (handlers.HANDLERS keys are topic names)."""
+    try:
+        handlers = importlib.import_module(f"recoup_{name}.handlers")
+    except ImportError as exc:
+        pytest.skip(f"recoup_{name}.handlers not importable yet ({exc.__class__.__name__}: {exc})")
+    assert sorted(handlers.HANDLERS) == sorted(SERVICES[name]["consumes"]), (
+        f"deploy/k8s/services.yaml lists {name} consuming {SERVICES[name]['consumes']} but its "
+        f"HANDLERS are {sorted(handlers.HANDLERS)}: update services.yaml and re-run the generator")
+
+
+# --- rendering and schema validation --------------------------------------------------------
+
+@pytest.mark.parametrize("target", RENDERS)
+def test_renders(target):
+    docs = render(target)
+    assert named(docs, "Namespace", SPEC["namespace"])
+    for d in docs:
+        if d["kind"] != "Namespace":
+            assert d["metadata"].get("namespace") == SPEC["namespace"], d["metadata"]["name"]
+
+
+def _k8s_versions() -> list[str]:
+    from kubernetes_validate.utils import latest_version
+    return sorted({"1.30", latest_version()})
+
+
+@pytest.mark.parametrize("target", RENDERS)
+def test_core_objects_validate_strictly_against_kubernetes_schemas(target):
+    kv = pytest.importorskip("kubernetes_validate")
+    from kubernetes_validate.utils import SchemaNotFoundError
+
+    errors, without_schema = [], set()
+    for version in _k8s_versions():
+        for d in render(target):
+            try:
+                kv.validate(d, version, strict=True)
+            except SchemaNotFoundError:
+                without_schema.add(d["kind"])
+            except kv.ValidationError as exc:
+                errors.append(f"k8s {version} {d['kind']}/{d['metadata']['name']}: "
+                              f"{'/'.join(map(str, exc.path))}: {exc.message}")
+    assert not errors, "\n".join(errors)
+    # only operator kinds may lack a core schema; anything else is a typo'd apiVersion/kind
+    assert without_schema <= CRD_KINDS, f"no schema for {sorted(without_schema - CRD_KINDS)}"
+
+
+def test_strict_validation_really_rejects_unknown_fields():
+    kv = pytest.importorskip("kubernetes_validate")
+    deploy = json.loads(json.dumps(named(render("base"), "Deployment", "intake")))
+    app_container(deploy)["readinesProbe"] = {"httpGet": {"path": "/readyz", "port": "http"}}
+    with pytest.raises(kv.ValidationError):
+        kv.validate(deploy, "1.30", strict=True)
+
+
+def _unknown_fields(given: Any, kept: Any, path: str = "") -> list[str]:
+    """Keys of `given` that the model dropped (pydantic ignores extra fields): unknown to the CRD."""
+    out: list[str] = []
+    if isinstance(given, dict):
+        for key, value in given.items():
+            if not isinstance(kept, dict) or key not in kept:
+                out.append(f"{path}/{key}")
+            else:
+                out += _unknown_fields(value, kept[key], f"{path}/{key}")
+    elif isinstance(given, list) and isinstance(kept, list):
+        for i, (a, b) in enumerate(zip(given, kept)):
+            out += _unknown_fields(a, b, f"{path}/{i}")
+    return out
+
+
+def _crd_models() -> dict[str, Any]:
+    try:
+        from cloudcoil.models.keda.v1alpha1 import ScaledObject
+        from cloudcoil.models.prometheus_operator.v1 import PrometheusRule, ServiceMonitor
+    except ImportError as exc:
+        pytest.skip(f"CRD models not installed ({exc}); run deploy/k8s/tools/ensure-kustomize.sh")
+    return {"ScaledObject": ScaledObject, "ServiceMonitor": ServiceMonitor, "PrometheusRule": PrometheusRule}
+
+
+@pytest.mark.parametrize("target", RENDERS)
+def test_keda_and_prometheus_operator_objects_validate_against_their_crds(target):
+    """ScaledObject, ServiceMonitor, PrometheusRule (the Ingress only carries a cert-manager
+    annotation: no cert-manager object to validate)."""
+    models = _crd_models()
+    errors, checked = [], 0
+    for d in render(target):
+        model = models.get(d["kind"])
+        if model is None:
+            continue
+        checked += 1
+        try:
+            kept = model.model_validate(d).model_dump(by_alias=True, exclude_unset=True, mode="json")
+        except Exception as exc:  # pydantic.ValidationError
+            errors.append(f"{d['kind']}/{d['metadata']['name']}: {exc}")
+            continue
+        unknown = _unknown_fields(d, kept)
+        if unknown:
+            errors.append(f"{d['kind']}/{d['metadata']['name']}: unknown fields {unknown}")
+    assert not errors, "\n".join(errors)
+    assert checked >= len(SERVICES) + 1  # a ServiceMonitor per service and the alert rules
+
+
+def test_crd_model_check_rejects_unknown_fields_and_wrong_types():
+    models = _crd_models()
+    so = json.loads(json.dumps(of_kind(render("base"), "ScaledObject")[0]))
+    so["spec"]["maxReplicas"] = 3   # HPA spelling, not KEDA's
+    kept = models["ScaledObject"].model_validate(so).model_dump(by_alias=True, exclude_unset=True, mode="json")
+    assert _unknown_fields(so, kept) == ["/spec/maxReplicas"]
+    so["spec"].pop("maxReplicas")
+    so["spec"]["triggers"][0]["metadata"]["lagThreshold"] = 1000   # KEDA wants strings
+    with pytest.raises(Exception):
+        models["ScaledObject"].model_validate(so)
+
+
+def test_strimzi_and_cloudnativepg_schema_validation():
+    pytest.skip("Strimzi (Kafka, KafkaNodePool, KafkaTopic) and CloudNativePG (Cluster): no package "
+                "on PyPI or Debian ships their CRD schemas for offline use (kubernetes-validate has "
+                "core APIs only; cloudcoil-models has no Strimzi/CNPG package), and the test run has "
+                "no network; their essentials are asserted by test_kafka_* and "
+                "test_one_database_cluster_per_service instead")
+
+
+# --- workloads ------------------------------------------------------------------------------
+
+def _matches(selector: dict[str, str], labels: dict[str, str]) -> bool:
+    return all(labels.get(k) == v for k, v in selector.items())
+
+
+@pytest.mark.parametrize("target", RENDERS)
+def test_every_service_has_its_objects(target):
+    docs = render(target)
+    for name, svc in SERVICES.items():
+        named(docs, "Deployment", name)
+        named(docs, "Service", name)
+        named(docs, "ServiceAccount", name)
+        named(docs, "PodDisruptionBudget", name)
+        named(docs, "ServiceMonitor", name)
+        named(docs, "NetworkPolicy", name)
+        named(docs, "NetworkPolicy", f"{name}-db")
+        named(docs, "Job", f"{name}-migrate")
+        named(docs, "Cluster", f"{name}-db")
+        assert any(c["metadata"]["name"].startswith(f"{name}-config") for c in of_kind(docs, "ConfigMap"))
+    assert len(of_kind(docs, "Deployment")) == len(SERVICES)
+
+
+@pytest.mark.parametrize("target", RENDERS)
+def test_deployments_are_probed_sized_hardened_and_drain_cleanly(target):
+    docs = render(target)
+    pdbs = of_kind(docs, "PodDisruptionBudget")
+    for deploy in of_kind(docs, "Deployment"):
+        name = deploy["metadata"]["name"]
+        pod = deploy["spec"]["template"]["spec"]
+        pod_labels = deploy["spec"]["template"]["metadata"]["labels"]
+        c = app_container(deploy)
+        port_names = {p["name"]: p["containerPort"] for p in c["ports"]}
+        assert port_names == {"http": SERVICES[name]["port"]}, name
+
+        # probes: readiness = DB + broker, liveness = process only, startup guards slow starts
+        assert c["readinessProbe"]["httpGet"]["path"] == "/readyz", name
+        assert c["livenessProbe"]["httpGet"]["path"] == "/healthz", name
+        assert c["startupProbe"]["httpGet"]["path"] == "/healthz", name
+        for probe in ("readinessProbe", "livenessProbe", "startupProbe"):
+            assert c[probe]["httpGet"]["port"] in ("http", SERVICES[name]["port"]), (name, probe)
+
+        # resources
+        for kind in ("requests", "limits"):
+            assert {"cpu", "memory"} <= set(c["resources"][kind]), (name, kind)
+
+        # securityContext (pod and container)
+        psc, csc = pod["securityContext"], c["securityContext"]
+        assert psc["runAsNonRoot"] is True and psc["runAsUser"] != 0, name
+        assert psc["seccompProfile"]["type"] == "RuntimeDefault", name
+        assert csc["allowPrivilegeEscalation"] is False, name
+        assert csc["readOnlyRootFilesystem"] is True, name
+        assert csc["capabilities"]["drop"] == ["ALL"], name
+        assert csc.get("privileged", False) is False, name
+        assert pod.get("automountServiceAccountToken") is False, name
+        # writable /tmp on an emptyDir, since the root filesystem is read-only
+        tmp = [m for m in c["volumeMounts"] if m["mountPath"] == "/tmp"]
+        assert tmp, f"{name}: no /tmp mount"
+        vol = {v["name"]: v for v in pod["volumes"]}[tmp[0]["name"]]
+        assert "emptyDir" in vol, name
+
+        # shutdown: preStop pause + uvicorn's drain fit in the grace period
+        grace = pod["terminationGracePeriodSeconds"]
+        cmd = c["lifecycle"]["preStop"]["exec"]["command"]
+        assert cmd[0] == "sleep", name
+        assert int(cmd[1]) < grace, name
+        assert int(cmd[1]) + GEN.UVICORN_GRACEFUL_SECONDS < grace, name
+
+        # a PDB selects these pods
+        assert any(_matches(p["spec"]["selector"]["matchLabels"], pod_labels) for p in pdbs), name
+        # the autoscaler owns the replica count
+        assert "replicas" not in deploy["spec"], name
+        # zero-downtime rollout
+        assert deploy["spec"]["strategy"]["rollingUpdate"]["maxUnavailable"] == 0, name
+
+        if target != "base":  # overlays pin a registry and a tag
+            image = c["image"]
+            assert not image.endswith(":latest") and ":" in image.rsplit("/", 1)[-1], (name, image)
+
+
+@pytest.mark.parametrize("target", RENDERS)
+def test_migrations_run_as_a_job_per_service_from_the_service_image(target):
+    docs = render(target)
+    for name in SERVICES:
+        job = named(docs, "Job", f"{name}-migrate")
+        pod = job["spec"]["template"]["spec"]
+        c = pod["containers"][0]
+        assert c["command"] == ["python", "-m", "recoup_shared.migrate", f"recoup_{name}"]
+        assert c["image"] == app_container(named(docs, "Deployment", name))["image"]
+        assert pod["restartPolicy"] == "Never"
+        assert pod["securityContext"]["runAsNonRoot"] is True
+        assert c["securityContext"]["readOnlyRootFilesystem"] is True
+        assert c["securityContext"]["allowPrivilegeEscalation"] is False
+        env = {e["name"]: e for e in c["env"]}
+        assert env["RECOUP_DATABASE_URL"]["valueFrom"]["secretKeyRef"] == {"name": f"{name}-db-app", "key": "uri"}
+        # least privilege: the migration gets no encryption keys
+        assert not {"RECOUP_DATA_KEYS", "RECOUP_BLIND_INDEX_KEY"} & set(env)
+        # runs before the Deployments under GitOps
+        assert job["metadata"]["annotations"]["argocd.argoproj.io/hook"] == "Sync"
+
+
+@pytest.mark.parametrize("target", RENDERS)
+def test_services_point_at_their_pods(target):
+    docs = render(target)
+    for name, svc in SERVICES.items():
+        s = named(docs, "Service", name)
+        pod_labels = named(docs, "Deployment", name)["spec"]["template"]["metadata"]["labels"]
+        assert _matches(s["spec"]["selector"], pod_labels)
+        assert s["spec"]["ports"] == [{"name": "http", "port": svc["port"], "targetPort": "http", "protocol": "TCP"}]
+
+
+@pytest.mark.parametrize("target", RENDERS)
+def test_autoscaling_consumers_on_lag_within_partitions_and_http_only_on_cpu(target):
+    docs = render(target)
+    partitions = {t["spec"]["topicName"]: t["spec"]["partitions"] for t in of_kind(docs, "KafkaTopic")}
+    scaled = {s["spec"]["scaleTargetRef"]["name"]: s for s in of_kind(docs, "ScaledObject")}
+    hpas = {h["spec"]["scaleTargetRef"]["name"]: h for h in of_kind(docs, "HorizontalPodAutoscaler")}
+    for name, svc in SERVICES.items():
+        assert (name in scaled) != (name in hpas), f"{name}: exactly one autoscaler"
+        if svc["consumes"]:
+            so = scaled[name]["spec"]
+            kafka = [t for t in so["triggers"] if t["type"] == "kafka"]
+            assert sorted(t["metadata"]["topic"] for t in kafka) == sorted(svc["consumes"])
+            for t in kafka:
+                md = t["metadata"]
+                assert md["consumerGroup"] == f"recoup-{name}"
+                # KEDA runs in its own namespace: the bootstrap address must be fully qualified
+                assert md["bootstrapServers"] == GEN.bootstrap(SPEC, fqdn=True)
+                assert so["maxReplicaCount"] <= partitions[md["topic"]], name
+            assert 1 <= so["minReplicaCount"] <= so["maxReplicaCount"]
+        else:
+            hpa = hpas[name]["spec"]
+            assert [m["resource"]["name"] for m in hpa["metrics"]] == ["cpu"]
+            assert 1 <= hpa["minReplicas"] <= hpa["maxReplicas"]
+    assert "intake" in hpas, "intake (HTTP-facing) scales on CPU"
+
+
+# --- network --------------------------------------------------------------------------------
+
+def _peer_labels(peer: dict[str, Any]) -> dict[str, str]:
+    return peer.get("podSelector", {}).get("matchLabels", {})
+
+
+def _peer_namespace(peer: dict[str, Any]) -> str | None:
+    return peer.get("namespaceSelector", {}).get("matchLabels", {}).get("kubernetes.io/metadata.name")
+
+
+@pytest.mark.parametrize("target", RENDERS)
+def test_network_policies_default_deny_and_least_privilege(target):
+    docs = render(target)
+    policies = {p["metadata"]["name"]: p["spec"] for p in of_kind(docs, "NetworkPolicy")}
+    deny = policies["default-deny-all"]
+    assert deny["podSelector"] == {} and set(deny["policyTypes"]) == {"Ingress", "Egress"}
+    assert not deny.get("ingress") and not deny.get("egress")
+    dns = policies["allow-dns"]["egress"][0]
+    assert {p["port"] for p in dns["ports"]} == {53}
+
+    cluster = SPEC["kafka"]["cluster"]
+    for name in SERVICES:
+        pol = policies[name]
+        pod_labels = named(docs, "Deployment", name)["spec"]["template"]["metadata"]["labels"]
+        job_labels = named(docs, "Job", f"{name}-migrate")["spec"]["template"]["metadata"]["labels"]
+        assert _matches(pol["podSelector"]["matchLabels"], pod_labels)
+        assert _matches(pol["podSelector"]["matchLabels"], job_labels)
+        # egress: own database and the Kafka brokers, nothing else
+        targets = []
+        for rule in pol["egress"]:
+            for peer in rule["to"]:
+                assert "ipBlock" not in peer and "namespaceSelector" not in peer, (name, peer)
+                targets.append(_peer_labels(peer))
+        assert {"cnpg.io/cluster": f"{name}-db"} in targets, name
+        assert any(t.get("strimzi.io/cluster") == cluster for t in targets), name
+        assert len(targets) == 2, (name, targets)
+        # ingress: only the ingress controller and Prometheus, only on the HTTP port
+        namespaces = set()
+        for rule in pol["ingress"]:
+            assert [p["port"] for p in rule["ports"]] == ["http"], name
+            for peer in rule["from"]:
+                namespaces.add(_peer_namespace(peer))
+        assert namespaces == {GEN.INGRESS_NAMESPACE, GEN.MONITORING_NAMESPACE}, name
+
+        # the database accepts its own service only (plus replication/operator/metrics)
+        db = policies[f"{name}-db"]
+        app_peers = [_peer_labels(p) for rule in db["ingress"] for p in rule["from"]
+                     if "app.kubernetes.io/name" in _peer_labels(p)]
+        assert app_peers == [{"app.kubernetes.io/name": name}], name
+
+    # Kafka accepts clients only from pods labelled as Recoup Kafka clients (and KEDA)
+    kafka = policies[cluster]
+    client_rules = [r for r in kafka["ingress"]
+                    if any(_peer_labels(p).get(GEN.KAFKA_CLIENT_LABEL) == "true" for p in r["from"])]
+    assert client_rules and all(p["port"] == 9092 for r in client_rules for p in r["ports"])
+    for name in SERVICES:
+        labels = named(docs, "Deployment", name)["spec"]["template"]["metadata"]["labels"]
+        assert labels.get(GEN.KAFKA_CLIENT_LABEL) == "true", name
+
+
+@pytest.mark.parametrize("target", RENDERS)
+def test_ingress_only_for_client_facing_services_with_tls(target):
+    docs = render(target)
+    ingresses = {i["metadata"]["name"]: i for i in of_kind(docs, "Ingress")}
+    assert set(ingresses) == {n for n, s in SERVICES.items() if s["ingress"]}
+    assert "intake" in ingresses
+    for name, ing in ingresses.items():
+        spec = ing["spec"]
+        assert ing["metadata"]["annotations"].get("cert-manager.io/cluster-issuer")
+        hosts = [r["host"] for r in spec["rules"]]
+        assert spec["tls"] and set(hosts) <= {h for t in spec["tls"] for h in t["hosts"]}
+        paths = [p["path"] for r in spec["rules"] for p in r["http"]["paths"]]
+        assert paths == SERVICES[name]["ingress"]
+        assert all(p.startswith("/v1/") for p in paths), "no /, /metrics or /readyz on the internet"
+        if target != "base":  # each environment sets its own public host
+            base_rules = named(render("base"), "Ingress", name)["spec"]["rules"]
+            assert not set(hosts) & {r["host"] for r in base_rules}, (target, hosts)
+
+
+# --- platform: Kafka, databases, monitoring, secrets ----------------------------------------
+
+@pytest.mark.parametrize("target", RENDERS)
+def test_kafka_is_kraft_with_durable_topics_and_dlqs(target):
+    docs = render(target)
+    k = SPEC["kafka"]
+    kafka = named(docs, "Kafka", k["cluster"])
+    assert kafka["metadata"]["annotations"]["strimzi.io/kraft"] == "enabled"
+    assert kafka["metadata"]["annotations"]["strimzi.io/node-pools"] == "enabled"
+    assert "zookeeper" not in kafka["spec"]
+    config = kafka["spec"]["kafka"]["config"]
+    assert config["min.insync.replicas"] == 2 and config["default.replication.factor"] == 3
+    assert config["auto.create.topics.enable"] is False
+    pools = of_kind(docs, "KafkaNodePool")
+    roles = {r for p in pools for r in p["spec"]["roles"]}
+    assert roles == {"controller", "broker"}
+    for p in pools:
+        assert p["metadata"]["labels"]["strimzi.io/cluster"] == k["cluster"]
+        assert p["spec"]["replicas"] >= 3, p["metadata"]["name"]
+    topics = {t["spec"]["topicName"]: t for t in of_kind(docs, "KafkaTopic")}
+    assert sorted(topics) == sorted(GEN.all_topics(SPEC))
+    for name, t in topics.items():
+        assert t["metadata"]["labels"]["strimzi.io/cluster"] == k["cluster"]
+        assert t["spec"]["partitions"] == k["partitions"] == 12
+        assert t["spec"]["replicas"] == 3, name
+        assert t["spec"]["config"]["min.insync.replicas"] == "2", name
+    common = [c for c in of_kind(docs, "ConfigMap") if c["metadata"]["name"].startswith("recoup-common")]
+    assert common[0]["data"]["RECOUP_KAFKA_BOOTSTRAP_SERVERS"] == f"{k['cluster']}-kafka-bootstrap:9092"
+    assert common[0]["data"]["RECOUP_TOPIC_REPLICATION"] == "3"
+
+
+@pytest.mark.parametrize("target", RENDERS)
+def test_one_database_cluster_per_service(target):
+    docs = render(target)
+    clusters = {c["metadata"]["name"]: c for c in of_kind(docs, "Cluster")}
+    assert set(clusters) == {f"{n}-db" for n in SERVICES}
+    for name in SERVICES:
+        c = clusters[f"{name}-db"]
+        assert c["apiVersion"] == "postgresql.cnpg.io/v1"
+        assert c["spec"]["instances"] >= 2
+        assert c["spec"]["bootstrap"]["initdb"] == {"database": name, "owner": name}
+        env = {e["name"]: e for e in app_container(named(docs, "Deployment", name))["env"]}
+        # CNPG's generated app secret, referenced by name
+        assert env["RECOUP_DATABASE_URL"]["valueFrom"]["secretKeyRef"] == {"name": f"{name}-db-app", "key": "uri"}
+
+
+@pytest.mark.parametrize("target", RENDERS)
+def test_service_monitors_scrape_metrics(target):
+    docs = render(target)
+    for name in SERVICES:
+        sm = named(docs, "ServiceMonitor", name)["spec"]
+        service_labels = named(docs, "Service", name)["metadata"]["labels"]
+        assert _matches(sm["selector"]["matchLabels"], service_labels)
+        assert [(e["port"], e["path"]) for e in sm["endpoints"]] == [("http", "/metrics")]
+
+
+@pytest.mark.parametrize("target", RENDERS)
+def test_no_secret_values_are_committed(target):
+    docs = render(target)
+    assert not of_kind(docs, "Secret"), "Secrets are referenced by name, never rendered"
+    refs = set()
+    for d in [*of_kind(docs, "Deployment"), *of_kind(docs, "Job")]:
+        for c in d["spec"]["template"]["spec"]["containers"]:
+            for e in c.get("env", []):
+                assert "value" not in e or not re.search(r"(?i)key|password|secret|token", e["name"]), e
+                if "valueFrom" in e:
+                    ref = e["valueFrom"]["secretKeyRef"]
+                    refs.add((ref["name"], ref["key"]))
+    assert ("recoup-crypto", "data-keys") in refs and ("recoup-crypto", "blind-index-key") in refs
+    # the example Secret documents those keys and is not part of any kustomization
+    example = yaml.safe_load((K8S / "examples" / "secret.example.yaml").read_text())
+    assert set(example["stringData"]) == {"data-keys", "blind-index-key"}
+    for kz in K8S.rglob("kustomization.yaml"):
+        assert "examples" not in kz.read_text(), kz
+
+
+@pytest.mark.parametrize("target", RENDERS)
+def test_alerts_cover_lag_backlog_and_dead_letters(target):
+    rules = named(render(target), "PrometheusRule", "recoup")["spec"]["groups"]
+    exprs = " ".join(r["expr"] for g in rules for r in g["rules"])
+    metrics = importlib.import_module("recoup_shared.metrics") if importlib.util.find_spec("recoup_shared") else None
+    for metric in ("recoup_consumer_lag", "recoup_outbox_backlog", "recoup_events_dead_lettered_total",
+                   "recoup_events_failed_total", "recoup_http_request_duration_seconds"):
+        assert metric in exprs, metric
+        if metrics is not None:  # the names the services really export
+            exported = {m._name for m in vars(metrics).values() if hasattr(m, "_name")}
+            assert metric.removesuffix("_total") in exported, metric
+
+
+# --- Dockerfiles ----------------------------------------------------------------------------
+
+def parse_dockerfile(text: str) -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) pairs; continuation lines joined, comments dropped."""
+    instructions, current = [], ""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.endswith("\\"):
+            current += line[:-1] + " "
+            continue
+        current += line
+        word, _, rest = current.partition(" ")
+        instructions.append((word.upper(), rest.strip()))
+        current = ""
+    assert not current, "dangling line continuation"
+    return instructions
+
+
+def _exec_form(args: str) -> list[str]:
+    assert args.startswith("["), f"not exec form: {args}"
+    value = json.loads(args)
+    assert isinstance(value, list) and all(isinstance(v, str) for v in value)
+    return value
+
+
+@pytest.mark.parametrize("name", sorted(SERVICES))
+def test_dockerfile_is_multistage_slim_nonroot_with_exec_cmd_and_healthcheck(name):
+    path = REPO / "services" / name / "Dockerfile"
+    text = path.read_text()
+    assert text.startswith("# syntax=docker/dockerfile:1"), "BuildKit (RUN --mount) needed"
+    ins = parse_dockerfile(text)
+    froms = [i for i, (k, _) in enumerate(ins) if k == "FROM"]
+    assert len(froms) >= 2, "multi-stage"
+    for i in froms:
+        assert ins[i][1].split()[0] == "python:3.11-slim", ins[i]
+    final = ins[froms[-1]:]
+    builder = ins[froms[0]:froms[-1]]
+    assert ins[froms[0]][1].split()[-1] == "builder"
+
+    # builder: wheels of shared + this service only (build context = repository root)
+    copies = [a for k, a in builder if k == "COPY"]
+    assert "shared/ shared/" in copies and f"services/{name}/ services/{name}/" in copies
+    assert not any("services/" in c and f"services/{name}/" not in c for c in copies)
+    assert any(k == "RUN" and "pip wheel" in a and "./shared" in a and f"./services/{name}" in a
+               for k, a in builder)
+
+    # final: offline install from the wheels, numeric non-root user
+    assert any(k == "RUN" and "pip install --no-index" in a and f"recoup-{name}" in a for k, a in final)
+    users = [a for k, a in final if k == "USER"]
+    assert users and users[-1].split(":")[0].isdigit() and int(users[-1].split(":")[0]) == GEN.UID
+
+    cmd = _exec_form([a for k, a in final if k == "CMD"][-1])
+    port = str(SERVICES[name]["port"])
+    assert cmd[:3] == ["uvicorn", f"recoup_{name}.app:create_app", "--factory"]
+    assert cmd[cmd.index("--port") + 1] == port and cmd[cmd.index("--host") + 1] == "0.0.0.0"
+    graceful = int(cmd[cmd.index("--timeout-graceful-shutdown") + 1])
+    assert graceful + GEN.PRESTOP_SECONDS < GEN.GRACE_SECONDS
+    assert not [a for k, a in final if k == "ENTRYPOINT"], "uvicorn must be PID 1"
+
+    health = [a for k, a in final if k == "HEALTHCHECK"]
+    assert health
+    options, _, check = health[-1].partition("CMD ")
+    probe = _exec_form(check)
+    assert probe[:2] == ["python", "-c"] and "urllib" in probe[2] and f":{port}/healthz" in probe[2]
+    assert [a for k, a in final if k == "EXPOSE"] == [port]
+
+    project = REPO / "services" / name / "pyproject.toml"
+    if project.exists():  # the distribution pip installs by name
+        import tomllib
+        meta = tomllib.loads(project.read_text())["project"]
+        assert meta["name"] == f"recoup-{name}"
+        assert "recoup-shared" in [re.split(r"[<>=!~ \[]", d)[0] for d in meta["dependencies"]]
+
+
+def test_migrate_entrypoint_uses_only_the_database_url(monkeypatch):
+    migrate = pytest.importorskip("recoup_shared.migrate")
+    calls = []
+
+    async def fake_migrate_service(dsn, package):
+        calls.append((dsn, package))
+        return ["0001_x.sql"]
+
+    monkeypatch.setattr(migrate, "migrate_service", fake_migrate_service)
+    monkeypatch.setenv("RECOUP_PROFILE", "production")   # no keys needed for migrations
+    monkeypatch.setenv("RECOUP_DATABASE_URL", "postgresql://u:p@db:5432/intake")
+    assert migrate.main(["recoup_intake"]) == 0
+    assert calls == [("postgresql://u:p@db:5432/intake", "recoup_intake")]
+
+
+# --- docker-compose -------------------------------------------------------------------------
+
+def load_compose() -> dict[str, Any]:
+    return yaml.safe_load(COMPOSE_FILE.read_text())   # PyYAML applies `<<` merge keys
+
+
+def parse_env_file(path: Path) -> dict[str, str]:
+    """The subset of Compose's env-file syntax used here: KEY=value, # comments, double quotes
+    with \\n escapes."""
+    values = {}
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, _, value = line.partition("=")
+        if value.startswith('"'):
+            assert value.endswith('"'), key
+            value = value[1:-1].replace("\\n", "\n")
+        values[key.strip()] = value
+    return values
+
+
+def test_compose_validates_against_the_compose_specification():
+    try:
+        import compose_spec
+    except ImportError as exc:
+        pytest.skip(f"compose-spec not installed ({exc}); run deploy/k8s/tools/ensure-kustomize.sh")
+    compose = compose_spec.PyOptions(apply_merge=True).from_yaml(COMPOSE_FILE.read_text())
+    compose.validate()
+    assert set(compose.service_names()) == set(load_compose()["services"])
+
+
+def test_compose_has_the_same_services_ports_and_environment_as_kubernetes():
+    compose = load_compose()["services"]
+    docs = render("base")
+    secrets_env = parse_env_file(COMPOSE_ENV)
+    expected = {"kafka", "kafka-init"} | {f"{n}{s}" for n in SERVICES for s in ("", "-db", "-migrate")}
+    assert set(compose) == expected
+
+    for name, svc in SERVICES.items():
+        app = compose[name]
+        port = svc["port"]
+        assert app["ports"] == [f"{port}:{port}"], name
+        assert app["image"] == compose[f"{name}-migrate"]["image"] == f"recoup/{name}:compose"
+        assert app["build"] == {"context": ".", "dockerfile": f"services/{name}/Dockerfile"}
+        assert app["env_file"] == ["deploy/compose.env"]
+        assert app["read_only"] is True and app["tmpfs"] == ["/tmp"]
+
+        compose_env = set(app["environment"]) | set(secrets_env)
+        k8s_env = k8s_env_names(docs, named(docs, "Deployment", name))
+        assert compose_env - JWT_KEY_VARS == k8s_env - JWT_KEY_VARS, (
+            f"{name}: only in compose {sorted(compose_env - k8s_env - JWT_KEY_VARS)}, "
+            f"only in k8s {sorted(k8s_env - compose_env - JWT_KEY_VARS)}")
+        assert compose_env & JWT_KEY_VARS and k8s_env & JWT_KEY_VARS
+        k8s_values = k8s_env_values(docs, named(docs, "Deployment", name))
+        assert app["environment"]["RECOUP_PROFILE"] == k8s_values["RECOUP_PROFILE"] == "production"
+        assert app["environment"]["RECOUP_SERVICE_NAME"] == k8s_values["RECOUP_SERVICE_NAME"] == name
+        assert app["environment"]["RECOUP_TOPIC_PARTITIONS"] == k8s_values["RECOUP_TOPIC_PARTITIONS"]
+
+        # the migration: same command as the Job, against the same database, before the service
+        migrate = compose[f"{name}-migrate"]
+        job = named(docs, "Job", f"{name}-migrate")["spec"]["template"]["spec"]["containers"][0]
+        assert migrate["command"] == job["command"]
+        assert migrate["environment"]["RECOUP_DATABASE_URL"] == app["environment"]["RECOUP_DATABASE_URL"]
+        job_env = {e["name"]: e.get("value") for e in job["env"]}
+        assert set(migrate["environment"]) == set(job_env), name
+        assert migrate["environment"]["RECOUP_SERVICE_NAME"] == job_env["RECOUP_SERVICE_NAME"]
+        assert "env_file" not in migrate, "migrations get no encryption keys"
+        assert f"@{name}-db:5432/{name}" in app["environment"]["RECOUP_DATABASE_URL"]
+        assert migrate["depends_on"] == {f"{name}-db": {"condition": "service_healthy"}}
+        assert app["depends_on"] == {f"{name}-migrate": {"condition": "service_completed_successfully"},
+                                     "kafka-init": {"condition": "service_completed_successfully"}}
+        db = compose[f"{name}-db"]
+        assert db["image"].startswith("postgres:") and "healthcheck" in db
+        assert db["environment"]["POSTGRES_DB"] == name
+        # graceful stop budget as in Kubernetes
+        assert app["stop_grace_period"] == f"{GEN.GRACE_SECONDS}s"
+
+
+def test_compose_runs_real_kafka_in_kraft_mode_with_explicit_topics():
+    compose = load_compose()["services"]
+    kafka = compose["kafka"]
+    assert kafka["image"].startswith("apache/kafka:")
+    env = kafka["environment"]
+    assert set(env["KAFKA_PROCESS_ROLES"].split(",")) == {"broker", "controller"}
+    assert str(env["KAFKA_AUTO_CREATE_TOPICS_ENABLE"]) == "false"
+    assert len(base64.urlsafe_b64decode(env["CLUSTER_ID"] + "==")) == 16, "KRaft cluster id is a UUID"
+    assert "healthcheck" in kafka
+    init = compose["kafka-init"]
+    assert init["image"] == kafka["image"]
+    assert init["depends_on"] == {"kafka": {"condition": "service_healthy"}}
+    assert init["environment"]["TOPICS"].split() == list(SPEC["topics"])
+    assert init["environment"]["PARTITIONS"] == str(SPEC["kafka"]["partitions"])
+    script = init["command"][0]
+    assert '"$${topic}.dlq"' in script and "--if-not-exists" in script
+
+
+def test_compose_demo_keys_are_valid_for_the_production_profile_and_not_the_local_ones():
+    settings_mod = pytest.importorskip("recoup_shared.settings")
+    from cryptography.hazmat.primitives import serialization
+
+    env = parse_env_file(COMPOSE_ENV)
+    assert env["RECOUP_DATA_KEYS"] != settings_mod.LOCAL_DATA_KEYS
+    assert env["RECOUP_BLIND_INDEX_KEY"] != settings_mod.LOCAL_BLIND_INDEX_KEY
+    for part in env["RECOUP_DATA_KEYS"].split(","):
+        kid, _, key = part.partition(":")
+        assert kid and len(base64.b64decode(key)) == 32
+    assert len(base64.b64decode(env["RECOUP_BLIND_INDEX_KEY"])) >= 32
+
+    settings = settings_mod.ServiceSettings(
+        profile="production", data_keys=env["RECOUP_DATA_KEYS"],
+        blind_index_key=env["RECOUP_BLIND_INDEX_KEY"], jwt_public_key_pem=env["RECOUP_JWT_PUBLIC_KEY_PEM"],
+        jwt_issuer=env["RECOUP_JWT_ISSUER"], jwt_audience=env["RECOUP_JWT_AUDIENCE"])
+    assert settings.profile == "production"
+
+    public = serialization.load_pem_public_key(env["RECOUP_JWT_PUBLIC_KEY_PEM"].encode())
+    private = serialization.load_pem_private_key((DEMO_KEYS / "jwt-demo-private.pem").read_bytes(), None)
+    assert public.public_numbers() == private.public_key().public_numbers()
+    assert (DEMO_KEYS / "jwt-demo-public.pem").read_text().strip() == env["RECOUP_JWT_PUBLIC_KEY_PEM"].strip()
+    local_public = (REPO / "shared" / "recoup_shared" / "keys" / "local-signing-key.pub.pem")
+    if local_public.exists():
+        assert local_public.read_text().strip() != env["RECOUP_JWT_PUBLIC_KEY_PEM"].strip()
+
+
+def test_compose_demo_token_verifies_with_the_compose_settings():
+    auth = pytest.importorskip("recoup_shared.auth")
+    env = parse_env_file(COMPOSE_ENV)
+    spec = importlib.util.spec_from_file_location("mint_demo_token", REPO / "deploy" / "docker" / "mint_demo_token.py")
+    mint = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mint)
+    token = mint.mint("demo", ["admin"])
+    verifier = auth.TokenVerifier(jwks_url=None, public_key_pem=env["RECOUP_JWT_PUBLIC_KEY_PEM"],
+                                  issuer=env["RECOUP_JWT_ISSUER"], audience=env["RECOUP_JWT_AUDIENCE"],
+                                  allow_local=False)
+    principal = verifier.verify(token)
+    assert principal.sub == "demo" and "admin" in principal.roles
+
+
+# --- operations guide -----------------------------------------------------------------------
+
+def test_operations_guide_covers_the_runbook():
+    guide = (REPO / "deploy" / "README.md").read_text()
+    for needle in ("recoup_consumer_lag", "recoup_outbox_backlog", "recoup_events_dead_lettered_total",
+                   "recoup_events_failed_total", "recoup_http_request_duration_seconds",
+                   "dlq-replay", "RECOUP_DATA_KEYS", "JWKS", "rollout undo", "ensure-kustomize.sh",
+                   "deploy.sh", "docker compose up"):
+        assert needle in guide, needle
