@@ -1,0 +1,1 @@
+"""Recoup intake service: the client-facing door for placements, repayments, updates and recalls."""
