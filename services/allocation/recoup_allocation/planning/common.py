@@ -1,0 +1,205 @@
+"""What every use case shares: the context (settings, calendar, clock), who may act on which
+team, loading rows into the pure rules' types, plan summaries and persistence, metrics."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import asyncpg
+from prometheus_client import Counter as PromCounter, Histogram
+
+from recoup_shared.auth import Principal, Role
+from recoup_shared.calendar import WorkingCalendar
+from recoup_shared.errors import Forbidden
+from recoup_shared.logging import get_logger
+
+from ..rules import AllocCase, CollectorLoad, Plan, first_contact_due
+from ..store import facts, plans, staff
+
+log = get_logger(__name__)
+
+SYSTEM_AUTO = "system:auto-allocation"
+SYSTEM_ROTATION = "system:rotation"
+LIST_CAP = 1000  # unassigned/notes listed in a plan summary (counts are always complete)
+
+SLA_SECONDS = Histogram(
+    "recoup_allocation_sla_seconds",
+    "Time from case.received to the case's first allocation (R-8: 1 working day at most)",
+    ["client_id"],
+    buckets=(60, 300, 900, 1800, 3600, 2 * 3600, 4 * 3600, 8 * 3600, 86400, 2 * 86400,
+             3 * 86400, 7 * 86400))
+CASES_ALLOCATED = PromCounter("recoup_allocation_cases_allocated_total",
+                              "Cases given an owner, by plan kind", ["kind"])
+
+_FIXED_REASON = {"rotation": "rotation", "manual": "manual", "allocation": None, "auto": None}
+
+
+OFF_LOOP_CASES = 5000  # plans bigger than this are computed in a worker thread
+
+
+async def compute(fn: Callable[..., Plan], cases: list[AllocCase], *args: Any, **kwargs: Any) -> Plan:
+    """Run a pure planning function; a big plan runs off the event loop so requests, the
+    consumer's heartbeats and the relay keep going meanwhile."""
+    if len(cases) > OFF_LOOP_CASES:
+        return await asyncio.to_thread(fn, cases, *args, **kwargs)
+    return fn(cases, *args, **kwargs)
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """What every use case needs besides the connection."""
+    settings: Any  # AllocationSettings (not imported: app.py imports this module's users)
+    calendar: WorkingCalendar
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.settings.timezone)
+
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+    def today(self) -> date:
+        return self.now().astimezone(self.tz).date()
+
+    def first_contact_due(self, at: datetime) -> date:
+        # R-20: 2-3 working days after the allocation day (holidays and 调休 included)
+        return first_contact_due(at.astimezone(self.tz).date(), self.calendar,
+                                 self.settings.first_contact_working_days)
+
+
+def is_manager(p: Principal) -> bool:
+    """Supervisors and admins act on every team; a team lead on their own team only."""
+    return p.has(Role.SUPERVISOR, Role.ADMIN)
+
+
+async def lead_team_of(conn: asyncpg.Connection, p: Principal) -> str | None:
+    """The team a team lead leads: the token's team_id claim, else their collectors row."""
+    return p.team_id or await staff.team_of(conn, p.sub)
+
+
+async def restrict_to_lead(conn: asyncpg.Connection, p: Principal) -> str | None:
+    """None for supervisors/admins; the team id for a team lead (403 if they have none)."""
+    if is_manager(p):
+        return None
+    team = await lead_team_of(conn, p)
+    if team is None:
+        raise Forbidden("a team lead without a team cannot allocate: set team_id")
+    return team
+
+
+# --- loading --------------------------------------------------------------------------------------
+def to_case(r: Mapping[str, Any], *, owned: bool = True) -> AllocCase:
+    return AllocCase(case_id=r["case_id"], client_id=r["client_id"], product=r["product"],
+                     placed_amount=r["placed_amount"], dpd_bucket=r["dpd_bucket"], region=r["region"],
+                     joint_key=r["joint_key"], previous_collector_id=r["previous_collector_id"],
+                     current_collector_id=r["collector_id"] if owned else None)
+
+
+async def joint_owner_map(conn: asyncpg.Connection, cases: Iterable[Mapping[str, Any]],
+                          selected: set[str]) -> dict[str, str]:
+    """R-11: the collector already holding (the earliest-allocated of) a debtor's other cases."""
+    keys = sorted({r["joint_key"] for r in cases if r["joint_key"]})
+    owners: dict[str, str] = {}
+    for r in await facts.assigned_with_joint_keys(conn, keys):
+        if r["case_id"] not in selected:
+            owners.setdefault(r["joint_key"], r["collector_id"])
+    return owners
+
+
+def released_loads(loads: dict[str, CollectorLoad], rows: Sequence[Mapping[str, Any]]) -> dict[str, CollectorLoad]:
+    """Reassignment: the selected cases leave their owners' books before being planned again."""
+    n: Counter[str] = Counter()
+    amount: dict[str, Decimal] = {}
+    for r in rows:
+        if r["collector_id"]:
+            n[r["collector_id"]] += 1
+            amount[r["collector_id"]] = amount.get(r["collector_id"], Decimal(0)) + r["placed_amount"]
+    out = dict(loads)
+    for cid, k in n.items():
+        if cid in out:
+            c = out[cid]
+            out[cid] = replace(c, open_cases=max(c.open_cases - k, 0),
+                               open_amount=max(c.open_amount - amount[cid], Decimal(0)))
+    return out
+
+
+# --- summaries ------------------------------------------------------------------------------------
+def _balance(b: Any) -> dict[str, Any]:
+    return {"collectors": b.collectors, "mean_cases": b.mean_cases, "mean_amount": b.mean_amount,
+            "max_dev_cases": b.max_dev_cases, "max_dev_cases_pct": b.max_dev_cases_pct,
+            "max_dev_amount": b.max_dev_amount, "max_dev_amount_pct": b.max_dev_amount_pct}
+
+
+async def summarize_plan(conn: asyncpg.Connection, plan: Plan, *, loads: Mapping[str, CollectorLoad],
+                         amounts: Mapping[str, Decimal], selected: int, item_ids: set[str],
+                         extra_unassigned: Mapping[str, str], extra_kept: int = 0,
+                         list_all_collectors: bool = True) -> dict[str, Any]:
+    unassigned = {cid: str(reason) for cid, reason in plan.unassigned.items()}
+    unassigned.update(extra_unassigned)
+    reasons = Counter(unassigned.values())
+    listed = [b for b in plan.balance.values()
+              if list_all_collectors or b.new_cases or b.released_cases]
+    names = {r["collector_id"]: r["name"] for r in await conn.fetch(
+        "SELECT collector_id, name FROM collectors WHERE collector_id = ANY($1)",
+        [b.collector_id for b in listed])}
+    collectors = [{
+        "collector_id": b.collector_id, "name": names.get(b.collector_id), "team_id": b.team_id,
+        "open_cases_before": loads[b.collector_id].open_cases if b.collector_id in loads else 0,
+        "open_amount_before": loads[b.collector_id].open_amount if b.collector_id in loads else Decimal(0),
+        "new_cases": b.new_cases, "new_amount": b.new_amount,
+        "released_cases": b.released_cases, "released_amount": b.released_amount,
+        "open_cases_after": b.open_cases_after, "open_amount_after": b.open_amount_after,
+    } for b in sorted(listed, key=lambda b: b.collector_id)]
+    unassigned_list = sorted(unassigned.items())
+    notes = sorted((cid, str(n)) for cid, n in plan.notes.items())
+    return {
+        "cases_selected": selected,
+        "cases_planned": len(item_ids),
+        "cases_kept": len(plan.kept) + extra_kept,
+        "cases_unassigned": len(unassigned),
+        "amount_planned": sum((amounts[c] for c in item_ids), Decimal("0.00")),
+        "unassigned": dict(sorted(reasons.items())),
+        "unassigned_cases": [{"case_id": c, "reason": r} for c, r in unassigned_list[:LIST_CAP]],
+        "unassigned_truncated": len(unassigned_list) > LIST_CAP,
+        "notes": [{"case_id": c, "reason": n} for c, n in notes[:LIST_CAP]],
+        "collectors": collectors,
+        "balance": _balance(plan.summary),
+        "balance_after": _balance(plan.summary_after),
+    }
+
+
+def plan_out(row: Mapping[str, Any], **extra: Any) -> dict[str, Any]:
+    """A plan row (+ its stored summary) as the API shows it; expiry is applied on read."""
+    status = row["status"]
+    if status == "previewed" and row["expires_at"] < datetime.now(timezone.utc):
+        status = "expired"
+    out = dict(row["summary"])
+    out.update(plan_id=str(row["plan_id"]), kind=row["kind"], strategy=row["strategy"], status=status,
+               client_id=row["client_id"], month=row["month"], forced=row["forced"],
+               created_by=row["created_by"], created_at=row["created_at"],
+               expires_at=row["expires_at"], committed_by=row["committed_by"],
+               committed_at=row["committed_at"], filters=row["filters"] or {})
+    out.update(extra)
+    return out
+
+
+async def save_plan(conn: asyncpg.Connection, ctx: Ctx, *, kind: str, strategy: str,
+                    created_by: str, summary: dict[str, Any], items: Sequence[plans.Item],
+                    filters: dict[str, Any], client_id: str | None = None,
+                    month: date | None = None, forced: bool = False,
+                    ttl_minutes: int | None = None) -> asyncpg.Record:
+    plan_id = uuid.uuid4()
+    now = ctx.now()
+    expires = now + timedelta(minutes=ttl_minutes or ctx.settings.plan_ttl_minutes)
+    await plans.insert_plan(conn, plan_id=plan_id, kind=kind, strategy=strategy, client_id=client_id,
+                            month=month, filters=filters, forced=forced, created_by=created_by,
+                            created_at=now, expires_at=expires, summary=summary, items=items)
+    return await plans.get_plan(conn, plan_id)
