@@ -1,0 +1,37 @@
+"""Fee schedule versions (R-39..R-41): append-only; a contract change is a new version."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import asyncpg
+
+from ..rules import FeeSchedule, schedule_from_dict, schedule_to_dict
+
+
+async def insert_schedule(conn: asyncpg.Connection, client_id: str, body: dict[str, Any],
+                          created_by: str, note: str | None) -> tuple[FeeSchedule, asyncpg.Record]:
+    """Validates through the rules (FeeScheduleError / TypeError propagate) and stores version
+    max+1. The advisory lock serialises concurrent PUTs of one client."""
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtext('billing-schedule:' || $1))", client_id)
+    version = await conn.fetchval(
+        "SELECT COALESCE(max(version), 0) + 1 FROM fee_schedules WHERE client_id = $1", client_id)
+    schedule = schedule_from_dict({**body, "client_id": client_id, "version": version})
+    row = await conn.fetchrow(
+        """INSERT INTO fee_schedules (client_id, version, effective_from, schedule, created_by, note)
+           VALUES ($1, $2, $3, $4, $5, $6) RETURNING *""",
+        client_id, version, schedule.effective_from, schedule_to_dict(schedule), created_by, note)
+    return schedule, row
+
+
+async def load_schedules(conn: asyncpg.Connection, client_id: str) -> list[tuple[FeeSchedule, asyncpg.Record]]:
+    rows = await conn.fetch(
+        "SELECT * FROM fee_schedules WHERE client_id = $1 ORDER BY version", client_id)
+    return [(schedule_from_dict(r["schedule"]), r) for r in rows]
+
+
+def in_force(schedules: list[FeeSchedule], on: date) -> FeeSchedule | None:
+    """Latest effective_from <= on, then highest version (rules.schedule_in_force, without raising)."""
+    candidates = [s for s in schedules if s.effective_from <= on]
+    return max(candidates, key=lambda s: (s.effective_from, s.version)) if candidates else None
