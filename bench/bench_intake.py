@@ -1,0 +1,159 @@
+"""Intake: a 100,000-case placement over HTTP, against the floor of the same work done raw.
+
+Measured, in one run on one throw-away stack:
+- time to the 202 (parse, validate, encrypt, COPY cases + outbox, commit),
+- time until every `case.received` is on the broker (the outbox relay's work included),
+- the floor: COPY of the same rows into an empty table + raw produce of the same number of
+  events of the same size (acks=all, the platform's producer settings),
+- the ratio (judged: target <= 3) and the intake process's peak memory (VmHWM).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+import uuid
+from decimal import Decimal
+
+import asyncpg
+import httpx
+import orjson
+from aiokafka import AIOKafkaConsumer
+
+from recoup_local.demo import make_placement
+from recoup_shared.auth import mint_token
+from recoup_shared.bus import ensure_topics, make_producer, produce_all
+
+N = int(os.environ.get("BENCH_INTAKE_CASES", "100000"))
+
+
+class EventCounter:
+    """Counts case.received events as they arrive (Tansu's end offsets under-report, so we
+    count by consuming), and notes when the count reached the target."""
+
+    def __init__(self, bootstrap: str, topic: str) -> None:
+        self.bootstrap, self.topic = bootstrap, topic
+        self.seen: set[bytes] = set()
+        self.size_sample = 0
+        self.target: int | None = None
+        self.reached_at: float | None = None
+        self._task: asyncio.Task | None = None
+
+    async def start(self) -> None:
+        self.consumer = AIOKafkaConsumer(self.topic, bootstrap_servers=self.bootstrap,
+                                         auto_offset_reset="earliest", enable_auto_commit=False)
+        await self.consumer.start()
+        self._task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        while True:
+            batch = await self.consumer.getmany(timeout_ms=200, max_records=20000)
+            for records in batch.values():
+                for r in records:
+                    self.seen.add(orjson.loads(r.value)["event_id"])
+                    self.size_sample = self.size_sample or len(r.value)
+            if self.target is not None and len(self.seen) >= self.target and self.reached_at is None:
+                self.reached_at = time.perf_counter()
+
+    async def wait(self, target: int, timeout: float) -> float:
+        self.target = target
+        deadline = time.perf_counter() + timeout
+        while self.reached_at is None:
+            if len(self.seen) >= target:
+                self.reached_at = time.perf_counter()
+                break
+            if time.perf_counter() > deadline:
+                raise RuntimeError(f"only {len(self.seen)} of {target} events reached the broker")
+            await asyncio.sleep(0.05)
+        return self.reached_at
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+        await self.consumer.stop()
+
+
+def peak_rss_mib(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def floor_copy(dsn: str, body: dict) -> float:
+    """COPY the same case rows (same fields, as text/numeric/jsonb) into an empty table."""
+    rows = [(
+        uuid.uuid4(), c["account_ref"], c["debtor"]["name"], c["debtor"]["id_number"],
+        c["debtor"].get("gender"), c.get("currency", "CNY"), c.get("principal"), c.get("interest"),
+        c.get("fees"), c.get("placed_amount"), c.get("dpd"),
+        orjson.dumps(c.get("phones", [])).decode(), orjson.dumps(c.get("addresses", [])).decode(),
+        c.get("flags", []), c.get("remarks"),
+    ) for c in body["cases"]]
+    rows = [(*r[:6], *(None if v is None else Decimal(str(v)) for v in r[6:10]), *r[10:]) for r in rows]
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute("""
+            DROP TABLE IF EXISTS bench_floor_cases;
+            CREATE TABLE bench_floor_cases (
+                id uuid PRIMARY KEY, account_ref text, name text, id_number text, gender text,
+                currency text, principal numeric(18,2), interest numeric(18,2), fees numeric(18,2),
+                placed_amount numeric(18,2), dpd int, phones text, addresses text, flags text[],
+                remarks text)""")
+        t0 = time.perf_counter()
+        await conn.copy_records_to_table("bench_floor_cases", records=rows)
+        elapsed = time.perf_counter() - t0
+        await conn.execute("DROP TABLE bench_floor_cases")
+        return elapsed
+    finally:
+        await conn.close()
+
+
+async def floor_produce(bootstrap: str, n: int, size: int) -> float:
+    topic = f"bench-floor-{uuid.uuid4().hex[:8]}"
+    await ensure_topics(bootstrap, partitions=12, topics=[topic])
+    value = b"x" * size
+    producer = make_producer(bootstrap)
+    await producer.start()
+    try:
+        t0 = time.perf_counter()
+        await produce_all(producer, [(topic, str(i), value) for i in range(n)])
+        return time.perf_counter() - t0
+    finally:
+        await producer.stop()
+
+
+async def main(stack) -> None:
+    url = await stack.start_service("intake")
+    pid = stack.services["intake"].proc.pid
+    body = make_placement(N, seed=20261124)
+    payload = orjson.dumps(body)
+    token = mint_token(sub="bench-bank", roles=["client"], client_id="bench-bank")
+    print(f"placement: {N:,} cases, {len(payload) / 2**20:.1f} MiB of JSON")
+
+    counter = EventCounter(stack.bootstrap, "case.received")
+    await counter.start()
+    async with httpx.AsyncClient(timeout=600) as client:
+        t0 = time.perf_counter()
+        r = await client.post(f"{url}/v1/placements", content=payload,
+                              headers={"authorization": f"Bearer {token}",
+                                       "content-type": "application/json"})
+        t_202 = time.perf_counter() - t0
+        if r.status_code != 202:
+            raise RuntimeError(f"intake answered {r.status_code}: {r.text[:500]}")
+        accepted = r.json()["accepted"]
+        t_published = await counter.wait(accepted, timeout=900) - t0
+    await counter.stop()
+    peak = peak_rss_mib(pid)
+    size = counter.size_sample
+
+    t_copy = await floor_copy(stack.dsn("intake"), body)
+    t_produce = await floor_produce(stack.bootstrap, accepted, size)
+    floor = t_copy + t_produce
+    print(f"accepted {accepted:,} (rejected {r.json()['rejected']:,}); event size ~{size:,} B")
+    print(f"time to 202:                         {t_202:8.2f} s")
+    print(f"time until all case.received on bus: {t_published:8.2f} s")
+    print(f"floor: COPY same rows {t_copy:.2f} s + raw produce {accepted:,} events {t_produce:.2f} s = {floor:.2f} s")
+    print(f"intake peak memory (VmHWM):          {peak:8.0f} MiB")
+    print(f"RATIO intake/floor = {t_published / floor:.2f}  (target <= 3)")
