@@ -51,9 +51,13 @@ class FieldCipher:
         return bytes(blob).split(b":", 2)[1].decode()
 
 
+_SEPARATORS = re.compile(r"[\s\-]")
+_NON_DIGITS = re.compile(r"\D")
+
+
 def normalise_identifier(value: str) -> str:
     """The canonical form hashed by the blind index: no spaces/dashes, upper-case (ID 'x')."""
-    return re.sub(r"[\s\-]", "", value).upper()
+    return _SEPARATORS.sub("", value).upper()
 
 
 class BlindIndex:
@@ -103,7 +107,7 @@ def mask_phone(value: str | None) -> str | None:
     """13800138000 -> 138****8000; 0371-65432100 -> 037****2100."""
     if not value:
         return value
-    digits = re.sub(r"\D", "", value)
+    digits = _NON_DIGITS.sub("", value)
     if len(digits) < 8:
         return "*" * len(digits)
     return digits[:3] + "****" + digits[-4:]

@@ -30,6 +30,7 @@ class PhoneOut(_Payload):
     name: str | None = None
     relationship: str | None = None
     knows_debt: bool | None = None  # contacts who do not know are told nothing
+    extension: str | None = None    # 分机: dial the number, then this extension
 
 
 class AddressOut(_Payload):

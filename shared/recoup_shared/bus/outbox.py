@@ -34,7 +34,13 @@ async def write_outbox(conn: asyncpg.Connection, events: Iterable[tuple[str, dic
     """Queue (topic, envelope) pairs for publication, inside the caller's transaction.
 
     COPY for any size (one round trip for 100,000 events); NOTIFY wakes the relay on commit."""
-    records = [outbox_record(topic, env) for topic, env in events]
+    return await write_outbox_records(conn, [outbox_record(topic, env) for topic, env in events])
+
+
+async def write_outbox_records(conn: asyncpg.Connection,
+                               records: Sequence[tuple[uuid.UUID, str, str, bytes]]) -> int:
+    """`write_outbox` for records already built with `outbox_record` — so a bulk producer can
+    serialise 100,000 envelopes in a worker thread instead of on the event loop."""
     if not records:
         return 0
     if len(records) < 50:
@@ -152,8 +158,9 @@ class OutboxRelay:
                 raise
             if self.after_produce_hook is not None:
                 await self.after_produce_hook(rows)
+            # clock_timestamp(): when the acks were in, not when this transaction began (R-6 timings)
             await conn.execute(
-                "UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])",
+                "UPDATE outbox SET published_at = clock_timestamp(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])",
                 [r["id"] for r in rows])
         OUTBOX_PUBLISHED.labels(self.service).inc(len(rows))
         return len(rows)

@@ -1,0 +1,358 @@
+"""Request and response shapes of the intake API (contracts.md §1), for the OpenAPI document.
+
+Request bodies are NOT parsed with these models: the top level is read leniently and the rows are
+judged one by one by the rules (a bad row must not fail the batch, R-4). These models describe
+what a client sends and receives. Money is a decimal string in answers (never a float).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Money = Decimal | str
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- placements ---------------------------------------------------------------------------------
+
+class DebtorIn(_In):
+    name: str = Field(examples=["张伟"])
+    id_number: str = Field(description="18 characters (GB 11643) or the old 15-digit form",
+                           examples=["410105198703150030"])
+    gender: Literal["M", "F"] | None = None
+    birth_date: date | None = None
+
+
+class PhoneIn(_In):
+    number: str = Field(examples=["13800138000", "0371-65432100"])
+    kind: Literal["mobile", "home", "work", "other"]
+    owner: Literal["debtor", "contact"] = "debtor"
+    name: str | None = Field(None, description="required for a contact")
+    relationship: str | None = Field(None, description="required for a contact", examples=["spouse"])
+    knows_debt: bool | None = None
+
+
+class AddressIn(_In):
+    kind: Literal["household_registration", "home", "work", "other"]
+    province: str | None = None
+    city: str | None = None
+    district: str | None = None
+    line: str
+    employer: str | None = None
+
+
+class LastPaymentIn(_In):
+    on: date
+    amount: Money
+
+
+class CaseIn(_In):
+    account_ref: str = Field(description="card or account number (a string)", examples=["6222020200112233446"])
+    product: str | None = Field(None, description="overrides the placement's product for this case")
+    debtor: DebtorIn
+    currency: str = "CNY"
+    principal: Money | None = None
+    interest: Money | None = None
+    fees: Money | None = None
+    placed_amount: Money | None = Field(None, description="委案金额; the stated total wins over the parts (flagged)")
+    dpd: int | None = Field(None, description="days past due; give dpd or overdue_since")
+    overdue_since: date | None = None
+    last_payment: LastPaymentIn | None = None
+    credit_limit: Money | None = None
+    phones: list[PhoneIn] = []
+    addresses: list[AddressIn] = []
+    employer: str | None = None
+    flags: list[Literal["complaint_history", "dispute", "fraud_claim", "stolen_card", "do_not_contact",
+                        "special_population"]] = []
+    remarks: str | None = None
+
+
+class PlacementIn(_In):
+    placement_ref: str = Field(description="the client's own batch reference (idempotency key, R-1)",
+                               examples=["ZHBANK-HN-202611-001"])
+    product: str = Field(examples=["credit_card"])
+    placed_on: date
+    recall_on: date | None = Field(None, description="defaults to placed_on + 3 months")
+    cases: list[CaseIn] = Field(description="at most IntakeSettings.max_cases_per_placement (default 200,000)")
+
+
+class RowErrorOut(BaseModel):
+    row: int | None = Field(description="0-based index into `cases` (uploads: the file's row number)")
+    field: str = Field(examples=["cases[3].debtor.id_number"])
+    reason: str
+
+
+class PlacementAccepted(BaseModel):
+    placement_id: str
+    placement_ref: str
+    received: int
+    accepted: int
+    rejected: int
+    errors: list[RowErrorOut]
+
+
+class SlaOut(BaseModel):
+    import_target_seconds: int
+    import_max_seconds: int
+    import_within_target: bool
+    import_within_max: bool
+
+
+class TimingsOut(BaseModel):
+    received_at: datetime
+    imported_at: datetime
+    published_at: datetime | None
+    seconds_to_import: float
+    seconds_to_publish: float | None
+    sla: SlaOut
+
+
+class PlacementCountsOut(BaseModel):
+    received: int
+    accepted: int
+    rejected: int
+    cases: dict[str, int] = Field(description="accepted cases by current status: open, recalled, closed")
+
+
+class RejectedPage(BaseModel):
+    items: list[RowErrorOut]
+    next_after: int | None = Field(description="pass as errors_after for the next page")
+
+
+class PlacementStatusOut(BaseModel):
+    placement_id: str
+    placement_ref: str
+    client_id: str
+    product: str
+    placed_on: date
+    recall_on: date
+    source: str
+    template: dict[str, Any] | None
+    status: Literal["imported", "published"]
+    counts: PlacementCountsOut
+    timings: TimingsOut
+    rejected_rows: RejectedPage
+
+
+class PlacementCaseOut(BaseModel):
+    row: int
+    case_id: str
+    account_masked: str
+    status: Literal["open", "recalled", "closed"]
+
+
+class PlacementCasesOut(BaseModel):
+    placement_ref: str
+    items: list[PlacementCaseOut]
+    next_after: int | None = Field(description="pass as `after` for the next page")
+
+
+class PlacementListItem(BaseModel):
+    placement_id: str
+    placement_ref: str
+    product: str
+    placed_on: date
+    received: int
+    accepted: int
+    rejected: int
+    received_at: datetime
+    published_at: datetime | None
+
+
+class PlacementListOut(BaseModel):
+    items: list[PlacementListItem]
+    next_before: datetime | None
+
+
+# --- repayments, updates, recalls ---------------------------------------------------------------
+
+class RepaymentIn(_In):
+    account_ref: str
+    amount: Money = Field(description="> 0, at most two decimals")
+    paid_at: str = Field(description="ISO 8601; without an offset it is Asia/Shanghai time",
+                         examples=["2026-11-25T10:15:00+08:00"])
+    txn_ref: str = Field(description="the client's transaction reference (idempotency key)")
+    channel: str | None = Field(None, examples=["bank_transfer"])
+
+
+class RepaymentsIn(_In):
+    repayments: list[RepaymentIn]
+
+
+class FlaggedOut(BaseModel):
+    row: int
+    txn_ref: str
+    flag: Literal["case_recalled", "case_closed"]
+
+
+class RepaymentsOut(BaseModel):
+    received: int
+    recorded: int
+    duplicates: int = Field(description="txn_refs already recorded with the same content (nothing written)")
+    rejected: int
+    closed_cases: int = Field(description="cases fully repaid by this batch (closed automatically, R-5)")
+    flagged: list[FlaggedOut]
+    errors: list[RowErrorOut]
+
+
+class UpdateIn(_In):
+    account_ref: str
+    principal: Money | None = None
+    interest: Money | None = None
+    fees: Money | None = None
+    placed_amount: Money | None = None
+    phones: list[PhoneIn] = Field([], description="phones to add")
+    addresses: list[AddressIn] = Field([], description="addresses to add")
+    flags: list[str] | None = Field(None, description="the case's complete new set of flags")
+    remarks: str | None = None
+    effective_on: date | None = None
+
+
+class UpdatesIn(_In):
+    updates: list[UpdateIn]
+
+
+class UpdatesOut(BaseModel):
+    received: int
+    applied: int
+    rejected: int
+    closed_cases: int
+    errors: list[RowErrorOut]
+
+
+class RecallIn(_In):
+    account_refs: list[str] | None = Field(None, description="give this or placement_ref")
+    placement_ref: str | None = None
+    reason: str | None = None
+    effective_on: date | None = None
+
+
+class RecallOut(BaseModel):
+    placement_ref: str | None = None
+    recalled: int
+    not_open: dict[str, int] = Field(description="already recalled / closed: nothing changed")
+    rejected: int = 0
+    errors: list[RowErrorOut]
+
+
+# --- templates ----------------------------------------------------------------------------------
+
+class TemplateIn(_In):
+    name: str = Field(min_length=1, max_length=64, pattern=r"^[^\s/\\?#%]+$", examples=["cards-v1"])
+    description: str | None = Field(None, max_length=500)
+    definition: dict[str, Any] = Field(description="column header -> field mapping and value conversions "
+                                                   "(see recoup_intake.rules.templates.ImportTemplate)")
+
+
+class TemplateOut(BaseModel):
+    client_id: str
+    name: str
+    version: int
+    description: str | None
+    created_by: str
+    created_at: datetime
+    definition: dict[str, Any] | None = None
+
+
+class TemplateListOut(BaseModel):
+    items: list[TemplateOut]
+
+
+# --- staff reads --------------------------------------------------------------------------------
+
+class CaseSummaryOut(BaseModel):
+    case_id: str
+    client_id: str
+    placement_ref: str
+    row: int
+    product: str
+    account_masked: str
+    debtor_name: str
+    id_number_masked: str
+    gender: str | None
+    currency: str
+    placed_amount: Decimal
+    repaid_total: Decimal
+    outstanding: Decimal
+    dpd: int
+    dpd_bucket: str
+    status: str
+    flags: list[str]
+    created_at: datetime
+    updated_at: datetime
+
+
+class CaseSearchOut(BaseModel):
+    items: list[CaseSummaryOut]
+    next_after: str | None
+
+
+class CaseSearchIn(_In):
+    id_number: str | None = None
+    card_number: str | None = None
+    phone: str | None = None
+    client_id: str | None = None
+    placement_ref: str | None = None
+    status: Literal["open", "recalled", "closed"] | None = None
+    after: str | None = None
+    limit: int = Field(100, ge=1, le=1000)
+
+
+class CaseDetailOut(CaseSummaryOut):
+    model_config = ConfigDict(extra="allow")
+    placement_id: str
+    placed_on: date
+    recall_on: date
+    principal: Decimal
+    interest: Decimal
+    fees: Decimal
+    phones: list[dict[str, Any]]
+    addresses: list[dict[str, Any]]
+    repayments: list[dict[str, Any]]
+    revealed: bool
+    account_ref: str | None = Field(None, description="only with reveal=true (audit-logged)")
+    id_number: str | None = Field(None, description="only with reveal=true (audit-logged)")
+
+
+class JointLinkOut(BaseModel):
+    case_id: str
+    client_id: str
+    placement_ref: str
+    account_masked: str
+    debtor_name: str
+    placed_amount: Decimal
+    repaid_total: Decimal
+    outstanding: Decimal
+    status: str
+    linked_at: datetime | None = Field(description="when intake linked them on import (null: found live)")
+
+
+class JointOut(BaseModel):
+    case_id: str
+    links: list[JointLinkOut]
+
+
+class AuditEntryOut(BaseModel):
+    id: int
+    at: datetime
+    actor: str
+    roles: list[str]
+    action: str
+    case_id: str | None
+    client_id: str | None
+    fields: list[str]
+    reason: str | None
+    correlation_id: str | None
+    detail: dict[str, Any]
+
+
+class AuditPageOut(BaseModel):
+    items: list[AuditEntryOut]
+    next_after: int | None

@@ -1,0 +1,184 @@
+"""Placements, their cases (bulk), rejected rows, joint-debt links and publication state.
+
+Every function takes the caller's connection and never commits: the use case owns the transaction.
+Bulk paths are COPY + set-based statements: a 100,000-case placement is a handful of round trips.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+from ..records import ADDRESS_COLUMNS, CASE_COLUMNS, PHONE_COLUMNS
+
+OUTBOX_SEQUENCE = "outbox_id_seq"
+
+
+async def lock_placement_ref(conn: asyncpg.Connection, client_id: str, placement_ref: str) -> None:
+    """R-1: two identical requests at once wait for each other; the second sees the first's row."""
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                       f"intake:placement:{client_id}\x1f{placement_ref}")
+
+
+async def lock_client_cases(conn: asyncpg.Connection, client_id: str) -> None:
+    """Serialises the insertion of a client's cases, so the open-account check (R-1 re-placement)
+    cannot race with another placement of the same client."""
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                       f"intake:client-cases:{client_id}")
+
+
+async def get_placement(conn: asyncpg.Connection, client_id: str, placement_ref: str) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        "SELECT * FROM placements WHERE client_id = $1 AND placement_ref = $2", client_id, placement_ref)
+
+
+async def list_placements(conn: asyncpg.Connection, client_id: str, *, before: datetime | None,
+                          limit: int) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        """SELECT id, placement_ref, product, placed_on, recall_on, source, received_count,
+                  accepted_count, rejected_count, received_at, imported_at, published_at
+           FROM placements WHERE client_id = $1 AND ($2::timestamptz IS NULL OR received_at < $2)
+           ORDER BY received_at DESC LIMIT $3""", client_id, before, limit)
+
+
+async def open_accounts(conn: asyncpg.Connection, client_id: str,
+                        account_hashes: Sequence[str]) -> dict[str, str]:
+    """account_hash -> placement_ref of the placement where that account is still open."""
+    if not account_hashes:
+        return {}
+    rows = await conn.fetch(
+        """SELECT c.account_hash, p.placement_ref
+           FROM cases c JOIN placements p ON p.id = c.placement_id
+           WHERE c.client_id = $1 AND c.status = 'open' AND c.account_hash = ANY($2::text[])""",
+        client_id, list(account_hashes))
+    return {r["account_hash"]: r["placement_ref"] for r in rows}
+
+
+async def insert_placement(conn: asyncpg.Connection, *, placement_id: str, client_id: str,
+                           placement_ref: str, product: str, placed_on: Any, recall_on: Any,
+                           source: str, template_name: str | None, template_version: int | None,
+                           body_sha256: str, received: int, accepted: int, rejected: int,
+                           response: dict[str, Any], received_by: str, received_at: datetime) -> None:
+    await conn.execute(
+        """INSERT INTO placements (id, client_id, placement_ref, product, placed_on, recall_on, source,
+               template_name, template_version, body_sha256, received_count, accepted_count,
+               rejected_count, response, received_by, received_at, imported_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, clock_timestamp())""",
+        placement_id, client_id, placement_ref, product, placed_on, recall_on, source, template_name,
+        template_version, body_sha256, received, accepted, rejected, response, received_by, received_at)
+
+
+async def copy_rejected_rows(conn: asyncpg.Connection, placement_id: str,
+                             errors: Sequence[dict[str, Any]]) -> None:
+    if not errors:
+        return
+    await conn.copy_records_to_table(
+        "rejected_rows", columns=["placement_id", "ordinal", "row_no", "field", "reason"],
+        records=[(placement_id, i, e["row"], e["field"], e["reason"]) for i, e in enumerate(errors)])
+
+
+async def copy_cases(conn: asyncpg.Connection, cases: Sequence[tuple], phones: Sequence[tuple],
+                     addresses: Sequence[tuple]) -> None:
+    if cases:
+        await conn.copy_records_to_table("cases", columns=list(CASE_COLUMNS), records=cases)
+    if phones:
+        await conn.copy_records_to_table("case_phones", columns=list(PHONE_COLUMNS), records=phones)
+    if addresses:
+        await conn.copy_records_to_table("case_addresses", columns=list(ADDRESS_COLUMNS), records=addresses)
+
+
+async def open_cases_by_id_hash(conn: asyncpg.Connection, id_hashes: Sequence[str]) -> dict[str, list[str]]:
+    """R-7: id_hash -> ids of stored open cases of that debtor, any client (oldest first)."""
+    if not id_hashes:
+        return {}
+    rows = await conn.fetch(
+        """SELECT c.id_hash, c.id::text AS case_id
+           FROM unnest($1::text[]) AS h(id_hash) JOIN cases c ON c.id_hash = h.id_hash
+           WHERE c.status = 'open' ORDER BY c.id""", list(set(id_hashes)))
+    out: dict[str, list[str]] = defaultdict(list)
+    for r in rows:
+        out[r["id_hash"]].append(r["case_id"])
+    return out
+
+
+async def copy_joint_links(conn: asyncpg.Connection, rows: Sequence[tuple[str, str, str]]) -> None:
+    if rows:
+        await conn.copy_records_to_table("joint_debt_links", records=rows,
+                                         columns=["case_id", "linked_case_id", "id_hash"])
+
+
+async def outbox_position(conn: asyncpg.Connection, *, after_write: bool) -> int:
+    """Brackets this transaction's outbox rows: before writing, a fresh sequence value (every row
+    written afterwards has a larger id); after writing, this session's last value (currval)."""
+    if after_write:
+        return await conn.fetchval(f"SELECT currval('{OUTBOX_SEQUENCE}')")
+    return await conn.fetchval(f"SELECT nextval('{OUTBOX_SEQUENCE}')")
+
+
+async def finish_placement(conn: asyncpg.Connection, placement_id: str, *, outbox_after: int | None,
+                           outbox_upto: int | None, nothing_to_publish: bool) -> datetime:
+    return await conn.fetchval(
+        """UPDATE placements SET imported_at = clock_timestamp(), outbox_after = $2, outbox_upto = $3,
+                  published_at = CASE WHEN $4 THEN clock_timestamp() END
+           WHERE id = $1 RETURNING imported_at""",
+        placement_id, outbox_after, outbox_upto, nothing_to_publish)
+
+
+async def rejected_rows(conn: asyncpg.Connection, placement_id: Any, *, after: int = -1,
+                        limit: int | None = None) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        """SELECT ordinal, row_no, field, reason FROM rejected_rows
+           WHERE placement_id = $1 AND ordinal > $2 ORDER BY ordinal LIMIT $3""",
+        placement_id, after, limit)
+    return [{"ordinal": r["ordinal"], "row": r["row_no"], "field": r["field"], "reason": r["reason"]}
+            for r in rows]
+
+
+async def publication_time(conn: asyncpg.Connection, placement: asyncpg.Record) -> datetime | None:
+    """R-6: when every case.received of the placement was acknowledged by the broker, or None.
+
+    Computed lazily from the outbox (the relay is shared code and knows nothing of placements):
+    this placement's rows lie in (outbox_after, outbox_upto]; rows of concurrent transactions may
+    interleave there, so "nothing pending in that id range" is checked first (cheap: the partial
+    index of pending rows), then the exact time is the latest published_at of this placement's
+    own events (cases.received_event_id -> outbox.event_id). Rows already deleted by the outbox
+    retention were published. The result is stored on the placement: later reads cost nothing."""
+    if placement["published_at"] is not None:
+        return placement["published_at"]
+    lo, hi = placement["outbox_after"], placement["outbox_upto"]
+    if lo is None or hi is None:
+        return None
+    pending = await conn.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM outbox WHERE published_at IS NULL AND id > $1 AND id <= $2)", lo, hi)
+    if pending:
+        return None
+    published = await conn.fetchval(
+        """UPDATE placements p SET published_at = COALESCE(
+               (SELECT max(o.published_at) FROM cases c JOIN outbox o ON o.event_id = c.received_event_id
+                WHERE c.placement_id = p.id),
+               p.imported_at)
+           WHERE p.id = $1 AND p.published_at IS NULL RETURNING published_at""",
+        placement["id"])
+    if published is None:  # a concurrent reader stored it first
+        published = await conn.fetchval("SELECT published_at FROM placements WHERE id = $1", placement["id"])
+    return published
+
+
+async def placement_cases(conn: asyncpg.Connection, placement_id: Any, *, after_row: int,
+                          limit: int) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        """SELECT row_index, id, account_masked, status, placed_amount, repaid_total
+           FROM cases WHERE placement_id = $1 AND row_index > $2 ORDER BY row_index LIMIT $3""",
+        placement_id, after_row, limit)
+
+
+async def case_status_counts(conn: asyncpg.Connection, placement_id: Any) -> dict[str, int]:
+    rows = await conn.fetch(
+        "SELECT status, count(*) AS n FROM cases WHERE placement_id = $1 GROUP BY status", placement_id)
+    counts = {"open": 0, "recalled": 0, "closed": 0}
+    counts.update({r["status"]: r["n"] for r in rows})
+    return counts
