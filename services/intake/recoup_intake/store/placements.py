@@ -142,27 +142,26 @@ async def publication_time(conn: asyncpg.Connection, placement: asyncpg.Record) 
     """R-6: when every case.received of the placement was acknowledged by the broker, or None.
 
     Computed lazily from the outbox (the relay is shared code and knows nothing of placements):
-    this placement's rows lie in (outbox_after, outbox_upto]; rows of concurrent transactions may
-    interleave there, so "nothing pending in that id range" is checked first (cheap: the partial
-    index of pending rows), then the exact time is the latest published_at of this placement's
-    own events (cases.received_event_id -> outbox.event_id). Rows already deleted by the outbox
-    retention were published. The result is stored on the placement: later reads cost nothing."""
+    this placement's rows lie in (outbox_after, outbox_upto]; the relay deletes rows as it
+    publishes them, so "no row left in that id range" means all were published, and the time is
+    that of the last relay batch overlapping the range (outbox_batches). The result is stored on
+    the placement: later reads cost nothing."""
     if placement["published_at"] is not None:
         return placement["published_at"]
     lo, hi = placement["outbox_after"], placement["outbox_upto"]
     if lo is None or hi is None:
         return None
     pending = await conn.fetchval(
-        "SELECT EXISTS (SELECT 1 FROM outbox WHERE published_at IS NULL AND id > $1 AND id <= $2)", lo, hi)
+        "SELECT EXISTS (SELECT 1 FROM outbox WHERE id > $1 AND id <= $2)", lo, hi)
     if pending:
         return None
     published = await conn.fetchval(
         """UPDATE placements p SET published_at = COALESCE(
-               (SELECT max(o.published_at) FROM cases c JOIN outbox o ON o.event_id = c.received_event_id
-                WHERE c.placement_id = p.id),
+               (SELECT max(b.published_at) FROM outbox_batches b
+                WHERE b.last_id > $2 AND b.first_id <= $3),
                p.imported_at)
            WHERE p.id = $1 AND p.published_at IS NULL RETURNING published_at""",
-        placement["id"])
+        placement["id"], lo, hi)
     if published is None:  # a concurrent reader stored it first
         published = await conn.fetchval("SELECT published_at FROM placements WHERE id = $1", placement["id"])
     return published
