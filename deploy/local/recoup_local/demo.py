@@ -263,10 +263,48 @@ def _add_months(d: date, months: int) -> date:
     return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
 
 
-def seed_demo_collectors(base_url: str | None = None, **_: Any) -> None:
-    """Allocation's part of the demo (collectors and teams to allocate the demo cases to).
-    Intentionally empty until the allocation service exists: it will fill this in."""
-    return None
+def prepare_allocation(allocation_url: str, client_id: str) -> bool:
+    """Allocation's part of the demo: a demo team and `client_id`'s rules (automatic allocation),
+    set up before the placement so its cases are allocated as they arrive. False if allocation
+    is not running (the demo then stops at intake)."""
+    import asyncio
+
+    from .demo_allocation import DemoSetupError, setup_demo_team
+
+    try:
+        asyncio.run(setup_demo_team(allocation_url, client_id, timeout=5))
+        return True
+    except (DemoSetupError, OSError, Exception) as exc:  # noqa: BLE001 - reported, demo goes on
+        print(f"allocation at {allocation_url} not set up ({exc.__class__.__name__}: {exc}); "
+              "cases will stay unallocated", file=sys.stderr)
+        return False
+
+
+def wait_allocated(allocation_url: str, client_id: str, expected: int, timeout: float) -> int:
+    """Poll allocation until `expected` cases of the client are assigned; returns how many are."""
+    import httpx
+
+    from recoup_shared.auth import mint_token
+
+    headers = {"authorization": "Bearer " + mint_token(sub="demo-admin", roles=["admin"])}
+    deadline = time.monotonic() + timeout
+    assigned = 0
+    with httpx.Client(base_url=allocation_url, headers=headers, timeout=30) as c:
+        while time.monotonic() < deadline:
+            assigned, cursor = 0, None
+            while True:
+                params = {"client_id": client_id, "status": "assigned", "limit": 1000}
+                if cursor:
+                    params["cursor"] = cursor
+                page = c.get("/v1/cases", params=params).json()
+                assigned += len(page.get("items", []))
+                cursor = page.get("next_cursor")
+                if not cursor:
+                    break
+            if assigned >= expected:
+                return assigned
+            time.sleep(0.5)
+    return assigned
 
 
 # --- the command ------------------------------------------------------------------------------
@@ -281,6 +319,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--placement-ref", default=None, help="the client's batch reference")
     p.add_argument("--product", default="credit_card", choices=PRODUCTS)
     p.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for publication")
+    p.add_argument("--allocation-url", default="http://127.0.0.1:8002",
+                   help="the allocation service (demo team + automatic allocation)")
     return p
 
 
@@ -297,6 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     token = mint_token(sub=f"{args.client_id}-system", roles=["client"], client_id=args.client_id)
     headers = {"authorization": f"Bearer {token}"}
     ref = body["placement_ref"]
+    allocating = prepare_allocation(args.allocation_url, args.client_id)
     print(f"pushing placement {ref} ({args.cases} cases, client {args.client_id}) to {args.base_url}")
     try:
         with httpx.Client(base_url=args.base_url, headers=headers, timeout=300) as client:
@@ -319,8 +360,14 @@ def main(argv: list[str] | None = None) -> int:
             if status.get("status") != "published":
                 print(f"not published within {args.timeout:.0f}s", file=sys.stderr)
                 return 1
-            seed_demo_collectors(args.base_url)
-            print(f"done: {status['counts']['accepted']} cases published as case.received")
+            accepted = status["counts"]["accepted"]
+            print(f"{accepted} cases published as case.received")
+            if allocating:
+                assigned = wait_allocated(args.allocation_url, args.client_id, accepted, args.timeout)
+                print(f"{assigned} of {accepted} cases allocated to the demo team "
+                      f"(see {args.allocation_url}/docs: GET /v1/teams/demo-team/load)")
+                if assigned < accepted:
+                    return 1
             return 0
     except httpx.HTTPError as exc:
         print(f"recoup demo: cannot reach intake at {args.base_url}: {exc!r} (is `make up` running?)",
