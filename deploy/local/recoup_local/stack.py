@@ -86,6 +86,7 @@ class Stack:
         self.console = console
         self.state_file = state_file
         self.log_dir = self.root / "logs"
+        self.before_remove: list = []  # callables(log_dir) run by stop() before a throw-away root goes
         self.run_dir = self.root / "run"
         self.pg = EmbeddedPostgres(self.root / "pgdata", port=pg_port, socket_dir=self.run_dir / "pg",
                                    log_file=self.log_dir / "postgres.log", durable=durable)
@@ -278,6 +279,8 @@ class Stack:
             state = _read_state(self.state_file) if self.state_file is not None else None
             if state and (state.get("launcher") or {}).get("pid") == os.getpid():
                 self.state_file.unlink(missing_ok=True)
+            for callback in self.before_remove:
+                callback(self.log_dir)  # every process has stopped: the logs are complete
             if self.ephemeral and not os.environ.get("RECOUP_KEEP_STACK"):
                 shutil.rmtree(self.root, ignore_errors=True)
 

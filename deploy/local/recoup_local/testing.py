@@ -22,6 +22,7 @@ import pytest_asyncio
 from .stack import Stack
 
 _started: list[tuple[Stack, float]] = []
+_pii_findings: list[str] = []
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
@@ -31,6 +32,10 @@ async def stack() -> AsyncIterator[Stack]:
     `await .start_service(name)` (a real uvicorn process; returns its URL)."""
     t0 = time.monotonic()
     s = Stack.throwaway()
+    from .pii_scan import scan_logs
+
+    # R-46: every log the session produced is scanned once all processes have stopped.
+    s.before_remove.append(lambda log_dir: _pii_findings.extend(scan_logs(log_dir)))
     async with s:
         _started.append((s, time.monotonic() - t0))
         with s.environ():
@@ -51,7 +56,19 @@ def token_for() -> Callable[..., str]:
     return make
 
 
+def pytest_sessionfinish(session, exitstatus) -> None:  # noqa: ARG001
+    if _pii_findings and session.exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ARG001
+    if _pii_findings:
+        terminalreporter.write_line(
+            f"PERSONAL DATA IN LOGS (R-46): {len(_pii_findings)} unmasked value(s):", red=True)
+        for finding in _pii_findings[:50]:
+            terminalreporter.write_line(f"  {finding}", red=True)
+    elif _started:
+        terminalreporter.write_line("logs scanned for unmasked ID, card and mobile numbers: none found")
     for s, seconds in _started:
         terminalreporter.write_line(
             f"throw-away stack: PostgreSQL 127.0.0.1:{s.pg_port}, Tansu {s.bootstrap}, "

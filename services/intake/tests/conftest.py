@@ -94,16 +94,53 @@ async def wait_published(svc: RunningService, ref: str, headers: dict[str, str],
 
 
 async def outbox_events(svc: RunningService, *, case_ids: list[str] | None = None,
-                        topic: str | None = None) -> list[dict[str, Any]]:
-    """Envelopes (as dicts) written by intake to its outbox, oldest first."""
+                        topic: str | None = None, timeout: float = 30) -> list[dict[str, Any]]:
+    """Envelopes (as dicts) intake emitted, read back from the broker once the outbox relay has
+    published them (it deletes rows as it publishes), in publication order per case."""
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+    from aiokafka.partitioner import DefaultPartitioner
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
     async with svc.pool.acquire() as conn:
-        rows = await conn.fetch(
-            """SELECT value FROM outbox WHERE ($1::text[] IS NULL OR key = ANY($1::text[]))
-                 AND ($2::text IS NULL OR topic = $2) ORDER BY id""", case_ids, topic)
-    out = []
-    for r in rows:
-        parse(bytes(r["value"]))  # a valid envelope
-        out.append(orjson.loads(bytes(r["value"])))
+        while await conn.fetchval(
+                """SELECT EXISTS (SELECT 1 FROM outbox WHERE ($1::text[] IS NULL OR key = ANY($1::text[]))
+                     AND ($2::text IS NULL OR topic = $2))""", case_ids, topic):
+            if loop.time() > deadline:
+                raise AssertionError("intake's outbox was not published in time")
+            await asyncio.sleep(0.05)
+    topics = [topic] if topic else ["case.received", "case.updated", "payment.posted"]
+    settings = svc.app.state.settings
+    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers, group_id=None,
+                                enable_auto_commit=False, auto_offset_reset="earliest")
+    await consumer.start()
+    try:
+        await consumer.topics()
+        partitioner = DefaultPartitioner()
+        tps = []
+        for t in topics:
+            parts = sorted(consumer.partitions_for_topic(t) or ())
+            if case_ids is None:
+                tps += [TopicPartition(t, p) for p in parts]
+            else:
+                tps += sorted({TopicPartition(t, partitioner(k.encode(), parts, parts)) for k in case_ids})
+        consumer.assign(tps)
+        await consumer.seek_to_beginning(*tps)
+        wanted = set(case_ids) if case_ids is not None else None
+        out: list[dict[str, Any]] = []
+        idle_since = loop.time()
+        while loop.time() - idle_since < 1.0:
+            batch = await consumer.getmany(timeout_ms=200, max_records=10000)
+            if batch:
+                idle_since = loop.time()
+            for records in batch.values():
+                for r in records:
+                    if wanted is None or r.key.decode() in wanted:
+                        parse(r.value)  # a valid envelope
+                        out.append(orjson.loads(r.value))
+    finally:
+        await consumer.stop()
+    out.sort(key=lambda e: e["occurred_at"])
     return out
 
 
