@@ -154,6 +154,69 @@ async def test_commit_rechecks_capacity_and_expiry(db, ctx):
         assert await plans.expire_plans(conn, 30) == (1, 0)
 
 
+async def test_capacity_recheck_sees_the_book_after_a_reassignment(db, ctx):
+    """At commit a receiving collector's book is: open now − what the plan takes away + what it
+    gives (cases move between collectors in a reassignment); only receivers are checked."""
+    async with db.acquire() as conn:
+        await seed_team_and_collectors(conn, n=3)
+        ids = await seed_cases(conn, n=30)
+    async with db.acquire() as conn, conn.transaction():
+        await planning.manual(conn, ctx, ADMIN, ManualIn(case_ids=ids, collector_id="col-0000"))
+    async with db.acquire() as conn, conn.transaction():
+        plan = await planning.preview_allocation(conn, ctx, ADMIN,
+                                                 PreviewIn(strategy="by_count", status="assigned"))
+    after = {c["collector_id"]: c for c in plan["collectors"]}
+    assert after["col-0001"]["new_cases"] > 0 and after["col-0000"]["open_cases_after"] < 30
+    async with db.acquire() as conn:
+        await conn.execute("UPDATE collectors SET max_open_cases = $1 WHERE collector_id = 'col-0001'",
+                           after["col-0001"]["open_cases_after"] - 1)
+        await conn.execute("UPDATE collectors SET max_open_cases = 1 WHERE collector_id = 'col-0000'")
+        with pytest.raises(Conflict) as err:
+            async with conn.transaction():
+                await planning.commit(conn, ctx, ADMIN, uuid.UUID(plan["plan_id"]))
+        assert err.value.type == "capacity-changed"
+        [bad] = err.value.extra["collectors"]  # col-0000 only gives cases away: not checked
+        assert bad["collector_id"] == "col-0001" and bad["active"] and bad["known"]
+        assert bad["cases_after"] == after["col-0001"]["open_cases_after"]
+        assert Decimal(bad["amount_after"]) == Decimal(str(after["col-0001"]["open_amount_after"]))
+        assert await conn.fetchval("SELECT count(*) FROM cases WHERE collector_id = 'col-0000'") == 30
+        assert await conn.fetchval("SELECT count(*) FROM outbox WHERE value::text LIKE '%reassignment%'") == 0
+        await conn.execute("UPDATE collectors SET max_open_cases = $1 WHERE collector_id = 'col-0001'",
+                           after["col-0001"]["open_cases_after"])
+    async with db.acquire() as conn, conn.transaction():
+        out = await planning.commit(conn, ctx, ADMIN, uuid.UUID(plan["plan_id"]))
+    assert out["committed"] == plan["cases_planned"]
+    async with db.acquire() as conn:
+        books = dict(await conn.fetch("SELECT collector_id, count(*) FROM cases GROUP BY 1"))
+        assert books == {cid: c["open_cases_after"] for cid, c in after.items()}
+
+
+async def test_a_capacity_change_is_reported_before_a_stale_plan(db, ctx):
+    async with db.acquire() as conn:
+        await seed_team_and_collectors(conn, n=2, max_open_cases=10)
+        ids = await seed_cases(conn, n=20)
+    async with db.acquire() as conn, conn.transaction():
+        plan = await planning.preview_allocation(conn, ctx, ADMIN, PreviewIn(strategy="by_count"))
+    async with db.acquire() as conn:
+        await cases_store.release(conn, [ids[3]], [datetime.now(timezone.utc)], "recalled")
+        await conn.execute("UPDATE collectors SET max_open_cases = 5 WHERE collector_id = 'col-0001'")
+        with pytest.raises(Conflict) as err:
+            async with conn.transaction():
+                await planning.commit(conn, ctx, ADMIN, uuid.UUID(plan["plan_id"]))
+        assert err.value.type == "capacity-changed"
+        assert [(c["collector_id"], c["cases_after"]) for c in err.value.extra["collectors"]] == [("col-0001", 10)]
+        await conn.execute("UPDATE collectors SET max_open_cases = 10")
+        with pytest.raises(Conflict) as err:
+            async with conn.transaction():
+                await planning.commit(conn, ctx, ADMIN, uuid.UUID(plan["plan_id"]))
+        assert err.value.type == "plan-stale"
+        assert [c["case_id"] for c in err.value.extra["changed_cases"]] == [ids[3]]
+        assert await conn.fetchval("SELECT count(*) FROM cases WHERE status = 'assigned'") == 0
+        assert await conn.fetchval("SELECT count(*) FROM ownership") == 0
+        assert await conn.fetchval("SELECT count(*) FROM outbox") == 0
+        assert await conn.fetchval("SELECT status FROM plans") == "previewed"
+
+
 async def test_overlapping_previews_are_superseded(db, ctx):
     async with db.acquire() as conn:
         await seed_team_and_collectors(conn, n=2)

@@ -11,7 +11,9 @@ import asyncpg
 
 from ..rules import Strategy, plan_allocation
 from ..store import plans, pool, staff
-from .common import SYSTEM_AUTO, Ctx, compute, joint_owner_map, save_plan, summarize_plan, to_case
+from .common import (
+    SYSTEM_AUTO, Ctx, bulk_stage, compute, joint_owner_map, save_plan, summarize_plan, to_case,
+)
 from .commit import apply_and_emit
 
 # --- automatic allocation (R-8) -----------------------------------------------------------------
@@ -24,6 +26,7 @@ class AutoResult:
     plan_ids: list[str] | None = None
 
 
+@bulk_stage
 async def auto_allocate(db: asyncpg.Pool, ctx: Ctx) -> AutoResult:
     """One run, one transaction: plan the waiting cases of auto-allocated clients with each
     client's default strategy, commit, emit. Clients sharing a strategy are planned together

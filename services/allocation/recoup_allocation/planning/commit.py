@@ -2,66 +2,128 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
-from collections.abc import Mapping
+from contextlib import nullcontext
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from functools import partial
 from typing import Any
 
 import asyncpg
 
 from recoup_shared.auth import Principal
-from recoup_shared.bus import new_envelope, write_outbox
-from recoup_shared.bus.topics import CASE_ALLOCATED
+from recoup_shared.bus.outbox import write_outbox_records
 from recoup_shared.errors import Conflict, Forbidden, NotFound
 from recoup_shared.logging import get_logger
 
 from ..store import plans
-from .common import CASES_ALLOCATED, SLA_SECONDS, Ctx, _FIXED_REASON, plan_out, restrict_to_lead
+from .common import (
+    CASES_ALLOCATED, SLA_SECONDS, Ctx, _FIXED_REASON, gc_paused, plan_out, restrict_to_lead,
+)
+from .events import EventWriter, OutboxRecord
 
 log = get_logger(__name__)
 
 
 # --- commit -----------------------------------------------------------------------------------------
+OFF_LOOP_EVENTS = 2000  # bigger commits serialise their events in a worker thread, GC paused
+
+
 async def apply_and_emit(conn: asyncpg.Connection, ctx: Ctx, plan: Mapping[str, Any], *, by: str,
-                         strict: bool, fixed_reason: str | None = None) -> int:
+                         strict: bool, fixed_reason: str | None = None,
+                         recheck_capacity: bool = False) -> int:
     """Write the plan: owners, ownership intervals, one case.allocated per moved case (outbox, same
-    transaction). strict: any case changed since the preview → 409 and nothing is written."""
+    transaction). strict: any case changed since the preview → 409 and nothing is written.
+    recheck_capacity (with strict): 409 capacity-changed when a receiving collector is now full,
+    inactive or gone — checked before plan-stale, as if before any write.
+
+    The capacity check reads the receiving collectors' books after the move (one index scan per
+    collector) rather than joining every plan item to its case beforehand: when every case moved,
+    the book after the move is exactly the "open now − taken away + given" the check is about;
+    when some did not (the plan is stale anyway), the move is rolled back to its savepoint and
+    the check runs on the state before it. The events are serialised in a worker thread
+    while the database writes the new ownership intervals: both only depend on the moved cases,
+    which the first statement returns."""
+    with gc_paused(plan["items"] > OFF_LOOP_EVENTS):
+        return await _apply_and_emit(conn, ctx, plan, by=by, strict=strict, fixed_reason=fixed_reason,
+                                     recheck_capacity=recheck_capacity)
+
+
+async def _apply_and_emit(conn: asyncpg.Connection, ctx: Ctx, plan: Mapping[str, Any], *, by: str,
+                          strict: bool, fixed_reason: str | None, recheck_capacity: bool) -> int:
     now = ctx.now()
     due = ctx.first_contact_due(now)
     plan_id = plan["plan_id"]
     reason = fixed_reason or _FIXED_REASON[plan["kind"]]
-    moved = await plans.apply_plan(conn, plan_id, strategy=plan["strategy"], fixed_reason=reason,
-                                   now=now, first_contact_due=due)
-    if strict and len(moved) != plan["items"]:
-        stale = await plans.unmoved_items(conn, plan_id)
+    try:
+        # a savepoint only when a capacity refusal must leave the state as it was before the move
+        async with conn.transaction() if recheck_capacity else nullcontext():
+            moved = await plans.apply_plan(conn, plan_id, fixed_reason=reason, now=now,
+                                           first_contact_due=due)
+            if strict and len(moved) != plan["items"]:
+                raise _Stale(await plans.unmoved_items(conn, plan_id), len(moved))
+            if recheck_capacity:
+                _refuse_over_capacity(await plans.capacity_after_move(conn))
+    except _Stale as stale:
+        if recheck_capacity:  # the move is rolled back: the check sees the state before it
+            _refuse_over_capacity(await plans.capacity_violations(conn, plan_id))
         raise Conflict(
-            f"{plan['items'] - len(moved)} of {plan['items']} cases changed since the preview; "
+            f"{plan['items'] - stale.moved} of {plan['items']} cases changed since the preview; "
             "nothing was committed — preview again", type="plan-stale", title="Plan is stale",
             changed_cases=[{"case_id": r["case_id"], "status": r["status"] if not r["missing"] else "missing",
                             "collector_id": r["collector_id"], "previewed_owner": r["previewed_owner"]}
-                           for r in stale])
+                           for r in stale.cases]) from None
     if moved:
-        at, due_s, pid, strategy = now.isoformat(), due.isoformat(), str(plan_id), plan["strategy"]
-        events = []
-        for r in moved:
-            payload = {"collector_id": r["collector_id"], "strategy": strategy, "reason": r["reason"],
-                       "plan_id": pid, "allocated_at": at, "first_contact_due": due_s}
-            if r["team_id"] is not None:
-                payload["team_id"] = r["team_id"]
-            if r["previous_collector_id"] is not None:
-                payload["previous_collector_id"] = r["previous_collector_id"]
-            events.append((CASE_ALLOCATED, new_envelope(
-                event_type=CASE_ALLOCATED, producer="allocation", client_id=r["client_id"],
-                case_id=r["case_id"], payload=payload, correlation_id=pid, occurred_at=now)))
-        await write_outbox(conn, events)
+        writer = EventWriter(plan_id=str(plan_id), strategy=plan["strategy"], at=now, due=due)
+        work = partial(_events_and_sla, moved, writer, now)
+        if len(moved) > OFF_LOOP_EVENTS:
+            build = asyncio.ensure_future(asyncio.to_thread(work))
+            try:
+                await plans.open_intervals(conn, plan_id, strategy=plan["strategy"], now=now)
+            finally:  # the connection is idle again before anything propagates
+                records = await build
+        else:  # (a thread hop costs more than a manual assignment's events)
+            records = work()
+            await plans.open_intervals(conn, plan_id, strategy=plan["strategy"], now=now)
+        await write_outbox_records(conn, records)
     await plans.mark_committed(conn, plan_id, by=by, at=now, committed=len(moved))
     await plans.supersede_overlapping(conn, plan_id)
-    sla: dict[str, Any] = {}
-    for r in moved:
-        if r["first_allocation"]:
-            child = sla.get(r["client_id"]) or sla.setdefault(r["client_id"], SLA_SECONDS.labels(r["client_id"]))
-            child.observe((now - r["received_at"]).total_seconds())
     CASES_ALLOCATED.labels(plan["kind"]).inc(len(moved))
     return len(moved)
+
+
+class _Stale(Exception):
+    def __init__(self, cases: Sequence[Mapping[str, Any]], moved: int) -> None:
+        self.cases, self.moved = cases, moved
+
+
+def _events_and_sla(moved: Sequence[Any], writer: EventWriter, now: datetime) -> list[OutboxRecord]:
+    """The moved cases' case.allocated records, and the R-8 SLA clock of each first allocation
+    (observed here, with the rest of the commit's writes still under way: a commit that fails
+    after this point is a database failure, and the request's own COMMIT could always fail after
+    the observation anyway). moved rows: case_id, client_id, collector_id, team_id,
+    previous_collector_id, reason, received_at, first_allocation."""
+    records = writer.records([(r[1], r[0], r[2], r[5], r[3], r[4]) for r in moved])
+    children: dict[str, Any] = {}
+    for r in moved:
+        if r[7]:
+            child = children.get(r[1]) or children.setdefault(r[1], SLA_SECONDS.labels(r[1]))
+            child.observe((now - r[6]).total_seconds())
+    return records
+
+
+def _refuse_over_capacity(bad: Sequence[Mapping[str, Any]]) -> None:
+    if bad:
+        raise Conflict("receiving collectors changed since the preview (capacity or status); "
+                       "nothing was committed — preview again",
+                       type="capacity-changed", title="Collectors changed",
+                       collectors=[{"collector_id": r["collector_id"], "known": r["known"],
+                                    "active": r["active"], "cases_after": r["cases_after"],
+                                    "max_open_cases": r["max_open_cases"],
+                                    "amount_after": str(r["amount_after"]),
+                                    "max_open_amount": None if r["max_open_amount"] is None
+                                    else str(r["max_open_amount"])} for r in bad])
 
 
 async def commit(conn: asyncpg.Connection, ctx: Ctx, p: Principal, plan_id: uuid.UUID) -> dict[str, Any]:
@@ -83,20 +145,9 @@ async def commit(conn: asyncpg.Connection, ctx: Ctx, p: Principal, plan_id: uuid
     if plan["expires_at"] < ctx.now():
         raise Conflict(f"plan expired at {plan['expires_at'].isoformat()}; preview again",
                        type="plan-expired", title="Plan expired")
-    if not plan["forced"]:
-        bad = await plans.capacity_violations(conn, plan_id)
-        if bad:
-            raise Conflict("receiving collectors changed since the preview (capacity or status); "
-                           "nothing was committed — preview again",
-                           type="capacity-changed", title="Collectors changed",
-                           collectors=[{"collector_id": r["collector_id"], "known": r["known"],
-                                        "active": r["active"], "cases_after": r["cases_after"],
-                                        "max_open_cases": r["max_open_cases"],
-                                        "amount_after": str(r["amount_after"]),
-                                        "max_open_amount": None if r["max_open_amount"] is None
-                                        else str(r["max_open_amount"])} for r in bad])
     fixed = plan["filters"].get("fixed_reason") if plan["filters"] else None
-    n = await apply_and_emit(conn, ctx, plan, by=p.sub, strict=True, fixed_reason=fixed)
+    n = await apply_and_emit(conn, ctx, plan, by=p.sub, strict=True, fixed_reason=fixed,
+                             recheck_capacity=not plan["forced"])
     row = await plans.get_plan(conn, plan_id)
     log.info("plan committed", plan_id=str(plan_id), kind=plan["kind"], cases=n, by=p.sub)
     return plan_out(row, committed=n, events=n)

@@ -17,7 +17,7 @@ from recoup_shared.logging import get_logger
 from ..rules import Strategy, is_stalled, manual_plan, plan_allocation, plan_rotation
 from ..store import facts, plans, pool, staff
 from .common import (
-    Ctx, compute, joint_owner_map, plan_out, released_loads, restrict_to_lead, save_plan,
+    Ctx, bulk_stage, compute, joint_owner_map, plan_out, released_loads, restrict_to_lead, save_plan,
     summarize_plan, to_case,
 )
 from .commit import apply_and_emit
@@ -52,6 +52,7 @@ async def _default_strategy(conn: asyncpg.Connection, ctx: Ctx, client_ids: set[
     return Strategy(ctx.settings.default_strategy)
 
 
+@bulk_stage
 async def preview_allocation(conn: asyncpg.Connection, ctx: Ctx, p: Principal, req: Any) -> dict[str, Any]:
     """R-10 preview: place the filtered cases with the chosen strategy over the chosen
     collectors (a team lead: their own team); nothing changes until commit."""
@@ -108,6 +109,7 @@ async def preview_allocation(conn: asyncpg.Connection, ctx: Ctx, p: Principal, r
     return plan_out(row)
 
 
+@bulk_stage
 async def preview_rotation(conn: asyncpg.Connection, ctx: Ctx, *, month: date, client_id: str | None,
                            strategy: Strategy | None, team_ids: Sequence[str] | None,
                            collector_ids: Sequence[str] | None, created_by: str,

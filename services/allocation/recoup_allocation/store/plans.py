@@ -1,8 +1,9 @@
 """Plans (previews, automatic runs) and their commit: the set-based write path.
 
-A commit of 100,000 cases is: one UPDATE cases ... FROM plan_items (the optimistic check is in its
-WHERE: the case's version must still be the one previewed), one UPDATE closing the previous
-ownership intervals, one INSERT ... SELECT of the new intervals, and the outbox rows by COPY.
+A commit of 100,000 cases is: one UPDATE cases ... FROM plan_items returning the moved cases (the
+optimistic check is in its WHERE: the case's version must still be the one previewed), one UPDATE
+closing the previous ownership intervals, one INSERT ... SELECT of the new intervals (while the
+events are serialised in a worker thread), and the outbox rows by COPY.
 Every allocation writer (commit, manual, auto-allocation) holds one transaction-level advisory
 lock, so concurrent commits on several replicas serialise and capacity re-checks stay true.
 """
@@ -87,58 +88,68 @@ async def plan_collectors_in_teams(conn: asyncpg.Connection, plan_id: uuid.UUID,
                           WHERE i.plan_id = $1 AND c.team_id IS DISTINCT FROM $2)""", plan_id, team_id)
 
 
+# A receiving collector is checked when the move can refuse them: unknown, inactive or capped.
+# Their book is counted per collector (one scan of their cases_collector range, LATERAL), never
+# by a join whose plan hangs on an estimate of how many collectors receive.
+_CHECKED_RECEIVERS = """
+    SELECT r.collector_id, r.n, r.amount, (col.collector_id IS NOT NULL) AS known,
+           COALESCE(col.active, false) AS active, col.max_open_cases, col.max_open_amount
+    FROM receivers r LEFT JOIN collectors col ON col.collector_id = r.collector_id
+    WHERE col.collector_id IS NULL OR NOT col.active
+       OR col.max_open_cases IS NOT NULL OR col.max_open_amount IS NOT NULL"""
+_OVER_CAPACITY = f"""
+    SELECT c.collector_id, c.known, c.active, c.max_open_cases, c.max_open_amount,
+           h.n + c.n AS cases_after, COALESCE(h.amount, 0) + c.amount AS amount_after
+    FROM ({_CHECKED_RECEIVERS}) c
+    CROSS JOIN LATERAL (SELECT count(*) AS n, sum(k.placed_amount) AS amount FROM cases k
+                        WHERE k.collector_id = c.collector_id AND k.status = 'assigned') h
+    WHERE NOT c.known OR NOT c.active
+       OR (c.max_open_cases IS NOT NULL AND h.n + c.n > c.max_open_cases)
+       OR (c.max_open_amount IS NOT NULL AND COALESCE(h.amount, 0) + c.amount > c.max_open_amount)
+    ORDER BY c.collector_id"""
+
+
 async def capacity_violations(conn: asyncpg.Connection, plan_id: uuid.UUID) -> list[asyncpg.Record]:
     """Collectors the plan would now take over capacity, or who left / were deactivated since the
     preview (other commits may have filled them in between). Open book after = open now − cases
-    the plan takes away + cases it gives."""
+    the plan takes away + cases it gives.
+
+    One pass over the plan's items: each item adds its case to the receiving collector and takes
+    it from the case's current owner (a case planned back to its owner nets to zero)."""
     return await conn.fetch(
-        """WITH gain AS (SELECT i.collector_id, count(*) AS n, sum(c.placed_amount) AS amount
-                         FROM plan_items i JOIN cases c USING (case_id)
-                         WHERE i.plan_id = $1 GROUP BY i.collector_id),
-                loss AS (SELECT c.collector_id, count(*) AS n, sum(c.placed_amount) AS amount
-                         FROM plan_items i JOIN cases c USING (case_id)
-                         WHERE i.plan_id = $1 AND c.collector_id IS NOT NULL
-                           AND c.collector_id <> i.collector_id GROUP BY c.collector_id),
-                held AS (SELECT k.collector_id, count(*) AS n, sum(k.placed_amount) AS amount
-                         FROM cases k WHERE k.status = 'assigned'
-                           AND k.collector_id IN (SELECT collector_id FROM gain)
-                         GROUP BY k.collector_id),
-                stay AS (SELECT i.collector_id, count(*) AS n, sum(c.placed_amount) AS amount
-                         FROM plan_items i JOIN cases c USING (case_id)
-                         WHERE i.plan_id = $1 AND c.collector_id = i.collector_id
-                         GROUP BY i.collector_id)
-           SELECT g.collector_id, (col.collector_id IS NOT NULL) AS known, COALESCE(col.active, false) AS active,
-                  col.max_open_cases, col.max_open_amount,
-                  COALESCE(h.n, 0) - COALESCE(l.n, 0) - COALESCE(s.n, 0) + g.n AS cases_after,
-                  COALESCE(h.amount, 0) - COALESCE(l.amount, 0) - COALESCE(s.amount, 0) + g.amount AS amount_after
-           FROM gain g
-           LEFT JOIN collectors col ON col.collector_id = g.collector_id
-           LEFT JOIN held h ON h.collector_id = g.collector_id
-           LEFT JOIN loss l ON l.collector_id = g.collector_id
-           LEFT JOIN stay s ON s.collector_id = g.collector_id
-           WHERE col.collector_id IS NULL OR NOT col.active
-              OR (col.max_open_cases IS NOT NULL
-                  AND COALESCE(h.n, 0) - COALESCE(l.n, 0) - COALESCE(s.n, 0) + g.n > col.max_open_cases)
-              OR (col.max_open_amount IS NOT NULL
-                  AND COALESCE(h.amount, 0) - COALESCE(l.amount, 0) - COALESCE(s.amount, 0) + g.amount
-                      > col.max_open_amount)
-           ORDER BY g.collector_id""", plan_id)
+        f"""WITH moves AS (SELECT i.collector_id AS receiver, c.collector_id AS owner, c.placed_amount AS amount
+                           FROM plan_items i JOIN cases c USING (case_id) WHERE i.plan_id = $1),
+                 delta AS (SELECT d.collector_id, sum(d.gains) AS gains, sum(d.n) AS n, sum(d.amount) AS amount
+                           FROM moves m CROSS JOIN LATERAL (VALUES (m.receiver, 1, 1, m.amount),
+                                                                   (m.owner, 0, -1, -m.amount))
+                                                          AS d(collector_id, gains, n, amount)
+                           WHERE d.collector_id IS NOT NULL GROUP BY d.collector_id),
+                 receivers AS (SELECT collector_id, n, amount FROM delta WHERE gains > 0)
+            {_OVER_CAPACITY}""", plan_id)
 
 
-async def apply_plan(conn: asyncpg.Connection, plan_id: uuid.UUID, *, strategy: str,
-                     fixed_reason: str | None, now: datetime, first_contact_due: date) -> list[asyncpg.Record]:
-    """Move every case of the plan whose version is still the previewed one; returns the moved
-    cases (case_id, client_id, collector_id, team_id, previous_collector_id, reason, received_at,
-    first_allocation). The caller decides whether a shortfall is a conflict (commit) or a skip
+async def capacity_after_move(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    """`capacity_violations` once apply_plan moved every case of the plan: the receiving
+    collectors' books as they now are (same columns)."""
+    return await conn.fetch(
+        f"""WITH receivers AS (SELECT DISTINCT collector_id, 0 AS n, 0 AS amount FROM alloc_moved)
+            {_OVER_CAPACITY}""")
+
+
+async def apply_plan(conn: asyncpg.Connection, plan_id: uuid.UUID, *, fixed_reason: str | None,
+                     now: datetime, first_contact_due: date) -> list[asyncpg.Record]:
+    """Move every case of the plan whose version is still the previewed one and end the moved
+    cases' current ownership intervals; returns the moved cases (case_id,
+    client_id, collector_id, team_id, previous_collector_id, reason, received_at,
+    first_allocation — in that order) and keeps them in `alloc_moved` for `open_intervals` and
+    `unmoved_items`. The caller decides whether a shortfall is a conflict (commit) or a skip
     (auto-allocation). `fixed_reason` None: "allocation", or "reassignment" for a case that had
     an owner."""
     await conn.execute(
         """CREATE TEMP TABLE IF NOT EXISTS alloc_moved (
-               case_id text PRIMARY KEY, client_id text, collector_id text, team_id text,
-               previous_collector_id text, reason text, received_at timestamptz,
-               first_allocation boolean) ON COMMIT DROP""")
+               case_id text, collector_id text, team_id text, reason text) ON COMMIT DROP""")
     await conn.execute("TRUNCATE alloc_moved")
-    await conn.execute(
+    moved = await conn.fetch(
         """WITH upd AS (
                UPDATE cases c SET status = 'assigned', collector_id = i.collector_id,
                    team_id = i.team_id,
@@ -154,19 +165,27 @@ async def apply_plan(conn: asyncpg.Connection, plan_id: uuid.UUID, *, strategy: 
                RETURNING c.case_id, c.client_id, i.collector_id, i.team_id, c.previous_collector_id,
                          COALESCE($4::text, CASE WHEN i.previous_collector_id IS NULL THEN 'allocation'
                                                  ELSE 'reassignment' END) AS reason,
-                         c.received_at, (c.first_allocated_at = $2) AS first_allocation)
-           INSERT INTO alloc_moved SELECT * FROM upd""",
+                         c.received_at, (c.first_allocated_at = $2) AS first_allocation),
+           kept AS (
+               INSERT INTO alloc_moved SELECT case_id, collector_id, team_id, reason FROM upd)
+           SELECT case_id, client_id, collector_id, team_id, previous_collector_id, reason,
+                  received_at, first_allocation FROM upd""",
         plan_id, now, first_contact_due, fixed_reason)
+    # Not a CTE of the statement above: joined to a CTE the planner would take the moved cases
+    # for one row (plan_items' estimate) and could scan every current interval per moved case.
     await conn.execute(
         """UPDATE ownership o SET valid_to = GREATEST(o.valid_from, $1), end_reason = m.reason
            FROM alloc_moved m WHERE o.case_id = m.case_id AND o.valid_to IS NULL""", now)
+    return moved
+
+
+async def open_intervals(conn: asyncpg.Connection, plan_id: uuid.UUID, *, strategy: str,
+                         now: datetime) -> None:
+    """After apply_plan (which ended the previous intervals): the new owners' intervals."""
     await conn.execute(
         """INSERT INTO ownership (case_id, collector_id, team_id, strategy, reason, plan_id, valid_from)
            SELECT case_id, collector_id, team_id, $1, reason, $2, $3 FROM alloc_moved""",
         strategy, plan_id, now)
-    return await conn.fetch(
-        """SELECT case_id, client_id, collector_id, team_id, previous_collector_id, reason,
-                  received_at, first_allocation FROM alloc_moved""")
 
 
 async def unmoved_items(conn: asyncpg.Connection, plan_id: uuid.UUID, limit: int = 100) -> list[asyncpg.Record]:

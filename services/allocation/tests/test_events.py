@@ -1,0 +1,93 @@
+"""case.allocated serialised in bulk (planning.events): byte for byte what the shared envelope
+code gives for the payload the commit has always built, for any text in the ids."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timezone
+
+from hypothesis import given, settings, strategies as st
+
+from recoup_allocation.planning.events import EventWriter, random_event_ids
+from recoup_shared.bus import dumps, new_envelope, parse
+from recoup_shared.bus.events import CaseAllocated
+
+AT = datetime(2026, 11, 24, 9, 30, 1, 123456, tzinfo=timezone.utc)
+DUE = date(2026, 11, 26)
+PLAN_ID = str(uuid.UUID("0b5e7b3c-4a41-4c55-9d31-2f0d6b1a9e10"))
+
+
+def expected(event_id: uuid.UUID, row: tuple, strategy: str = "by_amount") -> bytes:
+    client_id, case_id, collector_id, reason, team_id, previous = row
+    payload = {"collector_id": collector_id, "strategy": strategy, "reason": reason,
+               "plan_id": PLAN_ID, "allocated_at": AT.isoformat(), "first_contact_due": DUE.isoformat()}
+    if team_id is not None:
+        payload["team_id"] = team_id
+    if previous is not None:
+        payload["previous_collector_id"] = previous
+    return dumps(new_envelope(event_type="case.allocated", producer="allocation", client_id=client_id,
+                              case_id=case_id, payload=payload, correlation_id=PLAN_ID, occurred_at=AT,
+                              event_id=event_id))
+
+
+def check(rows: list[tuple], strategy: str = "by_amount") -> None:
+    records = EventWriter(plan_id=PLAN_ID, strategy=strategy, at=AT, due=DUE).records(rows)
+    assert len(records) == len(rows)
+    for (event_id, topic, key, value), row in zip(records, rows):
+        assert topic == "case.allocated" and key == row[1]
+        assert value == expected(event_id, row, strategy)
+    assert len({r[0] for r in records}) == len(records)
+
+
+PLAIN = [("zhbank", "c-1", "col-1", "allocation", "t1", None),
+         ("zhbank", "c-2", "col-2", "reassignment", "t1", "col-1"),
+         ("zhbank", "c-3", "col-3", "manual", None, None),
+         ("zhbank", "c-4", "col-3", "rotation", None, "col-9")]
+
+
+def test_every_payload_shape_matches_the_shared_envelope():
+    check(PLAIN)
+    records = EventWriter(plan_id=PLAN_ID, strategy="by_amount", at=AT, due=DUE).records(PLAIN)
+    for _, _, _, value in records:
+        env = parse(value)  # a valid envelope with a valid case.allocated payload
+        assert env.event_type == "case.allocated" and env.producer == "allocation"
+        CaseAllocated.model_validate(env.payload)
+
+
+def test_text_that_json_escapes_matches_too():
+    check(PLAIN + [('客户"A"', "case\\7\n", "催收员-1", "allocation", "组\t1", "x%sy\x7f\x00"),
+                   ("%(x)s", "100%", "%d", "allocation", None, None)], strategy="by_%s")
+
+
+def test_event_ids_are_random_version_4():
+    ids = random_event_ids(1000)
+    assert len(set(ids)) == 1000
+    assert all(isinstance(i, uuid.UUID) and i.version == 4 and i.variant == uuid.RFC_4122 for i in ids)
+    assert all(uuid.UUID(str(i)) == i for i in ids)
+
+
+ids = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(ids, ids, ids, st.sampled_from(["allocation", "reassignment", "manual"]),
+                          st.none() | ids, st.none() | ids), min_size=1, max_size=8))
+def test_any_ids_serialise_as_the_shared_envelope_does(rows):
+    check(rows)
+
+
+def test_a_reordered_envelope_layout_is_followed():
+    """Should the shared envelope list its fields in another order, the slots follow it."""
+    class Reordered(EventWriter):
+        def envelope(self, **kw):
+            env = super().envelope(**kw)
+            return {"payload": dict(reversed(list(env["payload"].items()))),
+                    **{k: env[k] for k in reversed(list(env)) if k != "payload"}}
+
+    writer = Reordered(plan_id=PLAN_ID, strategy="by_amount", at=AT, due=DUE)
+    rows = PLAIN + [('客户"A"', "case\\7\n", "催收员-1", "allocation", "组\t1", "x")]
+    for (event_id, _, _, value), (client_id, case_id, collector_id, reason, team_id, previous) in zip(
+            writer.records(rows), rows):
+        assert value == dumps(writer.envelope(
+            event_id=event_id, client_id=client_id, case_id=case_id, collector_id=collector_id,
+            reason=reason, team_id=team_id, previous_collector_id=previous))
