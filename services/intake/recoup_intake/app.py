@@ -6,6 +6,8 @@ Run: `uvicorn recoup_intake.app:create_app --factory`.
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import FastAPI
 from pydantic import Field
 
@@ -48,8 +50,36 @@ class IntakeSettings(ServiceSettings):
     # Encryption and event building run off the event loop in chunks of this many cases, each
     # chunk's COPY overlapping the preparation of the next.
     prepare_chunk_size: int = Field(default=10_000, ge=1)
+    # Worker processes for big placements (validation, encryption, rows, events: pure Python, one
+    # core per process); 0 = everything in the service process. Placements of fewer cases than
+    # parallel_min_cases stay in the service process (a worker thread).
+    placement_workers: int = Field(default=2, ge=0)
+    parallel_min_cases: int = Field(default=5_000, ge=1)
+    # A JSON body of at least parallel_min_bytes is cut into pieces of about split_segment_bytes
+    # that the workers decode themselves (the service never holds the decoded cases).
+    parallel_min_bytes: int = Field(default=4 * 1024 * 1024, ge=1)
+    split_segment_bytes: int = Field(default=8 * 1024 * 1024, ge=1)
     # at most this many other cases listed per case (events and joint_debt_links).
     max_joint_links: int = Field(default=50, ge=1)
+
+
+async def _start_workers(app: FastAPI) -> None:
+    from .parallel import PlacementWorkers
+    from .records import Protector
+
+    settings = app.state.settings
+    app.state.placement_workers = None
+    if settings.placement_workers > 0:
+        workers = PlacementWorkers(settings.placement_workers, Protector.from_settings(settings))
+        await workers.start()
+        app.state.placement_workers = workers
+
+
+async def _stop_workers(app: FastAPI) -> None:
+    workers = getattr(app.state, "placement_workers", None)
+    if workers is not None:
+        app.state.placement_workers = None
+        await asyncio.to_thread(workers.shutdown)
 
 
 def create_app(settings: IntakeSettings | None = None) -> FastAPI:
@@ -57,6 +87,7 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
 
     return create_service_app(
         name="intake", settings=settings or IntakeSettings(), routers=ROUTERS, handlers=HANDLERS,
+        on_startup=_start_workers, on_shutdown=_stop_workers,
         title="Recoup intake",
         description=(
             "Client systems push placements (JSON or CSV/XLSX through an import template), "

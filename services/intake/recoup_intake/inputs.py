@@ -224,6 +224,114 @@ def parse_placement_body(body: Any, *, max_cases: int, default_months: int) -> t
     return header, cases  # type: ignore[return-value]
 
 
+@dataclass
+class SplitBody:
+    """A JSON placement body whose `cases` array is cut into pieces of raw JSON text (each a
+    comma-separated run of whole cases) without being decoded here: worker processes decode and
+    check the pieces in parallel (parallel.py). `header` holds the other top-level fields."""
+    header: dict[str, Any]
+    segments: list[bytes]
+
+
+_WS_BYTES = b" \t\r\n"
+_FIRST_KEY_RE = re.compile(rb'\s*\{\s*"((?:[^"\\]|\\.)*)"')
+
+
+def split_placement_body(raw: bytes, *, segment_bytes: int) -> SplitBody | None:
+    """Cut `cases` into segments of about `segment_bytes`, or None when the body is not simply a
+    top-level object whose last field is a non-empty `cases` array (the caller then decodes it
+    whole, with the usual errors).
+
+    The fields before `cases` are decoded here (decode_json's rules: exact decimals, no NaN). A
+    cut is put only between two cases that start with the same key as the first case
+    (`}, {"account_ref"`); a cut that is not between two cases after all (inside a string, or
+    between two phones) leaves a piece that is not a JSON value sequence on its own, which the
+    worker's decoding refuses — and the caller falls back to the whole-body decode."""
+    start = 3 if raw[:3] == b"\xef\xbb\xbf" else 0
+    head = raw[start:start + 65536].decode("utf-8", errors="ignore")
+    decoder = json.JSONDecoder(parse_float=Decimal, parse_constant=_no_constant)
+    ws = re.compile(r"[ \t\r\n]*")
+    try:
+        pos = ws.match(head, 0).end()
+        if head[pos:pos + 1] != "{":
+            return None
+        pos += 1
+        header: dict[str, Any] = {}
+        while True:
+            pos = ws.match(head, pos).end()
+            key, pos = decoder.raw_decode(head, pos)
+            if not isinstance(key, str):
+                return None
+            pos = ws.match(head, pos).end()
+            if head[pos:pos + 1] != ":":
+                return None
+            pos = ws.match(head, pos + 1).end()
+            if key == "cases":
+                if head[pos:pos + 1] != "[" or "cases" in header:
+                    return None
+                pos += 1
+                break
+            header[key], pos = decoder.raw_decode(head, pos)
+            pos = ws.match(head, pos).end()
+            if head[pos:pos + 1] != ",":
+                return None
+            pos += 1
+    except (ValueError, RecursionError):
+        return None
+    begin = start + len(head[:pos].encode())            # first byte inside the array
+    end = len(raw)
+    for expected in b"}]":                               # ... ] } and white space to the end
+        end -= 1
+        while end > begin and raw[end] in _WS_BYTES:
+            end -= 1
+        if raw[end] != expected:
+            return None
+    # `end`: the closing bracket of `cases`
+    first = _FIRST_KEY_RE.match(raw, begin)
+    if first is None:
+        return None
+    cut = re.compile(rb'\}[ \t\r\n]*,[ \t\r\n]*(?=\{[ \t\r\n]*"' + re.escape(first.group(1)) + rb'")')
+    segments: list[bytes] = []
+    lo = begin
+    while end - lo > segment_bytes * 3 // 2:
+        m = cut.search(raw, lo + segment_bytes, end)
+        if m is None:
+            break
+        segments.append(raw[lo:m.start() + 1])
+        lo = m.end()
+    segments.append(raw[lo:end])
+    return SplitBody(header, segments)
+
+
+def decode_segment(segment: bytes) -> list[Any]:
+    """A piece of `cases` (split_placement_body) decoded as decode_json would; ValueError when it
+    is not a run of whole JSON values."""
+    return json.loads("[" + segment.decode("utf-8") + "]", parse_float=Decimal, parse_constant=_no_constant)
+
+
+def canonical_cases_sha256(header: dict[str, Any], pieces: list[bytes]) -> str:
+    """canonical_sha256 of {**header, "cases": [...]} from the canonical JSON of the cases' pieces
+    (`orjson.dumps(rows, OPT_SORT_KEYS, default=_canonical_default)` per piece, in order): "cases"
+    sorts before every other placement field (tested equal)."""
+    h = hashlib.sha256(b'{"cases":[')
+    for k, piece in enumerate(pieces):
+        if k:
+            h.update(b",")
+        h.update(memoryview(piece)[1:-1])
+    rest = orjson.dumps(header, option=orjson.OPT_SORT_KEYS, default=_canonical_default)
+    h.update(b"]," + rest[1:] if len(rest) > 2 else b"]}")
+    return h.hexdigest()
+
+
+def canonical_rows(rows: list[Any]) -> bytes | None:
+    """The canonical JSON of a piece's rows (see canonical_cases_sha256); None when orjson cannot
+    write it (integers beyond 64 bits: the whole body is then hashed by canonical_sha256)."""
+    try:
+        return orjson.dumps(rows, option=orjson.OPT_SORT_KEYS, default=_canonical_default)
+    except TypeError:
+        return None
+
+
 # --- repayments (R-5) --------------------------------------------------------------------------
 
 REPAYMENT_FIELDS = frozenset({"account_ref", "amount", "paid_at", "txn_ref", "channel"})

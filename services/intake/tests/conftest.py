@@ -140,7 +140,9 @@ async def outbox_events(svc: RunningService, *, case_ids: list[str] | None = Non
                         out.append(orjson.loads(r.value))
     finally:
         await consumer.stop()
-    out.sort(key=lambda e: e["occurred_at"])
+    # Publication order per case; across cases (other partitions) the order of `case_ids`.
+    rank = {c: i for i, c in enumerate(case_ids or ())}
+    out.sort(key=lambda e: (e["occurred_at"], rank.get(e["case_id"], 0)))
     return out
 
 

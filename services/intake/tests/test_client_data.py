@@ -149,6 +149,15 @@ async def test_balance_contact_and_flag_updates(intake, as_client, placement, au
     assert len(c0["phones"]) == len(src["phones"]) + 1         # the known mobile was not added twice
     assert c0["phones"][-1]["source"] == "update" and c0["phones"][-1]["number_masked"] == "139****5678"
     assert c0["addresses"][-1]["line_masked"] == "紫荆山路 * 号"
+    # the added phone is found by the inbound-call lookup; the contacts placed earlier are kept
+    found = await intake.client.post("/v1/cases/search", json={"phone": "139 1234 5678"}, headers=auth("collector"))
+    assert [i["case_id"] for i in found.json()["items"]] == [case_of[0]]
+    full = (await intake.client.get(f"/v1/cases/{case_of[0]}", params={"reveal": "true"},
+                                    headers=auth("supervisor"))).json()
+    assert [p["number"] for p in full["phones"]][-1] == "13912345678"
+    assert full["phones"][-1]["name"] == "王芳" and full["phones"][0]["source"] == "placement"
+    assert [a["line"] for a in full["addresses"]] == [a["line"] for a in src["addresses"]] + ["紫荆山路 1 号"]
+    assert full["account_ref"] == acc0
     c1 = await _case(intake, case_of[1], auth)
     assert c1["flags"] == ["dispute"] and "total_mismatch" in c1["warnings"]
 

@@ -12,20 +12,22 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from recoup_intake.app import IntakeSettings
-from recoup_intake.records import (CASE_COLUMNS, Identified, PlacementContext, Protector, identify,
-                                   joint_case_ids, joint_link_records, mask_address_line, new_uuids,
-                                   prepare_chunk)
-from recoup_intake.rules import validate_cases
+from recoup_intake.records import (CASE_COLUMNS, PHONE_LOOKUP_COLUMNS, Identified, PlacementContext,
+                                   Protector, identify, joint_case_ids, joint_link_records,
+                                   mask_address_line, mask_card, mask_id, new_uuids, parse_copy_rows,
+                                   prepare_chunk, unpack_address, unpack_phone)
+from recoup_intake.rules import parse_phone, validate_cases
 from recoup_local.demo import make_placement
-from recoup_shared.bus.envelope import parse
+from recoup_shared.bus.envelope import new_envelope, parse
 from recoup_shared.bus.events import CaseReceived
-from recoup_shared.crypto import blind_index_from_settings, cipher_from_settings, mask_phone
+from recoup_shared.crypto import (blind_index_from_settings, cipher_from_settings, mask_card_number,
+                                  mask_id_number, mask_phone)
 
 
 @pytest.fixture(scope="module")
 def protector() -> Protector:
     s = IntakeSettings()
-    return Protector(cipher_from_settings(s), blind_index_from_settings(s))
+    return Protector.from_settings(s)
 
 
 def test_ids_are_unique_time_ordered_uuid7():
@@ -56,25 +58,101 @@ def _prepared(protector, n=20, **kw):
 def test_prepared_rows_are_encrypted_hashed_masked(protector):
     body, ctx, items = _prepared(protector)
     chunk = prepare_chunk(items, {}, ctx, protector, datetime.now(timezone.utc))
-    assert len(chunk.cases) == len(chunk.outbox) == 20
-    for it, record in zip(items, chunk.cases):
+    records = parse_copy_rows(chunk.cases, CASE_COLUMNS)
+    phone_rows = parse_copy_rows(chunk.phones, PHONE_LOOKUP_COLUMNS)
+    assert len(records) == len(chunk.outbox) == 20
+    for it, rec in zip(items, records):
         src = body["cases"][it.row]
-        rec = dict(zip(CASE_COLUMNS, record))
         assert rec["id"] == it.case_id and rec["received_event_id"] == it.event_id
-        assert protector.decrypt(it.case_id, rec["account_ref_enc"]) == src["account_ref"]
-        assert protector.decrypt(it.case_id, rec["id_number_enc"]) == src["debtor"]["id_number"]
+        assert rec["row_index"] == str(it.row) and rec["placement_id"] == ctx.placement_id
+        assert rec["principal"] == src["principal"] and rec["placed_amount"] == src["placed_amount"]
+        blob = bytes.fromhex(rec["personal_enc"].removeprefix("\\x"))
+        personal = protector.open(it.case_id, blob)
+        assert personal["account_ref"] == src["account_ref"]
+        assert personal["id_number"] == src["debtor"]["id_number"]
+        phones = [unpack_phone(p) for p in personal["phones"]]
+        addresses = [unpack_address(a) for a in personal["addresses"]]
+        assert [p["number"] for p in phones] == [parse_phone(p["number"]).number for p in src["phones"]]
+        for kept, given in zip(phones, src["phones"]):
+            assert (kept["kind"], kept["owner"], kept.get("name"), kept.get("knows_debt")) == \
+                (given["kind"], given.get("owner", "debtor"), given.get("name"), given.get("knows_debt"))
+        assert [a["line"] for a in addresses] == [a["line"] for a in src["addresses"]]
+        assert [(a["kind"], a.get("province"), a.get("city"), a.get("district"), a.get("employer"))
+                for a in addresses] == [(a["kind"], a.get("province"), a.get("city"), a.get("district"),
+                                         a.get("employer")) for a in src["addresses"]]
         # the ciphertext is bound to its case: moved to another row it does not decrypt
         with pytest.raises(Exception):
-            protector.decrypt(str(uuid.uuid4()), rec["account_ref_enc"])
+            protector.open(str(uuid.uuid4()), blob)
         assert rec["account_hash"] == it.account_hash == protector.card_hash(src["account_ref"])
         assert protector.lookup_id_hash(src["debtor"]["id_number"]) == rec["id_hash"] == it.id_hash
-        assert src["account_ref"] not in repr(record) and src["debtor"]["id_number"] not in repr(record)
-    for phone in chunk.phones:
-        number = protector.decrypt(phone[0], phone[2])
-        assert phone[4] == mask_phone(number) and phone[3] == protector.phone_hash(number)
-        assert protector.lookup_phone_hash(number[:3] + "-" + number[3:]) == phone[3]
-    assert len(chunk.phones) == sum(len(c["phones"]) for c in body["cases"])
-    assert len(chunk.addresses) == sum(len(c["addresses"]) for c in body["cases"])
+        assert [r["number_hash"] for r in phone_rows if r["case_id"] == it.case_id] == \
+            [protector.lookup_phone_hash(p["number"]) for p in src["phones"]]
+        assert rec["account_masked"] == mask_card_number(src["account_ref"])
+        assert rec["id_masked"] == mask_id_number(it.case.id_number_18)  # the 18-character form
+        text = chunk.cases.decode()
+        assert src["account_ref"] not in text and src["debtor"]["id_number"] not in text
+        assert not any(parse_phone(p["number"]).number in text for p in src["phones"])
+        assert not any(a["line"] in text for a in src["addresses"])
+
+
+def test_the_blob_is_a_field_cipher_ciphertext_bound_to_its_case(protector):
+    s = IntakeSettings()
+    cipher = cipher_from_settings(s)
+    blob = protector.seal_bytes("case-1", "客户 13800138000".encode())
+    assert cipher.decrypt(blob, aad=b"case-1") == "客户 13800138000"
+    assert cipher.key_id_of(blob) == s.active_data_key_id
+    with pytest.raises(Exception):
+        cipher.decrypt(blob, aad=b"case-2")
+    assert len({protector.seal_bytes("c", b"x") for _ in range(100)}) == 100  # fresh nonces
+
+
+def test_envelopes_are_the_shared_envelope(protector):
+    body, ctx, items = _prepared(protector, n=3)
+    at = datetime.now(timezone.utc)
+    chunk = prepare_chunk(items, {}, ctx, protector, at)
+    for (event_id, topic, key, value), it in zip(chunk.outbox, items):
+        env = orjson.loads(value)
+        expected = new_envelope(event_type="case.received", producer="intake", client_id=ctx.client_id,
+                                case_id=it.case_id, payload=env["payload"], correlation_id=ctx.placement_id,
+                                occurred_at=at, event_id=it.event_id)  # type: ignore[arg-type]
+        assert env == orjson.loads(orjson.dumps(expected))
+        assert list(env) == list(expected)
+
+
+def test_copy_text_rows_escape_free_text(protector):
+    body, ctx, items = _prepared(protector, n=2)
+    items[0].case.remarks = "a\tb\nc\\d"
+    items[0].case.credit_limit = None
+    chunk = prepare_chunk(items, {}, ctx, protector, datetime.now(timezone.utc))
+    lines = chunk.cases.decode().split("\n")
+    assert len(lines) == 3 and lines[2] == ""
+    fields = lines[0].split("\t")
+    assert len(fields) == len(CASE_COLUMNS)
+    row = dict(zip(CASE_COLUMNS, fields))
+    assert row["remarks"] == "a\\tb\\nc\\\\d" and row["credit_limit"] == "\\N"
+    assert row["personal_enc"].startswith("\\\\x")
+    assert row["principal"] == str(items[0].case.principal)
+    assert parse_copy_rows(chunk.cases, CASE_COLUMNS)[0]["remarks"] == "a\tb\nc\\d"
+
+
+def test_fast_blind_index_equals_the_shared_one(protector):
+    shared = blind_index_from_settings(IntakeSettings())
+    for kind, value in (("phone", "13800138000"), ("id", "41010519870315003X"), ("card", "6222020200112233446"),
+                        ("card", "ab12"), ("card", "AB-12 34"), ("card", "卡12"), ("phone", "")):
+        assert protector._blind(kind, value) == shared(kind, value)
+    assert protector.card_hash("ab 12") == shared("card", "AB12")
+
+
+@given(st.text(max_size=40), st.sampled_from(["card", "id", "phone"]))
+def test_fast_blind_index_equals_the_shared_one_for_any_text(value, kind):
+    s = IntakeSettings()
+    assert Protector.from_settings(s)._blind(kind, value) == blind_index_from_settings(s)(kind, value)
+
+
+@given(st.text(max_size=30))
+def test_fast_masks_equal_the_shared_ones(value):
+    if value:
+        assert mask_card(value) == mask_card_number(value) and mask_id(value) == mask_id_number(value)
 
 
 def test_case_received_events_validate_and_carry_no_full_identifiers(protector):
@@ -99,7 +177,7 @@ def test_case_received_events_validate_and_carry_no_full_identifiers(protector):
 
 
 def _it(case_id: str, id_hash: str) -> Identified:
-    return Identified(None, case_id, "e-" + case_id, "a-" + case_id, id_hash)  # type: ignore[arg-type]
+    return Identified(None, case_id, "e-" + case_id, "a-" + case_id, id_hash, 0)
 
 
 def test_joint_debt_links_within_the_batch_and_to_stored_cases():
@@ -120,7 +198,7 @@ def test_one_id_number_on_every_row_stays_bounded():
 @given(st.from_regex(r"1[3-9]\d{9}", fullmatch=True))
 def test_phone_lookup_normalises_like_import(number):
     s = IntakeSettings()
-    p = Protector(cipher_from_settings(s), blind_index_from_settings(s))
+    p = Protector.from_settings(s)
     spaced = f"{number[:3]} {number[3:7]} {number[7:]}"
     assert p.lookup_phone_hash(spaced) in (p.phone_hash(number), p.lookup_phone_hash(number))
 

@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from recoup_intake.rules.identity import make_id15, make_id_number
+from recoup_intake.rules.identity import make_id15, make_id_number, parse_id_number
 from recoup_shared.crypto import mask_card_number, mask_id_number
 
 
@@ -33,7 +33,8 @@ async def test_search_by_id_card_and_phone_is_exact_masked_and_audited(intake, a
         items = r.json()["items"]
         assert [i["case_id"] for i in items] == [cases[2]], params
         assert items[0]["account_masked"] == mask_card_number(src["account_ref"])
-        assert items[0]["id_number_masked"] == mask_id_number(src["debtor"]["id_number"])
+        # masked from the 18-character form (an old 15-digit number is converted, R-7)
+        assert items[0]["id_number_masked"] == mask_id_number(parse_id_number(src["debtor"]["id_number"]).id18)
         assert src["debtor"]["id_number"] not in r.text and src["account_ref"] not in r.text
     r = await intake.client.get("/v1/cases", params={"id_number": src["debtor"]["id_number"]}, headers=collector)
     assert [i["case_id"] for i in r.json()["items"]] == [cases[2]]

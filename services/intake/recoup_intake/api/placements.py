@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Annotated
 from urllib.parse import quote
@@ -14,13 +15,14 @@ from recoup_shared.db import Conn
 from recoup_shared.errors import (Conflict, Forbidden, NotFound, PayloadTooLarge, Unauthorized,
                                   UnprocessableInput, problem_responses)
 
-from ..inputs import MalformedJson, UnsupportedMediaType, canonical_sha256, parse_placement_body
+from ..inputs import (MalformedJson, UnsupportedMediaType, canonical_sha256, check_json_content_type, decode_json,
+                      parse_placement_body, split_placement_body)
 from ..schemas import (PlacementAccepted, PlacementCasesOut, PlacementIn, PlacementListOut,
                        PlacementStatusOut)
 from ..store import placements as store
 from ..usecases.placements import LoadedRows, PlacementSubmission, submit_placement
 from ..usecases.common import gc_paused
-from .common import JSONAnswer, json_body, placement_client_id, read_json
+from .common import JSONAnswer, json_body, placement_client_id
 
 router = APIRouter(tags=["placements"])
 
@@ -54,9 +56,31 @@ async def post_placement(request: Request, principal: ClientSystem) -> JSONAnswe
 
 async def _receive(request: Request, principal, received_at: datetime):
     settings = request.app.state.settings
-    body = await read_json(request)
-    header, cases = parse_placement_body(body, max_cases=settings.max_cases_per_placement,
-                                         default_months=settings.default_placement_months)
+    check_json_content_type(request.headers.get("content-type"))
+    raw = await request.body()
+    limits = dict(max_cases=settings.max_cases_per_placement, default_months=settings.default_placement_months)
+
+    def decode_whole() -> tuple[str, Callable[[], LoadedRows]]:
+        body = decode_json(raw)
+        _, cases = parse_placement_body(body, **limits)
+        return canonical_sha256(body), lambda: LoadedRows(cases)
+
+    # A big body goes to the worker processes in pieces, undecoded here (parallel.py).
+    if getattr(request.app.state, "placement_workers", None) is not None and len(raw) >= settings.parallel_min_bytes:
+        split = await asyncio.to_thread(split_placement_body, raw, segment_bytes=settings.split_segment_bytes)
+        if split is not None:
+            try:
+                header, _ = parse_placement_body({**split.header, "cases": [None]}, **limits)
+            except UnprocessableInput:
+                pass  # decoded whole below: the same problems, listed the usual way
+            else:
+                sub = PlacementSubmission(header=header, body_sha256=None, load=None, split=split,
+                                          decode_whole=decode_whole)
+                return await submit_placement(request.app, principal, sub, received_at)
+
+    body = await asyncio.to_thread(decode_json, raw) if len(raw) > 1_000_000 else decode_json(raw)
+    del raw
+    header, cases = parse_placement_body(body, **limits)
     body_sha = await asyncio.to_thread(canonical_sha256, body) if len(cases) > 1000 else canonical_sha256(body)
     del body
     sub = PlacementSubmission(header=header, body_sha256=body_sha, load=lambda: LoadedRows(cases))

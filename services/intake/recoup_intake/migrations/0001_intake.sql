@@ -1,9 +1,10 @@
--- Intake (R-1..R-7, R-45, R-46). Personal identifiers (card/account number, ID number, phones,
--- address lines) are stored AES-GCM encrypted (`*_enc`, recoup_shared.crypto.FieldCipher, the case
--- id as associated data), with a keyed hash (`*_hash`, blind index) for exact-match lookups and a
--- masked form for display.
+-- Intake (R-1..R-7, R-45, R-46). A case's personal data (card/account number, ID number, phones
+-- with their contact persons, addresses) is stored as ONE AES-GCM encrypted blob per case
+-- (`personal_enc`, recoup_shared.crypto.FieldCipher, the case id as associated data), with keyed
+-- hashes (`*_hash`, blind index) for exact-match lookups and masked forms for lists. One blob and
+-- one row per case: a 100,000-case placement is 100,000 cipher calls and rows, not 800,000.
 --
--- Bulk tables (cases, case_phones, case_addresses, rejected_rows, repayments) carry no foreign
+-- Bulk tables (cases, phone_lookup, rejected_rows, repayments) carry no foreign
 -- keys: their rows are written only in the same transaction as their parent, by COPY, and a
 -- per-row FK trigger would double the time of a 100,000-case placement. Case, event and repayment
 -- ids are time-ordered (UUID v7 layout) so primary-key inserts stay append-only.
@@ -74,11 +75,14 @@ CREATE TABLE cases (
     placement_id        uuid          NOT NULL,
     row_index           integer       NOT NULL,       -- 0-based index in the JSON body / file row no.
     product             text          NOT NULL,
-    account_ref_enc     bytea         NOT NULL,
+    -- Encrypted JSON (records.py: seal_personal/open_personal): {"account_ref", "id_number" (as
+    -- given: 15 or 18 characters), "phones": [[number, kind, owner, extension, name, relationship,
+    -- knows_debt, source, added_at]], "addresses": [[kind, line, province, city, district,
+    -- employer, source, added_at]]} — positional, trailing nulls left out; list position = seq.
+    personal_enc        bytea         NOT NULL,
     account_hash        text          NOT NULL,       -- blind index 'card'
     account_masked      text          NOT NULL,
     debtor_name         text          NOT NULL,
-    id_number_enc       bytea         NOT NULL,       -- as given (15 or 18 characters)
     id_hash             text          NOT NULL,       -- blind index 'id' of the 18-character form (R-7)
     id_masked           text          NOT NULL,
     gender              text,
@@ -118,38 +122,19 @@ CREATE INDEX cases_placement_row ON cases (placement_id, row_index);
 CREATE INDEX cases_id_hash ON cases USING hash (id_hash);
 CREATE INDEX cases_client ON cases (client_id, id);
 
-CREATE TABLE case_phones (
-    case_id       uuid        NOT NULL,
-    seq           integer     NOT NULL,
-    number_enc    bytea       NOT NULL,
-    number_hash   text        NOT NULL,          -- blind index 'phone' (R-25 inbound-call lookup)
-    number_masked text        NOT NULL,
-    extension     text,
-    kind          text        NOT NULL,           -- mobile | home | work | other
-    owner         text        NOT NULL,           -- debtor | contact
-    name          text,
-    relationship  text,
-    knows_debt    boolean,
-    source        text        NOT NULL DEFAULT 'placement',   -- placement | update
-    added_at      timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (case_id, seq)
+-- R-25 inbound-call lookup: which cases hold this phone (blind index 'phone' of each number in
+-- the case's personal data). Two narrow columns and a hash index: about half the insert cost of
+-- a GIN index over a text[] of the hashes on cases.
+CREATE TABLE phone_lookup (
+    number_hash text NOT NULL,
+    case_id     uuid NOT NULL
 );
-CREATE INDEX case_phones_hash ON case_phones USING hash (number_hash);
+CREATE INDEX phone_lookup_hash ON phone_lookup USING hash (number_hash);
 
-CREATE TABLE case_addresses (
-    case_id     uuid        NOT NULL,
-    seq         integer     NOT NULL,
-    kind        text        NOT NULL,             -- household_registration | home | work | other
-    province    text,
-    city        text,
-    district    text,
-    line_enc    bytea       NOT NULL,
-    line_masked text        NOT NULL,
-    employer    text,
-    source      text        NOT NULL DEFAULT 'placement',
-    added_at    timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (case_id, seq)
-);
+-- The outbox (recoup_shared) holds ~2 KB case.received envelopes; above ~2 KB PostgreSQL would
+-- pglz-compress each one on insert (a 100,000-case placement: +1.6 s of COPY). Rows up to a page
+-- stay as they are; bigger ones are still compressed/moved out of line.
+ALTER TABLE outbox SET (toast_tuple_target = 8160);
 
 -- Joint debt (R-7): both directions, as known on import (COPY, at most max_joint_links per case).
 -- GET /v1/cases/{id}/joint also finds matches live by id_hash.

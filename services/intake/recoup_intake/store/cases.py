@@ -1,5 +1,6 @@
 """Cases after import: resolving a client's account references, locking, status and amount
-changes, added phones/addresses, and the staff reads (search, one case, joint-debt links)."""
+changes, added phones/addresses (the personal-data blob rewritten), and the staff reads (search,
+one case, joint-debt links)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from typing import Any
 
 import asyncpg
 
-from ..records import ADDRESS_COLUMNS, PHONE_COLUMNS
 
 # Which case an account reference means when the account was placed more than once (after a
 # recall or closing): the open one, else the most recently placed.
@@ -73,28 +73,30 @@ async def apply_case_changes(conn: asyncpg.Connection, changes: Sequence[dict[st
         [",".join(c.get("warnings") or []) for c in changes])
 
 
-async def existing_contacts(conn: asyncpg.Connection, case_ids: Sequence[str]) -> tuple[dict, dict, dict]:
-    """Per case: the phone hashes it has, its next phone seq, its next address seq."""
-    phones = await conn.fetch(
-        "SELECT case_id::text AS case_id, seq, number_hash, extension FROM case_phones WHERE case_id = ANY($1::uuid[])",
-        list(case_ids))
-    addresses = await conn.fetch(
-        "SELECT case_id::text AS case_id, max(seq) AS seq FROM case_addresses WHERE case_id = ANY($1::uuid[]) GROUP BY case_id",
-        list(case_ids))
-    hashes: dict[str, set] = {}
-    next_phone: dict[str, int] = {}
-    for r in phones:
-        hashes.setdefault(r["case_id"], set()).add((r["number_hash"], r["extension"]))
-        next_phone[r["case_id"]] = max(next_phone.get(r["case_id"], 0), r["seq"] + 1)
-    next_address = {r["case_id"]: r["seq"] + 1 for r in addresses}
-    return hashes, next_phone, next_address
+async def personal_data(conn: asyncpg.Connection, case_ids: Sequence[str]) -> dict[str, bytes]:
+    """case_id -> its encrypted personal-data blob (the caller holds the row locks)."""
+    if not case_ids:
+        return {}
+    rows = await conn.fetch(
+        "SELECT id::text AS case_id, personal_enc FROM cases WHERE id = ANY($1::uuid[])", list(case_ids))
+    return {r["case_id"]: r["personal_enc"] for r in rows}
 
 
-async def copy_contacts(conn: asyncpg.Connection, phones: Sequence[tuple], addresses: Sequence[tuple]) -> None:
+async def store_personal_data(conn: asyncpg.Connection, blobs: Sequence[tuple[str, bytes]],
+                              phones: Sequence[tuple[str, str]]) -> None:
+    """Rewrite the blobs (case_id, personal_enc) of cases whose contacts grew, and add the new
+    phones to the lookup (number_hash, case_id): one statement each."""
+    if blobs:
+        await conn.execute(
+            """UPDATE cases c SET personal_enc = u.personal_enc, updated_at = now()
+               FROM unnest($1::uuid[], $2::bytea[]) AS u(id, personal_enc) WHERE c.id = u.id""",
+            [b[0] for b in blobs], [b[1] for b in blobs])
     if phones:
-        await conn.copy_records_to_table("case_phones", columns=list(PHONE_COLUMNS), records=phones)
-    if addresses:
-        await conn.copy_records_to_table("case_addresses", columns=list(ADDRESS_COLUMNS), records=addresses)
+        await conn.copy_records_to_table("phone_lookup", columns=["number_hash", "case_id"], records=phones)
+
+
+async def transaction_time(conn: asyncpg.Connection):
+    return await conn.fetchval("SELECT now()")
 
 
 async def recall_placement_cases(conn: asyncpg.Connection, placement_id: Any, reason: str | None) -> list[asyncpg.Record]:
@@ -148,7 +150,7 @@ async def search_cases(conn: asyncpg.Connection, *, client_id: str | None, place
     if id_hash:
         where.append(f"c.id_hash = {arg(id_hash)}")
     if phone_hash:
-        where.append(f"c.id IN (SELECT case_id FROM case_phones WHERE number_hash = {arg(phone_hash)})")
+        where.append(f"c.id IN (SELECT case_id FROM phone_lookup WHERE number_hash = {arg(phone_hash)})")
     if after:
         where.append(f"c.id > {arg(after)}::uuid")
     sql = (f"SELECT {CASE_SUMMARY} FROM cases c JOIN placements p ON p.id = c.placement_id "
@@ -161,14 +163,6 @@ async def get_case(conn: asyncpg.Connection, case_id: str) -> asyncpg.Record | N
     return await conn.fetchrow(
         """SELECT c.*, c.id::text AS case_id, p.placement_ref, p.placed_on, p.recall_on
            FROM cases c JOIN placements p ON p.id = c.placement_id WHERE c.id = $1::uuid""", case_id)
-
-
-async def case_phones(conn: asyncpg.Connection, case_id: str) -> list[asyncpg.Record]:
-    return await conn.fetch("SELECT * FROM case_phones WHERE case_id = $1::uuid ORDER BY seq", case_id)
-
-
-async def case_addresses(conn: asyncpg.Connection, case_id: str) -> list[asyncpg.Record]:
-    return await conn.fetch("SELECT * FROM case_addresses WHERE case_id = $1::uuid ORDER BY seq", case_id)
 
 
 async def case_repayments(conn: asyncpg.Connection, case_id: str) -> list[asyncpg.Record]:

@@ -13,7 +13,7 @@ from typing import Any
 
 import asyncpg
 
-from ..records import ADDRESS_COLUMNS, CASE_COLUMNS, PHONE_COLUMNS
+from ..records import CASE_COLUMNS, PHONE_LOOKUP_COLUMNS
 
 OUTBOX_SEQUENCE = "outbox_id_seq"
 
@@ -81,24 +81,32 @@ async def copy_rejected_rows(conn: asyncpg.Connection, placement_id: str,
         records=[(placement_id, i, e["row"], e["field"], e["reason"]) for i, e in enumerate(errors)])
 
 
-async def copy_cases(conn: asyncpg.Connection, cases: Sequence[tuple], phones: Sequence[tuple],
-                     addresses: Sequence[tuple]) -> None:
+async def copy_cases(conn: asyncpg.Connection, cases: bytes, phones: bytes) -> None:
+    """COPY case rows and their phone-lookup rows, written as COPY text by records.prepare_chunk."""
     if cases:
-        await conn.copy_records_to_table("cases", columns=list(CASE_COLUMNS), records=cases)
+        await conn.copy_to_table("cases", columns=list(CASE_COLUMNS), source=_pieces(cases), format="text")
     if phones:
-        await conn.copy_records_to_table("case_phones", columns=list(PHONE_COLUMNS), records=phones)
-    if addresses:
-        await conn.copy_records_to_table("case_addresses", columns=list(ADDRESS_COLUMNS), records=addresses)
+        await conn.copy_to_table("phone_lookup", columns=list(PHONE_LOOKUP_COLUMNS), source=_pieces(phones),
+                                 format="text")
 
 
-async def open_cases_by_id_hash(conn: asyncpg.Connection, id_hashes: Sequence[str]) -> dict[str, list[str]]:
-    """R-7: id_hash -> ids of stored open cases of that debtor, any client (oldest first)."""
+async def _pieces(data: bytes, size: int = 1 << 20):
+    view = memoryview(data)
+    for i in range(0, len(view), size):
+        yield view[i:i + size]
+
+
+async def open_cases_by_id_hash(conn: asyncpg.Connection, id_hashes: Sequence[str], *,
+                                exclude_placement: str | None = None) -> dict[str, list[str]]:
+    """R-7: id_hash -> ids of stored open cases of that debtor, any client (oldest first); not
+    those of `exclude_placement` (the one being imported)."""
     if not id_hashes:
         return {}
     rows = await conn.fetch(
         """SELECT c.id_hash, c.id::text AS case_id
            FROM unnest($1::text[]) AS h(id_hash) JOIN cases c ON c.id_hash = h.id_hash
-           WHERE c.status = 'open' ORDER BY c.id""", list(set(id_hashes)))
+           WHERE c.status = 'open' AND ($2::uuid IS NULL OR c.placement_id <> $2::uuid)
+           ORDER BY c.id""", list(set(id_hashes)), exclude_placement)
     out: dict[str, list[str]] = defaultdict(list)
     for r in rows:
         out[r["id_hash"]].append(r["case_id"])
@@ -109,6 +117,21 @@ async def copy_joint_links(conn: asyncpg.Connection, rows: Sequence[tuple[str, s
     if rows:
         await conn.copy_records_to_table("joint_debt_links", records=rows,
                                          columns=["case_id", "linked_case_id", "id_hash"])
+
+
+async def outbox_values(conn: asyncpg.Connection, event_ids: Sequence[str]) -> list[tuple[str, bytes]]:
+    """(event_id, serialised envelope) of outbox rows this transaction wrote."""
+    rows = await conn.fetch("SELECT event_id::text AS event_id, value FROM outbox WHERE event_id = ANY($1::uuid[])",
+                            list(event_ids))
+    return [(r["event_id"], r["value"]) for r in rows]
+
+
+async def replace_outbox_values(conn: asyncpg.Connection, rows: Sequence[tuple[str, bytes]]) -> None:
+    """Rewrite envelopes written earlier in this transaction (not yet visible to the relay)."""
+    if rows:
+        await conn.execute(
+            """UPDATE outbox o SET value = u.value FROM unnest($1::uuid[], $2::bytea[]) AS u(event_id, value)
+               WHERE o.event_id = u.event_id""", [r[0] for r in rows], [r[1] for r in rows])
 
 
 async def outbox_position(conn: asyncpg.Connection, *, after_write: bool) -> int:

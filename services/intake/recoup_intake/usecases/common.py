@@ -20,7 +20,7 @@ def settings_of(app: FastAPI):
 def protector_of(app: FastAPI) -> Protector:
     protector = getattr(app.state, "protector", None)
     if protector is None:
-        protector = app.state.protector = Protector(app.state.cipher, app.state.blind_index)
+        protector = app.state.protector = Protector.from_settings(app.state.settings)
     return protector
 
 

@@ -20,7 +20,7 @@ from fastapi import FastAPI
 from recoup_shared.auth import Principal
 from recoup_shared.errors import Forbidden, NotFound, UnprocessableInput
 
-from ..records import Protector
+from ..records import Protector, mask_address_line, mask_canonical_phone, unpack_address, unpack_phone
 from ..rules.validation import normalise_account_ref
 from ..store import audit
 from ..store import cases as store
@@ -93,21 +93,23 @@ async def search_cases(app: FastAPI, conn: asyncpg.Connection, principal: Princi
             "next_after": last["case_id"] if more and last else None}
 
 
-def _phone_view(p: asyncpg.Record, number: str | None) -> dict[str, Any]:
-    out = {"seq": p["seq"], "number_masked": p["number_masked"], "extension": p["extension"],
-           "kind": p["kind"], "owner": p["owner"], "name": p["name"], "relationship": p["relationship"],
-           "knows_debt": p["knows_debt"], "source": p["source"], "added_at": p["added_at"]}
-    if number is not None:
-        out["number"] = number
+def _phone_view(seq: int, p: dict[str, Any], added_at: Any, reveal: bool) -> dict[str, Any]:
+    out = {"seq": seq, "number_masked": mask_canonical_phone(p["number"]), "extension": p.get("extension"),
+           "kind": p["kind"], "owner": p["owner"], "name": p.get("name"),
+           "relationship": p.get("relationship"), "knows_debt": p.get("knows_debt"),
+           "source": p.get("source") or "placement", "added_at": p.get("added_at") or added_at}
+    if reveal:
+        out["number"] = p["number"]
     return out
 
 
-def _address_view(a: asyncpg.Record, line: str | None) -> dict[str, Any]:
-    out = {"seq": a["seq"], "kind": a["kind"], "province": a["province"], "city": a["city"],
-           "district": a["district"], "line_masked": a["line_masked"], "employer": a["employer"],
-           "source": a["source"], "added_at": a["added_at"]}
-    if line is not None:
-        out["line"] = line
+def _address_view(seq: int, a: dict[str, Any], added_at: Any, reveal: bool) -> dict[str, Any]:
+    out = {"seq": seq, "kind": a["kind"], "province": a.get("province"), "city": a.get("city"),
+           "district": a.get("district"), "line_masked": mask_address_line(a["line"]),
+           "employer": a.get("employer"), "source": a.get("source") or "placement",
+           "added_at": a.get("added_at") or added_at}
+    if reveal:
+        out["line"] = a["line"]
     return out
 
 
@@ -120,10 +122,9 @@ async def read_case(app: FastAPI, conn: asyncpg.Connection, principal: Principal
     c = await store.get_case(conn, case_id)
     if c is None:
         raise NotFound("no such case")
-    phones = await store.case_phones(conn, case_id)
-    addresses = await store.case_addresses(conn, case_id)
-    protector = protector_of(app)
-    dec = (lambda blob: protector.decrypt(case_id, blob)) if reveal else (lambda blob: None)
+    # Masked views are derived from the decrypted blob here; full values leave only with reveal.
+    personal = protector_of(app).open(case_id, c["personal_enc"])
+    created_at = c["created_at"]
     out = summary(c)
     out.update({
         "placement_id": str(c["placement_id"]), "placed_on": c["placed_on"], "recall_on": c["recall_on"],
@@ -134,14 +135,15 @@ async def read_case(app: FastAPI, conn: asyncpg.Connection, principal: Principal
         "credit_limit": c["credit_limit"], "employer": c["employer"], "region": c["region"],
         "remarks": c["remarks"], "warnings": list(c["warnings"]), "status_reason": c["status_reason"],
         "recalled_at": c["recalled_at"], "closed_at": c["closed_at"],
-        "phones": [_phone_view(p, dec(p["number_enc"])) for p in phones],
-        "addresses": [_address_view(a, dec(a["line_enc"])) for a in addresses],
+        "phones": [_phone_view(i, unpack_phone(p), created_at, reveal) for i, p in enumerate(personal["phones"])],
+        "addresses": [_address_view(i, unpack_address(a), created_at, reveal)
+                      for i, a in enumerate(personal["addresses"])],
         "repayments": [dict(r) for r in await store.case_repayments(conn, case_id)],
         "revealed": reveal,
     })
     if reveal:
-        out["account_ref"] = dec(c["account_ref_enc"])
-        out["id_number"] = dec(c["id_number_enc"])
+        out["account_ref"] = personal["account_ref"]
+        out["id_number"] = personal["id_number"]
         out["birth_date"] = c["birth_date"]
         entry = await audit.record(conn, actor=principal.sub, roles=principal.roles, action="reveal",
                                    case_id=case_id, client_id=c["client_id"], fields=REVEALED_FIELDS,

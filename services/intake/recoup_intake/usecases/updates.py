@@ -22,7 +22,7 @@ from recoup_shared.bus.outbox import outbox_record, write_outbox_records
 from recoup_shared.logging import get_logger
 
 from ..inputs import UpdateRow
-from ..records import Protector, address_out, phone_out
+from ..records import Protector, address_kept, address_out, phone_kept, phone_out, unpack_phone
 from ..rules.validation import W_TOTAL_MISMATCH, RowError
 from ..store import cases as store
 from .common import protector_of
@@ -31,13 +31,17 @@ from .events import case_updated, outstanding
 log = get_logger(__name__)
 
 
-def _apply(rows: list[UpdateRow], hashes: list[str], resolved: dict, cases: dict, known_phones: dict,
-           next_phone: dict, next_address: dict, protector: Protector, *, client_id: str,
-           correlation_id: str | None, errors: list[RowError]) -> tuple:
-    """The update rows in order against the locked cases (CPU only: a worker thread)."""
+def _apply(rows: list[UpdateRow], hashes: list[str], resolved: dict, cases: dict, sealed: dict[str, bytes],
+           added_at: str, protector: Protector, *, client_id: str, correlation_id: str | None,
+           errors: list[RowError]) -> tuple:
+    """The update rows in order against the locked cases (CPU only: a worker thread). `sealed`
+    holds the personal-data blobs of the cases that may get contacts; each blob that grows is
+    rewritten once, and its new phones go to the phone lookup."""
     events: list[tuple[str, dict[str, Any]]] = []
-    phone_records: list[tuple] = []
-    address_records: list[tuple] = []
+    personal: dict[str, dict[str, Any]] = {}      # opened blobs
+    known_phones: dict[str, set] = {}
+    new_phones: list[tuple[str, str]] = []         # (number_hash, case_id)
+    grown: list[str] = []                          # cases whose blob got a phone or an address
     applied = closed = 0
     occurred_at = datetime.now(timezone.utc)
     state: dict[str, dict[str, Any]] = {}
@@ -84,21 +88,27 @@ def _apply(rows: list[UpdateRow], hashes: list[str], resolved: dict, cases: dict
                 events.append(case_updated(change="closed", status="closed", reason="balance fully repaid",
                                            outstanding=left, placed_amount=st["placed_amount"], **common))
         phones_added, addresses_added = [], []
-        have = known_phones.setdefault(case_id, set())
-        for ph in row.phones:
-            h = protector.phone_hash(ph.number)
-            if (h, ph.extension) in have:
-                continue
-            have.add((h, ph.extension))
-            seq = next_phone.get(case_id, 0)
-            next_phone[case_id] = seq + 1
-            phone_records.append(protector.phone_record(case_id, seq, ph, "update"))
-            phones_added.append(phone_out(ph, h))
-        for ad in row.addresses:
-            seq = next_address.get(case_id, 0)
-            next_address[case_id] = seq + 1
-            address_records.append(protector.address_record(case_id, seq, ad, "update"))
-            addresses_added.append(address_out(ad))
+        if row.phones or row.addresses:
+            blob = personal.get(case_id)
+            if blob is None:
+                blob = personal[case_id] = protector.open(case_id, sealed[case_id])
+                known_phones[case_id] = {(protector.phone_hash(p["number"]), p.get("extension"))
+                                         for p in map(unpack_phone, blob["phones"])}
+            have = known_phones[case_id]
+            n_before = len(blob["phones"]) + len(blob["addresses"])
+            for ph in row.phones:
+                h = protector.phone_hash(ph.number)
+                if (h, ph.extension) in have:
+                    continue
+                have.add((h, ph.extension))
+                phones_added.append(phone_out(ph, h))
+                blob["phones"].append(phone_kept(ph, "update", added_at))
+                new_phones.append((h, case_id))
+            for ad in row.addresses:
+                addresses_added.append(address_out(ad))
+                blob["addresses"].append(address_kept(ad, "update", added_at))
+            if len(blob["phones"]) + len(blob["addresses"]) != n_before and case_id not in grown:
+                grown.append(case_id)
         if phones_added or addresses_added:
             events.append(case_updated(change="contacts", status=st["status"], phones_added=phones_added,
                                        addresses_added=addresses_added, **common))
@@ -108,7 +118,9 @@ def _apply(rows: list[UpdateRow], hashes: list[str], resolved: dict, cases: dict
         if row.remarks is not None:
             st["remarks"] = row.remarks
     changes = [{"case_id": cid, **state[cid]} for cid in dirty]
-    return changes, phone_records, address_records, [outbox_record(t, e) for t, e in events], applied, closed
+    # Only blobs that grew are rewritten (a known phone sent again changes nothing).
+    resealed = [(cid, protector.seal(cid, personal[cid])) for cid in grown]
+    return changes, resealed, new_phones, [outbox_record(t, e) for t, e in events], applied, closed
 
 
 async def post_updates(app: FastAPI, principal: Principal, rows: list[UpdateRow],
@@ -125,12 +137,16 @@ async def post_updates(app: FastAPI, principal: Principal, rows: list[UpdateRow]
         resolved = await store.resolve_accounts(conn, client_id, hashes)
         cases = await store.lock_cases(conn, [str(r["id"]) for r in resolved.values()])
         touched = [cid for cid, c in cases.items() if c["status"] == "open"]
-        known_phones, next_phone, next_address = await store.existing_contacts(conn, touched)
-        changes, phone_records, address_records, outbox, applied, closed = await asyncio.to_thread(
-            _apply, rows, hashes, resolved, cases, known_phones, next_phone, next_address, protector,
+        # Blobs of the open cases some row adds a phone or an address to.
+        with_contacts = {str(resolved[h]["id"]) for r, h in zip(rows, hashes)
+                         if (r.phones or r.addresses) and h in resolved}
+        sealed = await store.personal_data(conn, [cid for cid in touched if cid in with_contacts])
+        added_at = (await store.transaction_time(conn)).isoformat()
+        changes, resealed, new_phones, outbox, applied, closed = await asyncio.to_thread(
+            _apply, rows, hashes, resolved, cases, sealed, added_at, protector,
             client_id=client_id, correlation_id=correlation_id, errors=errors)
         await store.apply_case_changes(conn, changes)
-        await store.copy_contacts(conn, phone_records, address_records)
+        await store.store_personal_data(conn, resealed, new_phones)
         await write_outbox_records(conn, outbox)
 
     errors.sort(key=lambda e: e.row)
