@@ -58,7 +58,7 @@ class IntakeSettings(ServiceSettings):
     # A JSON body of at least parallel_min_bytes is cut into pieces of about split_segment_bytes
     # that the workers decode themselves (the service never holds the decoded cases).
     parallel_min_bytes: int = Field(default=4 * 1024 * 1024, ge=1)
-    split_segment_bytes: int = Field(default=8 * 1024 * 1024, ge=1)
+    split_segment_bytes: int = Field(default=4 * 1024 * 1024, ge=1)
     # at most this many other cases listed per case (events and joint_debt_links).
     max_joint_links: int = Field(default=50, ge=1)
 

@@ -309,22 +309,36 @@ def decode_segment(segment: bytes) -> list[Any]:
     return json.loads("[" + segment.decode("utf-8") + "]", parse_float=Decimal, parse_constant=_no_constant)
 
 
+class CanonicalCasesHash:
+    """canonical_sha256 of {**header, "cases": [...]} fed with the canonical JSON of the cases'
+    pieces in order (`canonical_rows` of each piece): "cases" sorts before every other placement
+    field, so the pieces can be hashed as they come (tested equal to canonical_sha256)."""
+
+    def __init__(self) -> None:
+        self._sha = hashlib.sha256(b'{"cases":[')
+        self._first = True
+
+    def add(self, piece: bytes) -> None:
+        if not self._first:
+            self._sha.update(b",")
+        self._first = False
+        self._sha.update(memoryview(piece)[1:-1])
+
+    def hexdigest(self, header: dict[str, Any]) -> str:
+        rest = orjson.dumps(header, option=orjson.OPT_SORT_KEYS, default=_canonical_default)
+        self._sha.update(b"]," + rest[1:] if len(rest) > 2 else b"]}")
+        return self._sha.hexdigest()
+
+
 def canonical_cases_sha256(header: dict[str, Any], pieces: list[bytes]) -> str:
-    """canonical_sha256 of {**header, "cases": [...]} from the canonical JSON of the cases' pieces
-    (`orjson.dumps(rows, OPT_SORT_KEYS, default=_canonical_default)` per piece, in order): "cases"
-    sorts before every other placement field (tested equal)."""
-    h = hashlib.sha256(b'{"cases":[')
-    for k, piece in enumerate(pieces):
-        if k:
-            h.update(b",")
-        h.update(memoryview(piece)[1:-1])
-    rest = orjson.dumps(header, option=orjson.OPT_SORT_KEYS, default=_canonical_default)
-    h.update(b"]," + rest[1:] if len(rest) > 2 else b"]}")
-    return h.hexdigest()
+    h = CanonicalCasesHash()
+    for piece in pieces:
+        h.add(piece)
+    return h.hexdigest(header)
 
 
 def canonical_rows(rows: list[Any]) -> bytes | None:
-    """The canonical JSON of a piece's rows (see canonical_cases_sha256); None when orjson cannot
+    """The canonical JSON of a piece's rows (see CanonicalCasesHash); None when orjson cannot
     write it (integers beyond 64 bits: the whole body is then hashed by canonical_sha256)."""
     try:
         return orjson.dumps(rows, option=orjson.OPT_SORT_KEYS, default=_canonical_default)

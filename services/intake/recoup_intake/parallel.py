@@ -1,23 +1,26 @@
-"""Worker processes for the CPU-bound half of a big placement (issue 2 §3: 100,000 cases).
+"""Worker processes for the CPU-bound part of a big placement (issue 2 §3: 100,000 cases).
 
-Validating, hashing, encrypting and serialising a case is pure Python: one process does ~25 k
-cases per second however many threads it has. A big placement is cut into chunks that worker
-processes handle in two rounds, the chunks staying in the worker that checked them:
+Decoding, validating, hashing, encrypting and serialising a case is pure Python: one process does
+~25 k cases per second however many threads it has. A big placement is cut into parts that the
+worker processes handle in two rounds, each part staying in the worker that checked it:
 
-1. `check_part`: the raw rows of a chunk (marshal, or pickle when the body holds Decimals) are
-   judged one by one (rules.validation.check_rows) and the valid ones identified (time-ordered
-   ids counted by row position, account / ID-number blind-index hashes). The worker keeps the
-   cases and answers with what the cross-row rules and the database checks need: each row's
-   account key, its errors, and the valid rows' ids and hashes.
+1. `check_part`: a piece of the JSON body's `cases` text (inputs.split_placement_body; the
+   service never decodes it) or decoded rows (uploads: marshal, or pickle for other types) are
+   decoded and judged row by row (rules.validation.check_rows), and the valid rows identified
+   (time-ordered ids counted by part and position, account / ID-number blind-index hashes). The
+   worker keeps the cases and answers with what the rules across rows and the database checks
+   need — each row's account key, its errors, the valid rows' ids and hashes — and, for a JSON
+   piece, its canonical JSON for the request hash (R-1).
 2. `prepare_part`, once the service has applied the rules across rows (duplicates), the
-   re-placement check and the joint-debt lookup: the worker encrypts, builds the rows and the
-   `case.received` events of the chunk minus the rejected rows, and answers with COPY data and
-   outbox records — while the service COPYs the chunk before.
+   re-placement check and the joint-debt lookup: the worker encrypts, builds the COPY rows and
+   the `case.received` events of the part minus the rejected rows — while the service COPYs the
+   parts before (usecases/placements.py, _Import.in_workers).
 
-Each worker is a ProcessPoolExecutor of one process, so a chunk's second round finds the cases
-its first round kept. Workers ignore SIGINT/SIGTERM: the service stops them (on_shutdown) after
-uvicorn has finished the requests in flight. A worker that dies fails the request in flight and
-is replaced for the next one.
+Each worker is a ProcessPoolExecutor of one process, so a part's second round finds the cases
+its first round kept. Processes start from a forkserver (never a fork of the running service),
+ignore SIGINT/SIGTERM (the service stops them in on_shutdown, after uvicorn has finished the
+requests in flight) and hold no database or broker connection. A worker that dies fails the
+request in flight and is replaced for the next one.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ import signal
 import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Callable
@@ -156,7 +160,7 @@ def release(job: str) -> None:
 # --- in the service -----------------------------------------------------------------------------
 
 class PlacementWorkers:
-    """`size` single-process executors (worker w handles chunks w, w + size, ...)."""
+    """`size` single-process executors (worker w handles parts w, w + size, ...)."""
 
     def __init__(self, size: int, protector: Protector) -> None:
         if size < 1:
@@ -181,10 +185,12 @@ class PlacementWorkers:
 
     def submit(self, worker: int, fn: Callable[..., Any], *args: Any) -> asyncio.Future:
         executor = self._executors[worker]
-        if getattr(executor, "_broken", False):  # a worker died (killed, out of memory): replace it
+        try:
+            future: Future = executor.submit(fn, *args)
+        except BrokenProcessPool:  # its process died (killed, out of memory): a new one
             executor.shutdown(wait=False, cancel_futures=True)
             executor = self._executors[worker] = self._new()
-        future: Future = executor.submit(fn, *args)
+            future = executor.submit(fn, *args)
         return asyncio.wrap_future(future)
 
     def release(self, job: str) -> None:

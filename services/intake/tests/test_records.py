@@ -73,9 +73,9 @@ def test_prepared_rows_are_encrypted_hashed_masked(protector):
         phones = [unpack_phone(p) for p in personal["phones"]]
         addresses = [unpack_address(a) for a in personal["addresses"]]
         assert [p["number"] for p in phones] == [parse_phone(p["number"]).number for p in src["phones"]]
-        for kept, given in zip(phones, src["phones"]):
+        for kept, sent in zip(phones, src["phones"]):
             assert (kept["kind"], kept["owner"], kept.get("name"), kept.get("knows_debt")) == \
-                (given["kind"], given.get("owner", "debtor"), given.get("name"), given.get("knows_debt"))
+                (sent["kind"], sent.get("owner", "debtor"), sent.get("name"), sent.get("knows_debt"))
         assert [a["line"] for a in addresses] == [a["line"] for a in src["addresses"]]
         assert [(a["kind"], a.get("province"), a.get("city"), a.get("district"), a.get("employer"))
                 for a in addresses] == [(a["kind"], a.get("province"), a.get("city"), a.get("district"),

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import gc
-import threading
 import uuid
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -23,6 +20,7 @@ from prometheus_client import Counter as PromCounter, Histogram
 from recoup_shared.auth import Principal, Role
 from recoup_shared.calendar import WorkingCalendar
 from recoup_shared.errors import Forbidden
+from recoup_shared.gcpause import gc_paused  # noqa: F401 - re-exported for planning
 from recoup_shared.logging import get_logger
 
 from ..rules import AllocCase, CollectorLoad, Plan, first_contact_due
@@ -50,36 +48,6 @@ _FIXED_REASON = {"rotation": "rotation", "manual": "manual", "allocation": None,
 
 
 OFF_LOOP_CASES = 5000  # plans bigger than this are computed in a worker thread
-
-_gc_lock = threading.Lock()
-_gc_depth = 0
-_gc_was_enabled = True
-
-
-@contextmanager
-def gc_paused(when: bool = True) -> Iterator[None]:
-    """Pause the cyclic garbage collector around a bulk stage (a preview or commit of 10^5
-    cases): every 700 new container objects (records, cases, tuples) it would otherwise run, and
-    a few times per stage scan the whole heap — a fifth of a 100,000-case commit. Nothing here
-    makes reference cycles (reference counting frees it all). Nesting- and thread-safe: the
-    collector resumes when the last stage ends. `when` False: no pause (small stages)."""
-    global _gc_depth, _gc_was_enabled
-    if not when:
-        yield
-        return
-    with _gc_lock:
-        if _gc_depth == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_depth += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_depth -= 1
-            if _gc_depth == 0 and _gc_was_enabled:
-                gc.enable()
-
 
 def bulk_stage(fn: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
     """A use case that handles 10^5 cases as a matter of course (previews, automatic runs) runs

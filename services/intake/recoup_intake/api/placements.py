@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from functools import partial
 from datetime import datetime, timezone
 from typing import Annotated
 from urllib.parse import quote
@@ -54,16 +55,18 @@ async def post_placement(request: Request, principal: ClientSystem) -> JSONAnswe
     return accepted_response(answer.body, answer.replayed)
 
 
+def _decode_whole(raw: bytes, limits: dict[str, int]) -> tuple[str, Callable[[], LoadedRows]]:
+    """A split body decoded here after all (a replay, or pieces that were not whole cases)."""
+    body = decode_json(raw)
+    _, cases = parse_placement_body(body, **limits)
+    return canonical_sha256(body), lambda: LoadedRows(cases)
+
+
 async def _receive(request: Request, principal, received_at: datetime):
     settings = request.app.state.settings
     check_json_content_type(request.headers.get("content-type"))
     raw = await request.body()
     limits = dict(max_cases=settings.max_cases_per_placement, default_months=settings.default_placement_months)
-
-    def decode_whole() -> tuple[str, Callable[[], LoadedRows]]:
-        body = decode_json(raw)
-        _, cases = parse_placement_body(body, **limits)
-        return canonical_sha256(body), lambda: LoadedRows(cases)
 
     # A big body goes to the worker processes in pieces, undecoded here (parallel.py).
     if getattr(request.app.state, "placement_workers", None) is not None and len(raw) >= settings.parallel_min_bytes:
@@ -75,7 +78,7 @@ async def _receive(request: Request, principal, received_at: datetime):
                 pass  # decoded whole below: the same problems, listed the usual way
             else:
                 sub = PlacementSubmission(header=header, body_sha256=None, load=None, split=split,
-                                          decode_whole=decode_whole)
+                                          decode_whole=partial(_decode_whole, raw, limits))
                 return await submit_placement(request.app, principal, sub, received_at)
 
     body = await asyncio.to_thread(decode_json, raw) if len(raw) > 1_000_000 else decode_json(raw)

@@ -416,7 +416,7 @@ def _validate_addresses(value: Any, errs: list, limits: ValidationLimits) -> lis
         errs.append((".addresses", f"more than {limits.max_addresses} addresses"))
         return []
     out: list[ValidAddress] = []
-    region_max = limits.region_max
+    region_max, text_max = limits.region_max, limits.text_max
     for j, ad in enumerate(value):
         if type(ad) is not dict:
             errs.append((f".addresses[{j}]", "must be an object"))
@@ -431,11 +431,28 @@ def _validate_addresses(value: Any, errs: list, limits: ValidationLimits) -> lis
             errs.append((f".addresses[{j}].kind",
                          "required (household_registration, home, work or other)" if kind is None
                          else "must be one of household_registration, home, work, other"))
-        province, r1 = _text(ad.get("province"), region_max)
-        city, r2 = _text(ad.get("city"), region_max)
-        district, r3 = _text(ad.get("district"), region_max)
-        line, r4 = _text(ad.get("line"), limits.text_max)
-        employer, r5 = _text(ad.get("employer"), limits.employer_max)
+        province, city, district, line = ad.get("province"), ad.get("city"), ad.get("district"), ad.get("line")
+        employer = ad.get("employer")
+        r1 = r2 = r3 = r4 = r5 = None
+        # _text inlined for the common case (strings of plausible length): ~12 calls per case
+        if type(province) is str and len(province := province.strip(_WS)) <= region_max:
+            province = province or None
+        else:
+            province, r1 = _text(province, region_max)
+        if type(city) is str and len(city := city.strip(_WS)) <= region_max:
+            city = city or None
+        else:
+            city, r2 = _text(city, region_max)
+        if type(district) is str and len(district := district.strip(_WS)) <= region_max:
+            district = district or None
+        else:
+            district, r3 = _text(district, region_max)
+        if type(line) is str and len(line := line.strip(_WS)) <= text_max:
+            line = line or None
+        else:
+            line, r4 = _text(line, text_max)
+        if employer is not None:
+            employer, r5 = _text(employer, limits.employer_max)
         if r1 or r2 or r3 or r4 or r5 or line is None:
             for key, reason in (("province", r1), ("city", r2), ("district", r3), ("line", r4),
                                 ("employer", r5)):
@@ -491,7 +508,7 @@ def _validate_case(c: dict, placed_on: date, today: date, limits: ValidationLimi
             errs.append((".debtor.id_number", "required"))
     elif type(raw_id) is not str:
         errs.append((".debtor.id_number", "must be a string (ID numbers lose digits as JSON numbers)"))
-    elif _SCI_RE.fullmatch(raw_id.strip(_WS)):
+    elif ("e" in raw_id or "E" in raw_id) and _SCI_RE.fullmatch(raw_id.strip(_WS)):
         errs.append((".debtor.id_number", "ID number mangled by Excel (scientific notation)"))
     else:
         try:
@@ -518,6 +535,8 @@ def _validate_case(c: dict, placed_on: date, today: date, limits: ValidationLimi
     currency = c.get("currency")
     if currency is None:
         currency = "CNY"
+    elif type(currency) is str and len(currency) == 3 and currency.isascii() and currency.isupper() and currency.isalpha():
+        pass  # already an ISO 4217 code (the common case, fast)
     elif type(currency) is not str or _CURRENCY_RE.fullmatch(cur := currency.strip(_WS).upper()) is None:
         errs.append((".currency", "must be a 3-letter ISO 4217 code like CNY"))
     else:

@@ -45,7 +45,7 @@ from recoup_shared.bus.outbox import write_outbox_records
 from recoup_shared.errors import Conflict
 from recoup_shared.logging import get_logger
 
-from ..inputs import PlacementHeader, SplitBody, canonical_cases_sha256
+from ..inputs import CanonicalCasesHash, PlacementHeader, SplitBody
 from ..parallel import (MAX_PARTS, CheckedPart, PlacementWorkers, SegmentError, check_part, pack_rows,
                         prepare_part)
 from ..records import (Identified, PlacementContext, Protector, identify, joint_case_ids, joint_link_records,
@@ -207,12 +207,12 @@ async def submit_placement(app: FastAPI, principal: Principal, sub: PlacementSub
     today = datetime.now(ZoneInfo(settings.timezone)).date()
     workers: PlacementWorkers | None = getattr(app.state, "placement_workers", None)
     if sub.split is not None and workers is not None:
-        pieces = _Pieces(sub.split)
         try:
             return await _Import(app, principal, sub, received_at, ctx, LoadedRows([])).in_workers(
-                workers, today, pieces)
-        except _DecodeWhole:
-            pass   # rolled back; the body is decoded whole below, with the usual errors
+                workers, today, _Pieces(sub.split))
+        except _DecodeWhole as exc:  # rolled back; decoded whole below, with the usual errors
+            log.info("placement decoded whole instead of in pieces", placement_ref=h.placement_ref,
+                     client_id=client_id, reason=exc.args[0] if exc.args else "")
         finally:
             workers.release(placement_id)
     if sub.load is None:
@@ -239,6 +239,7 @@ class _Rows:
 
     def __init__(self, loaded: LoadedRows, size: int) -> None:
         self.raw, self.labels = loaded.raw_cases, loaded.row_numbers
+        size = max(size, -(-len(self.raw) // MAX_PARTS))
         self.bounds = [(lo, min(lo + size, len(self.raw))) for lo in range(0, len(self.raw), size)]
 
     def __len__(self) -> int:
@@ -261,7 +262,7 @@ class _Pieces:
     def __init__(self, split: SplitBody) -> None:
         self.split = split
         if len(split.segments) > MAX_PARTS:
-            raise _DecodeWhole()
+            raise _DecodeWhole("too many pieces")
 
     def __len__(self) -> int:
         return len(self.split.segments)
@@ -377,7 +378,7 @@ class _Import:
         self.stored: dict[str, list[str]] = {}         # stored open cases per debtor (R-7)
         self.queried: set[str] = set()                 # debtors looked up already
         self.emitted: dict[str, list[str]] = {}        # joint lists put in the events so far
-        canonical: list[bytes | None] = []
+        request_hash = CanonicalCasesHash() if isinstance(parts, _Pieces) else None
         received = 0
         try:
             async with self.app.state.pool.acquire() as conn, conn.transaction():
@@ -391,19 +392,22 @@ class _Import:
                         try:
                             checked = await checks.pop(decided)
                         except SegmentError:
-                            raise _DecodeWhole() from None
+                            raise _DecodeWhole("a piece is not whole cases") from None
+                        self.lap("validate")
                         rejected, joint = await self._decide(conn, received, checked)
                         prepares[decided] = workers.submit(decided % workers.size, prepare_part, job, decided,
                                                            received, parts.labels_of(decided), rejected, joint,
                                                            ctx, occurred_at)
                         if decided + ahead < len(parts):  # after the prepare in that worker's queue
                             await submit_check(decided + ahead)
-                        canonical.append(checked.canonical)
+                        if request_hash is not None:  # R-1: the request's hash, piece by piece
+                            if checked.canonical is None:
+                                raise _DecodeWhole("integers beyond 64 bits")
+                            request_hash.add(checked.canonical)
                         received += len(checked.keys)
                         if received > settings.max_cases_per_placement and isinstance(parts, _Pieces):
-                            raise _DecodeWhole()  # decoded whole, the body gets its 413
+                            raise _DecodeWhole("too many cases")  # decoded whole, the body gets its 413
                         decided += 1
-                    self.lap("validate")
                     prepared = await prepares.pop(k)
                     self.lap("prepare")
                     self.worker_cpu += prepared.cpu
@@ -414,12 +418,9 @@ class _Import:
                     await write_outbox_records(conn, prepared.outbox)
                     self.lap("copy_outbox")
                     del prepared
-                if isinstance(parts, _Pieces):
-                    if any(c is None for c in canonical):
-                        raise _DecodeWhole()
-                    self.sub.body_sha256 = canonical_cases_sha256(parts.split.header, canonical)  # type: ignore[arg-type]
+                if request_hash is not None:
+                    self.sub.body_sha256 = request_hash.hexdigest(parts.split.header)  # type: ignore[union-attr]
                     self.loaded.received = received
-                del canonical
                 self.errors = self.collector.errors + self.errors
                 await self._complete_joint_lists(conn)
                 answer = await self._finish(conn)
@@ -452,7 +453,7 @@ class _Import:
             else:
                 collector.add(i, checked.errors[j], key)
         candidates = _one_per_account_hash(candidates, self.errors, self.index_of, self.first_row)
-        # Own cases of earlier chunks are not in `placements` yet: the join leaves them out.
+        # This placement's cases of earlier parts: no `placements` row yet, the join leaves them out.
         still_open = await store.open_accounts(conn, self.client_id, [it.account_hash for it in candidates])
         accepted = _still_open(candidates, still_open, self.errors, self.index_of)
         self.items += accepted
@@ -471,7 +472,7 @@ class _Import:
 
     async def _complete_joint_lists(self, conn) -> None:
         """R-7 with the whole batch known: the joint lists as `here` computes them; events that
-        went out with a shorter list (the debtor's cases in later chunks) are rewritten."""
+        went out with a shorter list (the debtor's cases in later parts) are rewritten."""
         self.joint = joint_case_ids(self.items, self.stored, max_links=self.settings.max_joint_links)
         stale = {c: others for c, others in self.joint.items() if self.emitted.get(c) != others}
         if not stale:
