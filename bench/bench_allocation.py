@@ -57,7 +57,7 @@ async def main(stack) -> None:
     commit_mod = importlib.import_module("recoup_allocation.planning.commit")
     from recoup_allocation.planning import previews
     from recoup_allocation.store import plans, pool, staff
-    from recoup_allocation.testing import read_topic, seed_cases, seed_team_and_collectors
+    from recoup_local.factories import read_topic, seed_cases, seed_team_and_collectors
     from recoup_local.inprocess import running_service
 
     async with running_service(stack, "allocation", auto_allocate_enabled=False, rotation_enabled=False,

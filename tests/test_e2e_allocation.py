@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import uuid
 
-from recoup_allocation.testing import publish, read_topic, wait_until
+from recoup_local.factories import publish, read_topic, wait_until
 from recoup_local.demo import make_placement
 from recoup_local.inprocess import running_service
 

@@ -80,7 +80,7 @@ async def test_sigterm_during_a_placement_loses_nothing(stack):
 async def test_sigterm_while_consuming_applies_each_event_once(stack):
     """Allocation consumes a burst of case.received and auto-allocates; SIGTERM lands while it
     works; after a restart every case is in the pool once and has exactly one case.allocated."""
-    from recoup_allocation.testing import publish, received
+    from recoup_local.factories import publish, received
     from recoup_local.demo_allocation import setup_demo_team
 
     client_id = f"sigterm-{uuid.uuid4().hex[:6]}"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass, field
-from enum import StrEnum
 from functools import lru_cache
 from importlib import resources
 from typing import Annotated, Any, Iterable
@@ -15,23 +14,7 @@ import jwt
 from fastapi import Depends, Request
 
 from .errors import Forbidden, Unauthorized
-
-
-class Role(StrEnum):
-    COLLECTOR = "collector"
-    TEAM_LEAD = "team_lead"
-    SUPERVISOR = "supervisor"
-    FIELD_AGENT = "field_agent"
-    LETTERS_CLERK = "letters_clerk"
-    DATA_SPECIALIST = "data_specialist"
-    FINANCE = "finance"
-    AUDITOR = "auditor"
-    ADMIN = "admin"
-    CLIENT = "client"  # a client's (bank's) system, bound to one client_id
-
-
-STAFF_ROLES = frozenset(Role) - {Role.CLIENT}
-MANAGER_ROLES = frozenset({Role.TEAM_LEAD, Role.SUPERVISOR, Role.ADMIN})
+from .vocabulary import MANAGER_ROLES, STAFF_ROLES, Role  # noqa: F401 - re-exported
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,16 @@
-"""asyncpg pool, forward-only SQL migrations, and the one-transaction-per-request dependency."""
+"""asyncpg pool and forward-only SQL migrations (the request dependencies are in api.py)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import Iterable
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import asyncpg
-from fastapi import Depends, Request
-
 from .logging import get_logger
 
 log = get_logger(__name__)
@@ -107,23 +105,6 @@ async def ensure_database(admin_dsn: str, name: str) -> None:
             await conn.execute(f'CREATE DATABASE "{name}"')
     finally:
         await conn.close()
-
-
-# --- FastAPI dependencies -------------------------------------------------------------------
-
-async def _conn(request: Request) -> AsyncIterator[asyncpg.Connection]:
-    """One connection and one transaction per request, committed when the route returns."""
-    pool: asyncpg.Pool = request.app.state.pool
-    async with pool.acquire() as conn, conn.transaction():
-        yield conn
-
-
-async def _pool(request: Request) -> asyncpg.Pool:
-    return request.app.state.pool
-
-
-Conn = Annotated[asyncpg.Connection, Depends(_conn)]
-Pool = Annotated[asyncpg.Pool, Depends(_pool)]
 
 
 def migrations_dir(package: str) -> Path:

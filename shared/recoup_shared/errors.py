@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from prometheus_client import Counter
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -90,7 +91,11 @@ def _loc(loc: tuple[Any, ...]) -> str:
     return out or "body"
 
 
-def install_error_handlers(app: FastAPI) -> None:
+UNEXPECTED_ERRORS = Counter("recoup_unexpected_errors_total",
+                            "Requests that ended in an unexpected error (500)", ["service"])
+
+
+def install_error_handlers(app: FastAPI, service: str = "recoup") -> None:
     @app.exception_handler(ServiceError)
     async def _service_error(_: Request, exc: ServiceError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
@@ -111,3 +116,15 @@ def install_error_handlers(app: FastAPI) -> None:
                 415: "unsupported-media-type"}.get(exc.status_code, "http-error")
         body = {"type": TYPE_BASE + slug, "title": str(exc.detail), "status": exc.status_code}
         return problem_response(exc.status_code, body)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Every unexpected error: problem+json with the correlation id, never internals; counted.
+        # Starlette re-raises after this response so the server logs the traceback.
+        UNEXPECTED_ERRORS.labels(service).inc()
+        correlation_id = request.scope.get("state", {}).get("correlation_id")
+        body = {"type": TYPE_BASE + "internal-error", "title": "Internal error", "status": 500,
+                "detail": "The service failed unexpectedly; quote the correlation id to support.",
+                "correlation_id": correlation_id}
+        headers = {"x-correlation-id": correlation_id} if correlation_id else None
+        return problem_response(500, body, headers)

@@ -51,7 +51,11 @@ class ServiceSettings(BaseSettings):
 
     log_level: str = "INFO"
     log_file: str | None = None
+    # The business zone: business dates, month cuts, the default debtor zone.
     timezone: str = "Asia/Shanghai"
+    # A controllable business clock (clock.py) — local and test profiles only.
+    clock: str | None = None
+    clock_file: str | None = None
 
     max_request_bytes: int = Field(default=256 * 1024 * 1024)
 
@@ -65,10 +69,21 @@ class ServiceSettings(BaseSettings):
                 problems.append("RECOUP_BLIND_INDEX_KEY")
             if not (self.jwt_jwks_url or self.jwt_public_key_pem):
                 problems.append("RECOUP_JWT_JWKS_URL or RECOUP_JWT_PUBLIC_KEY_PEM")
+            if self.clock or self.clock_file:
+                raise ValueError("production profile refuses RECOUP_CLOCK / RECOUP_CLOCK_FILE: "
+                                 "the business clock is the real one there")
             if problems:
                 raise ValueError(
                     "production profile refuses local defaults; set: " + ", ".join(problems)
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _clock_parses(self) -> "ServiceSettings":
+        from .clock import ClockSpec, zone_of
+
+        zone_of(self.timezone)
+        ClockSpec.parse(self.clock)
         return self
 
     @property

@@ -1,8 +1,9 @@
 """The service application factory: one lifespan for all six services.
 
-Start: logging → pool → token verifier, field cipher, blind index, calendar → producer → outbox
-relay → consumer. Stop (SIGTERM; uvicorn has already drained in-flight requests): consumer finishes
-its batch, commits and leaves the group → relay flushes → producer → pool.
+Start: logging → token verifier → pool → the service's context (clock, calendar, protector and
+whatever the service adds) → producer → outbox relay → consumer → jobs. Stop (SIGTERM; uvicorn
+has already drained in-flight requests): jobs finish their run → consumer finishes its batch,
+commits and leaves the group → relay flushes → producer → context → pool.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -21,9 +22,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from .auth import verifier_from_settings
 from .bus.consumer import BatchHandler, EventConsumer
 from .bus.outbox import OutboxRelay, make_producer
-from .calendar import DEFAULT_CALENDAR
-from .crypto import blind_index_from_settings, cipher_from_settings
+from .context import Context, base_context
 from .db import create_pool
+from .jobs import Job, JobRunner
 from .errors import PayloadTooLarge, install_error_handlers, problem_response
 from .logging import configure_logging, get_logger
 from .metrics import HTTP_LATENCY
@@ -31,7 +32,7 @@ from .settings import ServiceSettings
 
 log = get_logger(__name__)
 
-Hook = Callable[[FastAPI], Awaitable[None]]
+ContextBuilder = Callable[[Context], Awaitable[Any]]
 
 
 async def _start_with_retry(start: Callable[[], Awaitable[Any]], what: str, attempts: int = 30) -> None:
@@ -47,20 +48,22 @@ async def _start_with_retry(start: Callable[[], Awaitable[Any]], what: str, atte
 
 
 def create_service_app(*, name: str, settings: ServiceSettings, routers: Sequence[APIRouter],
-                       handlers: dict[str, BatchHandler] | None = None,
-                       consumer_group: str | None = None, title: str | None = None,
-                       description: str = "", on_startup: Hook | None = None,
-                       on_shutdown: Hook | None = None, run_relay: bool = True) -> FastAPI:
+                       handlers: Mapping[str, BatchHandler] | None = None,
+                       jobs: Sequence[Job] = (), context: ContextBuilder | None = None,
+                       title: str | None = None, description: str = "",
+                       run_relay: bool = True) -> FastAPI:
+    """Wiring shared by every service. `context(base)` builds the service's own Ctx (context.py)
+    from the shared part; handlers get `(conn, ctx, envelopes)`, jobs `ctx`, routes `Context`."""
+
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         configure_logging(name, settings.log_level, settings.log_file)
         app.state.settings = settings
         app.state.verifier = verifier_from_settings(settings)
-        app.state.cipher = cipher_from_settings(settings)
-        app.state.blind_index = blind_index_from_settings(settings)
-        app.state.calendar = DEFAULT_CALENDAR
         app.state.pool = await create_pool(settings.database_url, min_size=settings.db_pool_min,
                                            max_size=settings.db_pool_max)
+        base = base_context(name, settings, pool=app.state.pool)
+        app.state.ctx = ctx = await context(base) if context is not None else base
         app.state.producer = make_producer(settings.kafka_bootstrap_servers)
         await _start_with_retry(app.state.producer.start, "kafka")
         app.state.relay = None
@@ -73,30 +76,30 @@ def create_service_app(*, name: str, settings: ServiceSettings, routers: Sequenc
         app.state.consumer = None
         if handlers:
             app.state.consumer = EventConsumer(
-                app.state.pool, bootstrap_servers=settings.kafka_bootstrap_servers,
-                group_id=consumer_group or f"recoup-{name}", handlers=handlers, service=name,
+                app.state.pool, context=ctx, bootstrap_servers=settings.kafka_bootstrap_servers,
+                group_id=f"recoup-{name}", handlers=dict(handlers), service=name,
                 batch_max=settings.consumer_batch_max, max_attempts=settings.consumer_max_attempts)
             await _start_with_retry(app.state.consumer.start, "kafka consumer")
-        if on_startup:
-            await on_startup(app)
-        log.info("service started", profile=settings.profile)
+        app.state.jobs = JobRunner(ctx, jobs, service=name)
+        await app.state.jobs.start()
+        log.info("service started", profile=settings.profile, jobs=app.state.jobs.names)
         try:
             yield
         finally:
             log.info("service stopping")
-            if on_shutdown:
-                await on_shutdown(app)
+            await app.state.jobs.stop()
             if app.state.consumer:
                 await app.state.consumer.stop()
             if app.state.relay:
                 await app.state.relay.stop()
             await app.state.producer.stop()
+            await ctx.close()
             await app.state.pool.close()
             log.info("service stopped")
 
     app = FastAPI(title=title or f"Recoup {name}", description=description, version="1.0.0",
                   lifespan=lifespan)
-    install_error_handlers(app)
+    install_error_handlers(app, service=name)
     app.add_middleware(_ObservabilityMiddleware, service=name, max_bytes=settings.max_request_bytes)  # type: ignore[arg-type]
     app.include_router(health_router())
     for router in routers:

@@ -75,7 +75,7 @@ async def wait_for(predicate, timeout: float = 30, interval: float = 0.2):
 
 
 def recording_handler(pool_calls: list | None = None):
-    async def handler(conn, batch):
+    async def handler(conn, _ctx, batch):
         await conn.executemany(
             "INSERT INTO applied (event_id, case_id, n) VALUES ($1, $2, $3)",
             [(e.event_id, e.case_id, e.payload["n"]) for e in batch])
@@ -187,11 +187,11 @@ async def test_failing_handler_is_retried_not_skipped(stack, bus_pool):
     failures = {"left": 3}
     inner = recording_handler()
 
-    async def sometimes_failing(conn, batch):
+    async def sometimes_failing(conn, _ctx, batch):
         if failures["left"] > 0 and any(str(e.event_id) == bad for e in batch):
             failures["left"] -= 1
             raise RuntimeError("database hiccup")
-        await inner(conn, batch)
+        await inner(conn, _ctx, batch)
 
     consumer = EventConsumer(bus_pool, bootstrap_servers=stack.bootstrap, group_id=f"g-{topic}",
                              handlers={"thing.happened": sometimes_failing}, service="test",
@@ -239,10 +239,10 @@ async def test_always_failing_event_is_dead_lettered_after_max_attempts(stack, b
     doomed = events[1]["event_id"]
     inner = recording_handler()
 
-    async def handler(conn, batch):
+    async def handler(conn, _ctx, batch):
         if any(str(e.event_id) == doomed for e in batch):
             raise RuntimeError("bug in handler")
-        await inner(conn, batch)
+        await inner(conn, _ctx, batch)
 
     consumer = EventConsumer(bus_pool, bootstrap_servers=stack.bootstrap, group_id=f"g-{topic}",
                              handlers={"thing.happened": handler}, service="test", topics=[topic],
@@ -266,10 +266,10 @@ async def test_poison_event_raised_by_handler_is_dead_lettered_at_once(stack, bu
     await publish_raw(stack, topic, [dumps(e) for e in events])
     inner = recording_handler()
 
-    async def handler(conn, batch):
+    async def handler(conn, _ctx, batch):
         if any(e.payload["n"] == 0 for e in batch):
             raise PoisonEvent("amount is negative")
-        await inner(conn, batch)
+        await inner(conn, _ctx, batch)
 
     consumer = EventConsumer(bus_pool, bootstrap_servers=stack.bootstrap, group_id=f"g-{topic}",
                              handlers={"thing.happened": handler}, service="test", topics=[topic],
@@ -318,10 +318,10 @@ async def test_dlq_replay_after_fix_applies_once(stack, bus_pool):
     fixed = {"yes": False}
     inner = recording_handler()
 
-    async def handler(conn, batch):
+    async def handler(conn, _ctx, batch):
         if not fixed["yes"] and any(e.payload["n"] == 1 for e in batch):
             raise RuntimeError("bug")
-        await inner(conn, batch)
+        await inner(conn, _ctx, batch)
 
     consumer = EventConsumer(bus_pool, bootstrap_servers=stack.bootstrap, group_id=f"g-{topic}",
                              handlers={"thing.happened": handler}, service="test", topics=[topic],

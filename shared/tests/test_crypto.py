@@ -49,3 +49,42 @@ def test_production_refuses_local_keys():
     s = ServiceSettings(profile="production", data_keys=f"p1:{key}", blind_index_key=key,
                         jwt_jwks_url="https://idp.example/jwks")
     assert s.active_data_key_id == "p1"
+
+
+# --- the fast blind index is HMAC-SHA256 (RFC 2104), whatever the key length ----------------
+import hashlib  # noqa: E402
+import hmac  # noqa: E402
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from recoup_shared.crypto import Protector, normalise_identifier  # noqa: E402
+
+
+@settings(max_examples=200)
+@given(key=st.binary(min_size=32, max_size=100), kind=st.sampled_from(["card", "id", "phone"]),
+       value=st.text(min_size=1, max_size=40))
+def test_blind_index_is_hmac_sha256_of_the_normalised_value(key, kind, value):
+    expected = hmac.new(key, kind.encode() + b"\x00" + normalise_identifier(value).encode(),
+                        hashlib.sha256).hexdigest()
+    assert BlindIndex(key)(kind, value) == expected
+
+
+def test_protector_lookups_canonicalise_like_import():
+    p = Protector.from_settings(ServiceSettings())
+    assert p.lookup_phone_hash("+86 138-0013-8000") == p.phone_hash("13800138000")
+    assert p.lookup_phone_hash("0371-6543 2100") == p.phone_hash("037165432100")
+    assert p.lookup_id_hash("410105 19870315 0030") == p.id_hash("410105198703150030")
+    assert p.lookup_card_hash("6222 0202 0011 2233 446") == p.card_hash("6222020200112233446")
+    assert p.lookup_id_hash("not an id") is None
+
+
+def test_protector_seals_per_row_and_pickles():
+    import pickle
+
+    p = Protector.from_settings(ServiceSettings())
+    blob = p.seal("case-1", {"id_number": "410105198703150030"})
+    assert p.open("case-1", blob) == {"id_number": "410105198703150030"}
+    with pytest.raises(InvalidTag):
+        p.open("case-2", blob)  # a ciphertext cannot move to another row
+    clone = pickle.loads(pickle.dumps(p))
+    assert clone.phone_hash("13800138000") == p.phone_hash("13800138000")

@@ -3,6 +3,7 @@
     recoup up [--no-services]            the local stack in the foreground (what `make up` runs)
     recoup token --role ROLE [...]       a bearer token valid against the local stack
     recoup demo [...]                    a realistic sample placement through the client API
+    recoup new-service NAME --port PORT  a new service from services/_template
 
 Commands that live in their own module are registered in LAZY_COMMANDS and imported only when
 run, so `recoup token` stays fast and a module still being written breaks only its own command.
@@ -24,6 +25,8 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
              "push a realistic sample placement (a few hundred cases) through the client API"),
     "dlq-replay": ("recoup_shared.bus.replay", "main",
                    "re-publish dead-lettered events of a topic after a fix (idempotent)"),
+    "new-service": ("recoup_local.newservice", "main",
+                    "a new service from services/_template (NAME --port PORT)"),
 }
 
 

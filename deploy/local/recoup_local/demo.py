@@ -130,7 +130,7 @@ class CaseFactory:
         return luhn_complete(self.rng.choice(CARD_BINS) + f"{body:0{body_len}d}")
 
     def id_number(self, region: str, birth: date, gender: str, *, old_form: bool = False) -> str:
-        from recoup_intake.rules.identity import make_id15, make_id_number
+        from recoup_shared.identifiers import make_id15, make_id_number
 
         seq = self.rng.randrange(1000)
         if old_form and 1900 <= birth.year <= 1999:

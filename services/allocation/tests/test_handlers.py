@@ -12,7 +12,7 @@ import pytest
 import pytest_asyncio
 
 from recoup_allocation import handlers
-from recoup_allocation.testing import (
+from recoup_local.factories import (
     as_envelopes, contact, payment, publish, read_topic, received, updated, wait_until,
 )
 from recoup_local.inprocess import running_service

@@ -18,7 +18,7 @@ from recoup_allocation.app import AllocationSettings
 from recoup_allocation.schemas import ManualIn, PreviewIn
 from recoup_allocation.scheduler import Scheduler, previous_month
 from recoup_allocation.store import facts, plans, pool as cases_store, staff
-from recoup_allocation.testing import (
+from recoup_local.factories import (
     as_envelopes, contact, payment, received, seed_cases, seed_team_and_collectors,
 )
 from recoup_shared.auth import Principal

@@ -65,7 +65,7 @@ class IntakeSettings(ServiceSettings):
 
 async def _start_workers(app: FastAPI) -> None:
     from .parallel import PlacementWorkers
-    from .records import Protector
+    from recoup_shared.crypto import Protector
 
     settings = app.state.settings
     app.state.placement_workers = None

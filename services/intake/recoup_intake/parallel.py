@@ -41,7 +41,8 @@ from datetime import date, datetime
 from typing import Any, Callable
 
 from .inputs import canonical_rows, decode_segment
-from .records import Identified, PlacementContext, Protector, new_uuids, prepare_chunk
+from recoup_shared.crypto import Protector
+from .records import Identified, PlacementContext, new_uuids, prepare_chunk
 from .rules.validation import DEFAULT_LIMITS, ValidationLimits, check_rows
 
 # --- in the worker process ----------------------------------------------------------------------

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from recoup_intake.inputs import (canonical_cases_sha256, canonical_rows, canonical_sha256, decode_json,
                                   decode_segment, split_placement_body)
-from recoup_intake.rules.identity import make_id_number
+from recoup_shared.identifiers import make_id_number
 from recoup_local.demo import make_placement
 from recoup_local.inprocess import RunningService, running_service
 from recoup_shared.bus.events import CaseReceived

@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from recoup_intake.rules.identity import make_id15, make_id_number, parse_id_number
+from recoup_shared.identifiers import make_id15, make_id_number, parse_id_number
 from recoup_shared.crypto import mask_card_number, mask_id_number
 
 
@@ -57,7 +57,7 @@ async def test_old_15_digit_id_numbers_match_their_18_digit_form(intake, auth, a
     id15 = make_id15("410105", date(1975, 3, 15), 123)
     body["cases"][0]["debtor"] = {"name": "赵敏", "id_number": id15}
     cases = await _push(intake, as_client, body)
-    from recoup_intake.rules.identity import id15_to_id18
+    from recoup_shared.identifiers import id15_to_id18
     r = await intake.client.post("/v1/cases/search", json={"id_number": id15_to_id18(id15)}, headers=auth("supervisor"))
     assert [i["case_id"] for i in r.json()["items"]] == [cases[0]]
 

@@ -23,8 +23,6 @@ from recoup_intake.rules import (
     id_check_char,
     make_id15,
     make_id_number,
-    mask_id_number,
-    mask_phone,
     parse_id_number,
     parse_phone,
     validate_cases,
@@ -264,11 +262,6 @@ def test_generated_id_numbers_are_valid_and_carry_birth_and_gender(region, birth
 def test_15_digit_conversion_matches_the_18_digit_number(birth, seq):
     old = make_id15("320102", birth, seq)
     assert parse_id_number(old).id18 == make_id_number("320102", birth, seq)
-
-
-def test_masking_helpers():
-    assert mask_id_number("410105198703150030") == "410105********0030"
-    assert mask_phone("13800138000") == "138****8000"
 
 
 # --- names -------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """The consumer loop: batched, manual commits after the database commit, inbox de-duplication,
 seek-back-and-retry on failure, poison events to `<topic>.dlq`, rebalance-safe, graceful stop.
 
-Handlers take a batch: `async def on_x(conn, envelopes: list[Envelope]) -> None`, so a service can
-apply 2,000 events with a few set-based statements instead of 2,000 round trips. The batch of one
+Handlers take a batch: `async def on_x(conn, ctx, envelopes: list[Envelope]) -> None` (ctx: the
+service's context, context.py), so a service can apply 2,000 events with a few set-based
+statements instead of 2,000 round trips. The batch of one
 partition runs in ONE transaction together with the inbox rows; only after it commits is the
 Kafka offset committed. On a handler error the batch is rolled back and replayed event by event
 to isolate the failing one: the events before it are applied, the failing one is retried with
@@ -31,7 +32,7 @@ from .topics import dlq
 
 log = get_logger(__name__)
 
-BatchHandler = Callable[[asyncpg.Connection, list[Envelope]], Awaitable[None]]
+BatchHandler = Callable[[asyncpg.Connection, Any, list[Envelope]], Awaitable[None]]
 
 
 class PoisonEvent(Exception):
@@ -62,10 +63,12 @@ class _Rebalance(ConsumerRebalanceListener):
 
 class EventConsumer:
     def __init__(self, pool: asyncpg.Pool, *, bootstrap_servers: str, group_id: str,
-                 handlers: dict[str, BatchHandler], service: str, topics: Sequence[str] | None = None,
+                 handlers: dict[str, BatchHandler], service: str, context: Any = None,
+                 topics: Sequence[str] | None = None,
                  batch_max: int = 2000, max_attempts: int = 5, retry_backoff: float = 0.5,
                  max_backoff: float = 10.0, **consumer_overrides: Any) -> None:
         self.pool, self.group_id, self.handlers, self.service = pool, group_id, handlers, service
+        self.context = context
         self.topics = list(topics or handlers.keys())
         self.batch_max, self.max_attempts = batch_max, max_attempts
         self.retry_backoff, self.max_backoff = retry_backoff, max_backoff
@@ -187,7 +190,7 @@ class EventConsumer:
         handler = self.handlers.get(run[0].event_type)
         if handler is None:
             return  # a type this service does not need; recorded as processed
-        await handler(conn, run)
+        await handler(conn, self.context, run)
         EVENTS_CONSUMED.labels(self.service, topic, run[0].event_type).inc(len(run))
 
     async def _apply_one_by_one(self, tp: TopicPartition, records: list[ConsumerRecord]) -> int | None:

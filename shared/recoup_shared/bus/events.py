@@ -186,10 +186,4 @@ PAYLOADS: dict[str, type[_Payload]] = {
     topics.VISIT_COMPLETED: VisitCompleted,
 }
 
-
-def dpd_bucket(dpd: int) -> str:
-    """domain.md: M1 1-30, M2 31-60, ... M6+ 180+ (M0 for not yet past due)."""
-    if dpd <= 0:
-        return "M0"
-    month = (dpd - 1) // 30 + 1
-    return f"M{month}" if month < 6 else "M6+"
+EVENT_TYPE_OF: dict[type[_Payload], str] = {model: name for name, model in PAYLOADS.items()}

@@ -11,8 +11,8 @@ rows are never abandoned (eShop's "stuck forever" gap).
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -20,15 +20,11 @@ from aiokafka import AIOKafkaProducer
 
 from ..logging import get_logger
 from ..metrics import OUTBOX_BACKLOG, OUTBOX_PUBLISHED, OUTBOX_PUBLISH_FAILURES
-from .envelope import dumps
+from .envelope import OutboxRecord, outbox_record
 
 log = get_logger(__name__)
 
 NOTIFY_CHANNEL = "recoup_outbox"
-
-
-def outbox_record(topic: str, envelope: dict[str, Any]) -> tuple[uuid.UUID, str, str, bytes]:
-    return (uuid.UUID(envelope["event_id"]), topic, envelope["case_id"], dumps(envelope))
 
 
 async def write_outbox(conn: asyncpg.Connection, events: Iterable[tuple[str, dict[str, Any]]]) -> int:
@@ -39,7 +35,7 @@ async def write_outbox(conn: asyncpg.Connection, events: Iterable[tuple[str, dic
 
 
 async def write_outbox_records(conn: asyncpg.Connection,
-                               records: Sequence[tuple[uuid.UUID, str, str, bytes]]) -> int:
+                               records: Sequence[OutboxRecord]) -> int:
     """`write_outbox` for records already built with `outbox_record` — so a bulk producer can
     serialise 100,000 envelopes in a worker thread instead of on the event loop."""
     if not records:
@@ -52,6 +48,55 @@ async def write_outbox_records(conn: asyncpg.Connection,
             "outbox", records=records, columns=["event_id", "topic", "key", "value"])
     await conn.execute(f"NOTIFY {NOTIFY_CHANNEL}")
     return len(records)
+
+
+# --- what a producer may ask of its outbox (the table's internals stay in this module) ------------
+
+OUTBOX_SEQUENCE = "outbox_id_seq"
+
+
+async def outbox_mark(conn: asyncpg.Connection) -> int:
+    """Before writing: a position every row this transaction writes afterwards lies after."""
+    return await conn.fetchval(f"SELECT nextval('{OUTBOX_SEQUENCE}')")
+
+
+async def outbox_last(conn: asyncpg.Connection) -> int:
+    """After writing: the position of the last row this session wrote."""
+    return await conn.fetchval(f"SELECT currval('{OUTBOX_SEQUENCE}')")
+
+
+async def outbox_pending(conn: asyncpg.Connection, after: int, upto: int) -> bool:
+    """Whether any row in (after, upto] still waits for the broker (the relay deletes rows as it
+    publishes them)."""
+    return await conn.fetchval("SELECT EXISTS (SELECT 1 FROM outbox WHERE id > $1 AND id <= $2)",
+                               after, upto)
+
+
+async def published_at(conn: asyncpg.Connection, after: int, upto: int) -> datetime | None:
+    """When the last relay batch overlapping (after, upto] was acknowledged (None while rows are
+    pending, or once its record passed the outbox retention)."""
+    if await outbox_pending(conn, after, upto):
+        return None
+    return await conn.fetchval(
+        "SELECT max(published_at) FROM outbox_batches WHERE last_id > $1 AND first_id <= $2",
+        after, upto)
+
+
+async def pending_values(conn: asyncpg.Connection, event_ids: Sequence[str]) -> list[tuple[str, bytes]]:
+    """(event_id, serialised envelope) of rows this transaction wrote (not yet visible to the relay)."""
+    rows = await conn.fetch(
+        "SELECT event_id::text AS event_id, value FROM outbox WHERE event_id = ANY($1::uuid[])",
+        list(event_ids))
+    return [(r["event_id"], r["value"]) for r in rows]
+
+
+async def rewrite_pending(conn: asyncpg.Connection, rows: Sequence[tuple[str, bytes]]) -> None:
+    """Replace envelopes this transaction wrote earlier (before the relay can see them)."""
+    if rows:
+        await conn.execute(
+            """UPDATE outbox o SET value = u.value
+               FROM unnest($1::uuid[], $2::bytea[]) AS u(event_id, value)
+               WHERE o.event_id = u.event_id""", [r[0] for r in rows], [r[1] for r in rows])
 
 
 def make_producer(bootstrap_servers: str, **overrides: Any) -> AIOKafkaProducer:

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
-from recoup_shared.db import Conn
+from recoup_shared.api import Conn
 from recoup_shared.errors import (
     Conflict, Forbidden, NotFound, Unauthorized, UnprocessableInput, problem_responses,
 )

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 
-from recoup_shared.db import Conn
+from recoup_shared.api import Conn
 from recoup_shared.errors import Forbidden, Unauthorized, UnprocessableInput, problem_responses
 
 from ..schemas import SlaReport

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from recoup_shared.auth import Principal, Role
-from recoup_shared.db import Conn
+from recoup_shared.api import Conn
 from recoup_shared.errors import (
     Conflict, Forbidden, NotFound, Unauthorized, UnprocessableInput, problem_responses,
 )

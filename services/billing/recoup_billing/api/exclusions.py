@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 
 from recoup_shared.auth import Principal, require_roles
-from recoup_shared.db import Conn
+from recoup_shared.api import Conn
 from recoup_shared.errors import Conflict, Forbidden, NotFound, Unauthorized, UnprocessableInput, problem_responses
 
 from .. import closing

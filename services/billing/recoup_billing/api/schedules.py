@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request
 
 from recoup_shared.auth import Principal, require_roles
-from recoup_shared.db import Conn
+from recoup_shared.api import Conn
 from recoup_shared.errors import Forbidden, NotFound, Unauthorized, UnprocessableInput, problem_responses
 
 from .. import schemas as s

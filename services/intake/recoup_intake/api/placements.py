@@ -12,7 +12,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request
 
 from recoup_shared.auth import Authenticated, ClientSystem
-from recoup_shared.db import Conn
+from recoup_shared.api import Conn
 from recoup_shared.errors import (Conflict, Forbidden, NotFound, PayloadTooLarge, Unauthorized,
                                   UnprocessableInput, problem_responses)
 

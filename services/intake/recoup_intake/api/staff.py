@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 
 from recoup_shared.auth import Staff
-from recoup_shared.db import Conn
+from recoup_shared.api import Conn
 from recoup_shared.errors import Forbidden, NotFound, Unauthorized, UnprocessableInput, problem_responses
 
 from ..schemas import AuditPageOut, CaseDetailOut, CaseSearchIn, CaseSearchOut, JointOut

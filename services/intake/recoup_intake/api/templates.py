@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 
 from recoup_shared.auth import Authenticated
-from recoup_shared.db import Conn
+from recoup_shared.api import Conn
 from recoup_shared.errors import Forbidden, NotFound, Unauthorized, UnprocessableInput, problem_responses
 
 from ..schemas import TemplateIn, TemplateListOut, TemplateOut

@@ -3,7 +3,7 @@
 No FastAPI, asyncpg or aiokafka here: these run in milliseconds in unit tests.
 """
 
-from .identity import (
+from recoup_shared.identifiers import (
     IdNumber,
     IdNumberError,
     Phone,
@@ -13,8 +13,6 @@ from .identity import (
     looks_like_mobile,
     make_id15,
     make_id_number,
-    mask_id_number,
-    mask_phone,
     normalise_id_number,
     parse_id_number,
     parse_phone,
@@ -51,6 +49,6 @@ __all__ = [
     "Phone", "PhoneError", "RowError", "ValidAddress", "ValidCase", "ValidPhone",
     "ValidationLimits", "ValidationResult", "W_BREAKDOWN_MISSING", "W_DUPLICATE_PHONE",
     "W_TOTAL_MISMATCH", "id15_to_id18", "id_check_char", "looks_like_mobile", "make_id15",
-    "make_id_number", "mask_id_number", "mask_phone", "normalise_id_number", "parse_id_number",
+    "make_id_number", "normalise_id_number", "parse_id_number",
     "parse_phone", "parse_upload", "validate_cases", "validate_upload",
 ]

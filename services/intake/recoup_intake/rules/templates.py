@@ -37,7 +37,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from .cells import CELL_WHITESPACE, CellConverter, clean_text, normalise_header
-from .identity import looks_like_mobile
+from recoup_shared.identifiers import looks_like_mobile
 from .validation import (
     ADDRESS_KINDS,
     DEFAULT_LIMITS,

@@ -26,15 +26,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from recoup_shared.bus.events import dpd_bucket
+from recoup_shared.vocabulary import CLIENT_FLAGS, dpd_bucket
 
-from .identity import IdNumberError, PhoneError, parse_id_number, parse_phone
+from recoup_shared.identifiers import (IdNumberError, PhoneError, normalise_account_ref,  # noqa: F401
+                                      parse_id_number, parse_phone)
 
 # --- vocabularies (contracts.md §1) ------------------------------------------------------------
-FLAGS: tuple[str, ...] = (
-    "complaint_history", "dispute", "fraud_claim", "stolen_card", "do_not_contact",
-    "special_population",
-)
+FLAGS: tuple[str, ...] = CLIENT_FLAGS
 PHONE_KINDS = frozenset({"mobile", "home", "work", "other"})
 PHONE_OWNERS = frozenset({"debtor", "contact"})
 ADDRESS_KINDS = frozenset({"household_registration", "home", "work", "other"})
@@ -171,7 +169,6 @@ _AMOUNT_RE = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)")
 _SCI_RE = re.compile(r"[+-]?\d+(?:\.\d*)?[eE][+-]?\d+")
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ACCOUNT_RE = re.compile(r"[0-9A-Za-z_./]+")
-_ACCOUNT_STRIP = str.maketrans("", "", " -\u00a0\u3000\t")
 _CURRENCY_RE = re.compile(r"[A-Z]{3}")
 # Chinese (incl. extension blocks and compatibility ideographs) and Latin letters; names of
 # ethnic minorities use a middle dot (阿卜杜拉·艾买提), Latin names spaces, dots, hyphens, apostrophes.
@@ -274,12 +271,6 @@ def parse_name(value: Any, max_len: int = DEFAULT_LIMITS.name_max) -> str:
     if _NAME_RE.fullmatch(s) is None:
         raise _Bad("name may only hold Chinese or Latin letters (and · . ' - or spaces inside)")
     return s
-
-
-def normalise_account_ref(value: str) -> str:
-    if value.isascii() and value.isalnum():      # the common case, fast
-        return value
-    return _nfkc(value).translate(_ACCOUNT_STRIP).strip(_WS)
 
 
 def parse_account_ref(value: Any, max_len: int = DEFAULT_LIMITS.account_ref_max) -> str:

@@ -13,9 +13,10 @@ from typing import Any
 
 import asyncpg
 
+from recoup_shared.bus.outbox import outbox_pending, published_at
+
 from ..records import CASE_COLUMNS, PHONE_LOOKUP_COLUMNS
 
-OUTBOX_SEQUENCE = "outbox_id_seq"
 
 
 async def lock_placement_ref(conn: asyncpg.Connection, client_id: str, placement_ref: str) -> None:
@@ -119,29 +120,6 @@ async def copy_joint_links(conn: asyncpg.Connection, rows: Sequence[tuple[str, s
                                          columns=["case_id", "linked_case_id", "id_hash"])
 
 
-async def outbox_values(conn: asyncpg.Connection, event_ids: Sequence[str]) -> list[tuple[str, bytes]]:
-    """(event_id, serialised envelope) of outbox rows this transaction wrote."""
-    rows = await conn.fetch("SELECT event_id::text AS event_id, value FROM outbox WHERE event_id = ANY($1::uuid[])",
-                            list(event_ids))
-    return [(r["event_id"], r["value"]) for r in rows]
-
-
-async def replace_outbox_values(conn: asyncpg.Connection, rows: Sequence[tuple[str, bytes]]) -> None:
-    """Rewrite envelopes written earlier in this transaction (not yet visible to the relay)."""
-    if rows:
-        await conn.execute(
-            """UPDATE outbox o SET value = u.value FROM unnest($1::uuid[], $2::bytea[]) AS u(event_id, value)
-               WHERE o.event_id = u.event_id""", [r[0] for r in rows], [r[1] for r in rows])
-
-
-async def outbox_position(conn: asyncpg.Connection, *, after_write: bool) -> int:
-    """Brackets this transaction's outbox rows: before writing, a fresh sequence value (every row
-    written afterwards has a larger id); after writing, this session's last value (currval)."""
-    if after_write:
-        return await conn.fetchval(f"SELECT currval('{OUTBOX_SEQUENCE}')")
-    return await conn.fetchval(f"SELECT nextval('{OUTBOX_SEQUENCE}')")
-
-
 async def finish_placement(conn: asyncpg.Connection, placement_id: str, *, outbox_after: int | None,
                            outbox_upto: int | None, nothing_to_publish: bool) -> datetime:
     return await conn.fetchval(
@@ -174,17 +152,12 @@ async def publication_time(conn: asyncpg.Connection, placement: asyncpg.Record) 
     lo, hi = placement["outbox_after"], placement["outbox_upto"]
     if lo is None or hi is None:
         return None
-    pending = await conn.fetchval(
-        "SELECT EXISTS (SELECT 1 FROM outbox WHERE id > $1 AND id <= $2)", lo, hi)
-    if pending:
+    if await outbox_pending(conn, lo, hi):
         return None
     published = await conn.fetchval(
-        """UPDATE placements p SET published_at = COALESCE(
-               (SELECT max(b.published_at) FROM outbox_batches b
-                WHERE b.last_id > $2 AND b.first_id <= $3),
-               p.imported_at)
+        """UPDATE placements p SET published_at = COALESCE($2, p.imported_at)
            WHERE p.id = $1 AND p.published_at IS NULL RETURNING published_at""",
-        placement["id"], lo, hi)
+        placement["id"], await published_at(conn, lo, hi))
     if published is None:  # a concurrent reader stored it first
         published = await conn.fetchval("SELECT published_at FROM placements WHERE id = $1", placement["id"])
     return published

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from recoup_shared.gcpause import gc_paused  # noqa: F401 - used across intake
 
-from ..records import Protector
+from recoup_shared.crypto import Protector
 
 
 def settings_of(app: FastAPI):

@@ -41,14 +41,16 @@ from fastapi import FastAPI
 from recoup_shared.auth import Principal
 import orjson
 
-from recoup_shared.bus.outbox import write_outbox_records
+from recoup_shared.bus.outbox import (outbox_last, outbox_mark, pending_values, rewrite_pending,
+                                   write_outbox_records)
 from recoup_shared.errors import Conflict
 from recoup_shared.logging import get_logger
 
 from ..inputs import CanonicalCasesHash, PlacementHeader, SplitBody
 from ..parallel import (MAX_PARTS, CheckedPart, PlacementWorkers, SegmentError, check_part, pack_rows,
                         prepare_part)
-from ..records import (Identified, PlacementContext, Protector, identify, joint_case_ids, joint_link_records,
+from recoup_shared.crypto import Protector
+from ..records import Identified, PlacementContext, identify, joint_case_ids, joint_link_records
                        prepare_chunk)
 from ..rules.validation import RowCollector, RowError, validate_cases
 from ..store import placements as store
@@ -323,7 +325,7 @@ class _Import:
             self.joint = joint_case_ids(items, stored, max_links=self.settings.max_joint_links)
             self.lap("checks")
             if items:
-                self.outbox_after = await store.outbox_position(conn, after_write=False)
+                self.outbox_after = await outbox_mark(conn)
                 await self._store_in_chunks(conn)
             answer = await self._finish(conn)
         return self._committed(answer)
@@ -412,7 +414,7 @@ class _Import:
                     self.lap("prepare")
                     self.worker_cpu += prepared.cpu
                     if prepared.outbox and self.outbox_after is None:
-                        self.outbox_after = await store.outbox_position(conn, after_write=False)
+                        self.outbox_after = await outbox_mark(conn)
                     await store.copy_cases(conn, prepared.cases, prepared.phones)
                     self.lap("copy_cases")
                     await write_outbox_records(conn, prepared.outbox)
@@ -478,14 +480,14 @@ class _Import:
         if not stale:
             return
         event_of = {it.case_id: it.event_id for it in self.items if it.case_id in stale}
-        rows = await store.outbox_values(conn, list(event_of.values()))
+        rows = await pending_values(conn, list(event_of.values()))
         case_of = {v: k for k, v in event_of.items()}
         patched = []
         for event_id, value in rows:
             envelope = orjson.loads(value)
             envelope["payload"]["joint_case_ids"] = stale[case_of[event_id]]
             patched.append((event_id, orjson.dumps(envelope)))
-        await store.replace_outbox_values(conn, patched)
+        await rewrite_pending(conn, patched)
         self.lap("joint_links")
 
     # --- both ------------------------------------------------------------------------------------
@@ -515,7 +517,7 @@ class _Import:
         await store.copy_rejected_rows(conn, placement_id, error_dicts)
         outbox_upto = None
         if items:
-            outbox_upto = await store.outbox_position(conn, after_write=True)
+            outbox_upto = await outbox_last(conn)
             id_hash_of = {it.case_id: it.id_hash for it in items}
             await store.copy_joint_links(conn, joint_link_records(joint, set(id_hash_of), id_hash_of))
             lap("joint_links")

@@ -20,7 +20,9 @@ from fastapi import FastAPI
 from recoup_shared.auth import Principal
 from recoup_shared.errors import Forbidden, NotFound, UnprocessableInput
 
-from ..records import Protector, mask_address_line, mask_canonical_phone, unpack_address, unpack_phone
+from recoup_shared.crypto import Protector, mask_address_line, mask_phone
+
+from ..records import unpack_address, unpack_phone
 from ..rules.validation import normalise_account_ref
 from ..store import audit
 from ..store import cases as store
@@ -94,7 +96,7 @@ async def search_cases(app: FastAPI, conn: asyncpg.Connection, principal: Princi
 
 
 def _phone_view(seq: int, p: dict[str, Any], added_at: Any, reveal: bool) -> dict[str, Any]:
-    out = {"seq": seq, "number_masked": mask_canonical_phone(p["number"]), "extension": p.get("extension"),
+    out = {"seq": seq, "number_masked": mask_phone(p["number"]), "extension": p.get("extension"),
            "kind": p["kind"], "owner": p["owner"], "name": p.get("name"),
            "relationship": p.get("relationship"), "knows_debt": p.get("knows_debt"),
            "source": p.get("source") or "placement", "added_at": p.get("added_at") or added_at}

@@ -23,11 +23,13 @@ from zoneinfo import ZoneInfo
 from fastapi import FastAPI
 
 from recoup_shared.auth import Principal
-from recoup_shared.bus.outbox import outbox_record, write_outbox_records
+from recoup_shared.bus.envelope import outbox_record
+from recoup_shared.bus.outbox import write_outbox_records
 from recoup_shared.logging import get_logger
 
 from ..inputs import RepaymentRow
-from ..records import Protector, new_uuids
+from recoup_shared.crypto import Protector
+from ..records import new_uuids
 from ..rules.validation import RowError
 from ..store import cases as case_store
 from ..store import repayments as store

@@ -18,11 +18,13 @@ from typing import Any
 from fastapi import FastAPI
 
 from recoup_shared.auth import Principal
-from recoup_shared.bus.outbox import outbox_record, write_outbox_records
+from recoup_shared.bus.envelope import outbox_record
+from recoup_shared.bus.outbox import write_outbox_records
 from recoup_shared.logging import get_logger
 
 from ..inputs import UpdateRow
-from ..records import Protector, address_kept, address_out, phone_kept, phone_out, unpack_phone
+from recoup_shared.crypto import Protector
+from ..records import address_kept, address_out, phone_kept, phone_out, unpack_phone
 from ..rules.validation import W_TOTAL_MISMATCH, RowError
 from ..store import cases as store
 from .common import protector_of

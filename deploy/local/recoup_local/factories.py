@@ -1,6 +1,7 @@
-"""Helpers for allocation's tests, the end-to-end test and the benchmark (not used by the
-service itself): realistic event envelopes, publishing to the broker, reading a topic back,
-seeding collectors and cases in bulk."""
+"""Test support shared by every service's tests, the end-to-end tests and the benchmarks (never
+shipped in a production image: recoup_local is not): realistic event envelopes of every topic,
+publishing to the broker, reading a topic back, waiting for a condition, seeding allocation's
+collectors and cases in bulk."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from aiokafka import AIOKafkaConsumer
 
 from recoup_shared.bus import make_producer, new_envelope, produce_all
 from recoup_shared.bus.envelope import dumps
-from recoup_shared.bus.events import dpd_bucket
+from recoup_shared.vocabulary import dpd_bucket
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平"]

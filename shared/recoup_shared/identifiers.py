@@ -1,4 +1,5 @@
-"""Identity numbers and phone numbers (R-4): pure, fast, no I/O.
+"""Identity numbers and phone numbers (R-4, R-25): pure, fast, no I/O — one parser for every
+service, so intake's blind index and contact's inbound lookup canonicalise a number alike.
 
 ID numbers (居民身份证号码, GB 11643-1999):
 - 18 characters: 6-digit region code, 8-digit birth date YYYYMMDD, 3-digit sequence (odd = male,
@@ -165,11 +166,21 @@ def make_id15(region: str, birth: date, seq: int) -> str:
     return f"{region}{birth:%y%m%d}{seq % 1000:03d}"
 
 
-def mask_id_number(number: str) -> str:
-    """First 6 and last 4 kept (the usual Chinese bank masking)."""
-    if len(number) <= 10:
-        return "*" * len(number)
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+# ---------------------------------------------------------------------------------------------
+# Account (card) numbers
+# ---------------------------------------------------------------------------------------------
+
+_ACCOUNT_STRIP = str.maketrans("", "", " -\u00a0\u3000\t")
+_WS = " \t\r\n\u00a0\u3000\ufeff"
+
+
+def normalise_account_ref(value: str) -> str:
+    """Fold full-width characters, drop the separators people type inside card numbers."""
+    if value.isascii() and value.isalnum():      # the common case, fast
+        return value
+    if not value.isascii():
+        value = unicodedata.normalize("NFKC", value)
+    return value.translate(_ACCOUNT_STRIP).strip(_WS)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -289,9 +300,3 @@ def parse_phone(value: str) -> Phone:
             raise PhoneError("landline without area code")
         raise PhoneError("not a valid Chinese phone number")
     return Phone(got[0], ext, got[1])
-
-
-def mask_phone(number: str) -> str:
-    if len(number) <= 7:
-        return "*" * len(number)
-    return number[:3] + "*" * (len(number) - 7) + number[-4:]

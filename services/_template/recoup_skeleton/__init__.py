@@ -1,0 +1,1 @@
+"""Recoup skeleton: the template every new service starts from (docs/architecture.md)."""

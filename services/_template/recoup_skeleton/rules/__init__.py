@@ -1,0 +1,1 @@
+"""Pure rules of the skeleton service: no FastAPI, asyncpg or aiokafka here."""

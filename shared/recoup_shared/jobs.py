@@ -1,0 +1,158 @@
+"""Background jobs: periodic loops every service declares in its `jobs.py` as `JOBS`.
+
+    JOBS = [Job("ptp-expiry", expire_promises, every=300),
+            Job("auto-allocation", run_auto, every=30, wake_on="allocation_wake", debounce=0.3)]
+
+`run(ctx)` opens its own connections (never a request's) and returns None to wait the normal
+interval, or a number of seconds to run again sooner (0 = at once: more work is waiting, or the
+lock was busy). A failing run is logged, counted and retried with back-off; the loop never dies.
+
+Several replicas run the same jobs: a run that must happen once takes `try_xact_lock(conn,
+"job", name, ...)` inside its transaction (locks.py) or claims a register row, and skips when
+another replica holds it. Stop lets a run in flight finish (its transaction commits or rolls back).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+from prometheus_client import Counter, Histogram
+
+from .logging import get_logger
+
+log = get_logger(__name__)
+
+JOB_RUNS = Counter("recoup_job_runs_total", "Background job runs", ["service", "job", "outcome"])
+JOB_SECONDS = Histogram("recoup_job_run_seconds", "Background job run time", ["service", "job"],
+                        buckets=(0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300))
+
+JobFn = Callable[[Any], Awaitable[float | None]]
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    run: JobFn
+    every: float                       # seconds between runs when nothing wakes it
+    wake_on: str | None = None         # a NOTIFY channel that wakes it early
+    debounce: float = 0.0              # after a wake, wait this long (bursts become one run)
+    initial_delay: float = 0.0         # first run this long after start
+    enabled: Callable[[Any], bool] | None = None   # settings -> bool
+    max_backoff: float = 60.0
+
+
+class _Loop:
+    def __init__(self, job: Job, ctx: Any, service: str) -> None:
+        self.job, self.ctx, self.service = job, ctx, service
+        self.event = asyncio.Event()
+        self.task: asyncio.Task | None = None
+        self.runs = 0
+
+
+class JobRunner:
+    def __init__(self, ctx: Any, jobs: Sequence[Job], *, service: str) -> None:
+        self.ctx, self.service = ctx, service
+        self._loops = {j.name: _Loop(j, ctx, service) for j in jobs
+                       if j.enabled is None or j.enabled(ctx.settings)}
+        self._stopping = False
+        self._listen_conn: asyncpg.Connection | None = None
+        self._channels: dict[str, list[_Loop]] = {}
+
+    @property
+    def names(self) -> list[str]:
+        return list(self._loops)
+
+    def runs(self, name: str) -> int:
+        return self._loops[name].runs
+
+    async def start(self) -> None:
+        for loop in self._loops.values():
+            if loop.job.wake_on:
+                self._channels.setdefault(loop.job.wake_on, []).append(loop)
+        if self._channels and self.ctx.pool is not None:
+            self._listen_conn = await self.ctx.pool.acquire()
+            for channel in self._channels:
+                await self._listen_conn.add_listener(channel, self._on_notify)
+        for loop in self._loops.values():
+            if loop.job.wake_on:
+                loop.event.set()  # whatever was signalled while we were down
+            loop.task = asyncio.create_task(self._run(loop), name=f"job-{loop.job.name}")
+
+    def _on_notify(self, _conn: Any, _pid: int, channel: str, _payload: str) -> None:
+        for loop in self._channels.get(channel, ()):
+            loop.event.set()
+
+    def wake(self, name: str) -> None:
+        self._loops[name].event.set()
+
+    async def run_now(self, name: str) -> float | None:
+        """Run one job once in the caller's task (tests, admin routes)."""
+        return await self._once(self._loops[name])
+
+    async def stop(self, timeout: float = 20.0) -> None:
+        self._stopping = True
+        for loop in self._loops.values():
+            loop.event.set()
+        tasks = [loop.task for loop in self._loops.values() if loop.task is not None]
+        if tasks:
+            _, pending = await asyncio.wait(tasks, timeout=timeout)
+            for t in pending:
+                t.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+        if self._listen_conn is not None:
+            try:
+                for channel in self._channels:
+                    await self._listen_conn.remove_listener(channel, self._on_notify)
+            finally:
+                await self.ctx.pool.release(self._listen_conn)
+                self._listen_conn = None
+
+    async def _once(self, loop: _Loop) -> float | None:
+        start = time.perf_counter()
+        try:
+            again = await loop.job.run(loop.ctx)
+        except Exception:
+            JOB_RUNS.labels(self.service, loop.job.name, "failed").inc()
+            raise
+        finally:
+            JOB_SECONDS.labels(self.service, loop.job.name).observe(time.perf_counter() - start)
+        loop.runs += 1
+        JOB_RUNS.labels(self.service, loop.job.name, "ok").inc()
+        return again
+
+    async def _sleep(self, loop: _Loop, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(loop.event.wait(), timeout=max(seconds, 0))
+        except asyncio.TimeoutError:
+            pass
+
+    async def _run(self, loop: _Loop) -> None:
+        job, backoff = loop.job, 1.0
+        if job.initial_delay:
+            await self._sleep(loop, job.initial_delay)
+        while not self._stopping:
+            if job.debounce and loop.event.is_set():
+                await asyncio.sleep(job.debounce)
+            loop.event.clear()
+            if self._stopping:
+                return
+            try:
+                again = await self._once(loop)
+                backoff = 1.0
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - the loop must survive; retried
+                log.error("job failed; will retry", job=job.name, error=repr(exc), backoff=backoff)
+                await self._sleep(loop, backoff)
+                backoff = min(backoff * 2, job.max_backoff)
+                continue
+            if again is not None and again <= 0:
+                await asyncio.sleep(0)  # more is waiting: go again (let others run first)
+                loop.event.set()
+                continue
+            await self._sleep(loop, job.every if again is None else again)
