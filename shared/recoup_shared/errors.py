@@ -75,12 +75,60 @@ def problem_response(status: int, body: dict[str, Any], headers: dict[str, str] 
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+_PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object", "title": "Problem", "required": ["type", "title", "status"],
+    "description": "RFC 9457 problem details; `errors` lists per-field reasons of a 4xx.",
+    "properties": {
+        "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+        "detail": {"type": "string"}, "correlation_id": {"type": ["string", "null"]},
+        "errors": {"type": "array", "items": {"type": "object", "additionalProperties": True}},
+    },
+    "additionalProperties": True,
+}
+
+
 def problem_responses(*errors: type[ServiceError]) -> dict[int | str, dict[str, Any]]:
     """For a route's `responses=`: declares the problem+json answers in the OpenAPI."""
     out: dict[int | str, dict[str, Any]] = {}
     for err in errors:
-        out[err.status] = {"description": err.title, "content": {PROBLEM_JSON: {}}}
+        out[err.status] = {"description": err.title, "content": {PROBLEM_JSON: {"schema": _PROBLEM_REF}}}
     return out
+
+
+# What every operation may answer besides its own declarations (issue 14.10): the error handlers
+# below send these as problem+json, so the OpenAPI says so.
+_COMMON = {"500": "Internal error"}
+_WITH_INPUT = {"422": "The request is not valid"}
+_AUTHENTICATED = {"401": "Authentication required", "403": "Forbidden"}
+_WITH_BODY = {"400": "Malformed request", "413": "Payload too large", "415": "Unsupported media type"}
+_PUBLIC_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+
+
+def declare_problems(openapi: dict[str, Any]) -> dict[str, Any]:
+    """Every 4xx/5xx of every operation documented as application/problem+json with the Problem
+    schema (FastAPI's default 422 says application/json and HTTPValidationError)."""
+    openapi.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    for schemas in ("HTTPValidationError", "ValidationError"):
+        openapi["components"]["schemas"].pop(schemas, None)
+    for path, item in openapi.get("paths", {}).items():
+        for method, op in item.items():
+            if not isinstance(op, dict) or "responses" not in op:
+                continue
+            wanted = dict(_COMMON)
+            if op.get("parameters") or "requestBody" in op:
+                wanted.update(_WITH_INPUT)
+            if path not in _PUBLIC_PATHS:
+                wanted.update(_AUTHENTICATED)
+            if "requestBody" in op:
+                wanted.update(_WITH_BODY)
+            responses = op["responses"]
+            for code, description in wanted.items():
+                responses.setdefault(code, {"description": description})
+            for code, response in responses.items():
+                if code[:1] in "45":
+                    response["content"] = {PROBLEM_JSON: {"schema": _PROBLEM_REF}}
+    return openapi
 
 
 def _loc(loc: tuple[Any, ...]) -> str:
@@ -104,7 +152,9 @@ def install_error_handlers(app: FastAPI, service: str = "recoup") -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
-            {"field": _loc(tuple(e.get("loc", ()))), "reason": e.get("msg", "invalid")}
+            {"field": _loc(tuple(e.get("loc", ()))),
+             "reason": (f"malformed JSON: {e['ctx']['error']}" if e.get("type") == "json_invalid"
+                        and isinstance(e.get("ctx"), dict) and "error" in e["ctx"] else e.get("msg", "invalid"))}
             for e in exc.errors()[:1000]
         ]
         body = UnprocessableInput("The request body does not match the schema", errors=errors).body()
@@ -112,6 +162,9 @@ def install_error_handlers(app: FastAPI, service: str = "recoup") -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        problem = getattr(exc, "problem", None)
+        if isinstance(problem, ServiceError):  # web.BodyRefused: refused while the body arrived
+            return problem_response(problem.status, problem.body())
         slug = {404: "not-found", 405: "method-not-allowed", 413: "payload-too-large",
                 415: "unsupported-media-type"}.get(exc.status_code, "http-error")
         body = {"type": TYPE_BASE + slug, "title": str(exc.detail), "status": exc.status_code}

@@ -1,7 +1,9 @@
 """structlog JSON logging with a processor that masks personal data (R-46).
 
 Whatever reaches a log line — message, keys, nested values — passes `mask_text`, which masks
-resident ID numbers (18 and 15 digits), card numbers (13-19 digits) and Chinese mobile numbers.
+resident ID numbers (18 and 15 digits), card numbers (13-19 digits), Chinese mobile numbers and
+landlines, also when written with spaces, dashes or their URL encodings. The access log keeps the
+path only: query strings never reach a log line.
 """
 
 from __future__ import annotations
@@ -13,23 +15,39 @@ from typing import Any
 
 import structlog
 
-# Order matters: longest digit runs first so an 18-digit ID is not taken for a card number.
-_ID18 = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?!\d)")
-_CARD = re.compile(r"(?<!\d)(\d{4})\d{5,11}(\d{4})(?!\d)")
-_ID15 = re.compile(r"(?<!\d)(\d{6})\d{6}(\d{3})(?!\d)")
-_MOBILE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d)[- ]?\d{4}[- ]?(\d{4})(?!\d)")
-_LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})[- ]?\d{4}(\d{3,4})(?!\d)")
+# A run of digits as people (and URLs) write identifiers: separated by spaces, dashes, plus
+# signs or their URL encodings (138 0013 8000, 6222-0202-…, id_number=410105%20198703150030),
+# optionally with a +86 / 0086 prefix and an ID number's final X. Lookarounds keep a run whole:
+# never the middle of a longer run (UUIDs, hashes).
+_SEP = r"(?:[ \t\-+\u3000]|%20|%2[BbDd])"
+_RUN = re.compile(
+    rf"(?<![0-9A-Za-z])(?<!\d[ \t\-+\u3000])(?<!\d%20)(?<!\d%2[BbDd])"
+    rf"(?:(?:\+|00)?86{_SEP}?)?\d(?:{_SEP}?\d){{6,21}}[Xx]?"
+    rf"(?![0-9A-Za-z])(?!{_SEP}\d)", re.ASCII)
+_NOT_DIGIT = re.compile(r"%2[0BbDd]|[^0-9Xx]")
+
+
+def _mask_run(m: re.Match[str]) -> str:
+    raw = m.group(0)
+    d = _NOT_DIGIT.sub("", raw)
+    if raw.startswith(("+86", "0086", "86")) and len(d) > 11 and d[-11] == "1":
+        d = d[-11:]                                        # country code before a mobile
+    n = len(d)
+    if n == 18 and d[:17].isdigit():                      # resident ID number
+        return f"{d[:6]}********{d[-1]}"
+    if n == 11 and d[0] == "1" and d[1] in "3456789":     # mobile
+        return f"{d[:3]}****{d[-4:]}"
+    if 13 <= n <= 19 and d.isdigit():                     # card / account number, old 15-digit ID
+        return f"{d[:4]}******{d[-4:]}"
+    if 10 <= n <= 12 and d[0] == "0" and d.isdigit():     # landline with area code
+        return f"{d[:4]}-****{d[-3:]}"
+    return raw
 
 
 def mask_text(text: str) -> str:
     if not any(ch.isdigit() for ch in text):
         return text
-    text = _ID18.sub(lambda m: f"{m.group(1)}********{m.group(2)[-1]}", text)
-    text = _MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
-    text = _CARD.sub(lambda m: f"{m.group(1)}******{m.group(2)}", text)
-    text = _ID15.sub(lambda m: f"{m.group(1)}******{m.group(2)[-1]}", text)
-    text = _LANDLINE.sub(lambda m: f"{m.group(1)}-****{m.group(2)[-3:]}", text)
-    return text
+    return _RUN.sub(_mask_run, text)
 
 
 def _mask_value(value: Any) -> Any:
@@ -94,7 +112,21 @@ def configure_logging(service: str, level: str = "INFO", log_file: str | None = 
         lg = logging.getLogger(name)
         lg.handlers = []
         lg.propagate = True
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, _PathOnly) for f in access.filters):
+        access.addFilter(_PathOnly())
     _configured = True
+
+
+class _PathOnly(logging.Filter):
+    """uvicorn's access line is (client, method, full path, version, status): keep the path,
+    drop the query string — lookups and filters are no business of a log file (R-46)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str) and "?" in args[2]:
+            record.args = (*args[:2], args[2].split("?", 1)[0], *args[3:])
+        return True
 
 
 def _add_service(service: str):

@@ -9,6 +9,7 @@ commits and leaves the group → relay flushes → producer → context → pool
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -18,14 +19,16 @@ from typing import Any
 import structlog
 from fastapi import APIRouter, FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .auth import verifier_from_settings
 from .bus.consumer import BatchHandler, EventConsumer
 from .bus.outbox import OutboxRelay, make_producer
 from .context import Context, base_context
 from .db import create_pool
+from .errors import (PayloadTooLarge, ServiceError, UnprocessableInput, declare_problems,
+                     install_error_handlers, problem_response)
 from .jobs import Job, JobRunner
-from .errors import PayloadTooLarge, install_error_handlers, problem_response
 from .logging import configure_logging, get_logger
 from .metrics import HTTP_LATENCY
 from .settings import ServiceSettings
@@ -100,11 +103,24 @@ def create_service_app(*, name: str, settings: ServiceSettings, routers: Sequenc
     app = FastAPI(title=title or f"Recoup {name}", description=description, version="1.0.0",
                   lifespan=lifespan)
     install_error_handlers(app, service=name)
+    _document_problems(app)
     app.add_middleware(_ObservabilityMiddleware, service=name, max_bytes=settings.max_request_bytes)  # type: ignore[arg-type]
     app.include_router(health_router())
     for router in routers:
         app.include_router(router)
     return app
+
+
+def _document_problems(app: FastAPI) -> None:
+    from fastapi.openapi.utils import get_openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = declare_problems(get_openapi(
+                title=app.title, version=app.version, description=app.description, routes=app.routes))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def health_router() -> APIRouter:
@@ -155,8 +171,85 @@ def _json(obj: Any) -> bytes:
     return orjson.dumps(obj)
 
 
+_CORRELATION_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
+_NUL_IN_QUERY = re.compile(rb"%00|\x00")
+
+
+class BodyRefused(StarletteHTTPException):
+    """Raised from `receive` while a body arrives; rendered as its problem (errors.py). An HTTP
+    exception, so FastAPI's body parsing lets it through instead of answering 400."""
+
+    def __init__(self, problem: ServiceError) -> None:
+        super().__init__(problem.status, problem.detail or problem.title)
+        self.problem = problem
+
+
+def _too_large(limit: int) -> BodyRefused:
+    # issue 14.2: counted as bytes arrive, whatever the framing (Content-Length or chunked)
+    return BodyRefused(PayloadTooLarge(f"request body over {limit} bytes"))
+
+
+# JSON escapes PostgreSQL or Python's UTF-8 encoder refuse: \u0000, a high surrogate not followed
+# by a low one, a low one not after a high one. The group is the run of backslashes before the
+# `u`: an odd run is an escape, an even one an escaped backslash followed by the text "u…".
+_HEX2 = rb"[0-9a-fA-F]{2}"
+_BAD_ESCAPE = re.compile(
+    rb"(\\+)u0000"
+    rb"|(\\+)u[dD][89abAB]" + _HEX2 + rb"(?!\\u[dD][c-fC-F]" + _HEX2 + rb")"
+    rb"|(?<!\\u[dD][89abAB]" + _HEX2 + rb")(\\+)u[dD][c-fC-F]" + _HEX2)
+
+
+class _JsonEscapeScan:
+    """Scans a JSON body chunk by chunk for \\u0000 and lone surrogates (issue 14.3).
+
+    Each round scans the kept tail of the previous chunk plus the new one, but judges only the
+    matches that start in the part not judged yet: the last bytes of a chunk (an escape may be
+    cut there, with its whole run of backslashes) and a high surrogate whose low half may come
+    with the next chunk. The tail keeps some bytes before that part as context."""
+
+    CONTEXT = 16
+
+    def __init__(self) -> None:
+        self.tail = b""
+        self.from_ = 0      # index in tail + chunk where the unjudged part starts
+        self.seen = 0       # body bytes before the tail
+
+    def feed(self, chunk: bytes, last: bool) -> None:
+        data = self.tail + chunk
+        open_at = len(data) if last else len(data) - 12
+        while 0 < open_at <= len(data) and data[open_at - 1:open_at] == b"\\":
+            open_at -= 1  # an escape cut here may start with a longer run of backslashes
+        if b"\\u" in data:
+            for m in _BAD_ESCAPE.finditer(data, self.from_):
+                if m.start() >= open_at:
+                    break  # judged next round, whole
+                run = m.group(1) or m.group(2) or m.group(3)
+                if len(run) % 2 == 0:
+                    continue  # an escaped backslash, then the text "u…"
+                escape = m.group(0)[len(run):]
+                if not last and m.group(2) and m.end() + 6 > len(data):
+                    open_at = min(open_at, m.start())  # its low half may be in the next chunk
+                    break
+                what = "a NUL character" if escape.endswith(b"0000") else "a lone UTF-16 surrogate"
+                raise BodyRefused(UnprocessableInput(f"the JSON body contains {what}", errors=[{
+                    "field": "body", "reason": f"{what} (\\u escape) at byte {self.seen + m.start()}"}]))
+        cut = max(0, min(open_at, len(data)) - self.CONTEXT)
+        self.seen += cut
+        self.tail, self.from_ = data[cut:], max(0, open_at - cut)
+
+
+def _bad_query(scope: dict) -> str | None:
+    """NUL in the path or query: PostgreSQL refuses the byte, so it is refused here (422)."""
+    if "\x00" in scope.get("path", ""):
+        return "path"
+    if _NUL_IN_QUERY.search(scope.get("query_string") or b""):
+        return "query"
+    return None
+
+
 class _ObservabilityMiddleware:
-    """Pure ASGI: correlation id in the log context, latency histogram, request size limit."""
+    """Pure ASGI: correlation id in the log context, latency histogram, request size limit
+    counted as bytes arrive, NUL refused in paths and query strings."""
 
     def __init__(self, app: Any, service: str, max_bytes: int) -> None:
         self.app, self.service, self.max_bytes = app, service, max_bytes
@@ -166,27 +259,53 @@ class _ObservabilityMiddleware:
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers") or [])
-        correlation_id = (headers.get(b"x-correlation-id") or headers.get(b"x-request-id")
-                          or str(uuid.uuid4()).encode()).decode(errors="replace")[:128]
+        given = (headers.get(b"x-correlation-id") or headers.get(b"x-request-id") or b"").decode(errors="replace")
+        correlation_id = given if _CORRELATION_ID.match(given) else str(uuid.uuid4())
+        scope.setdefault("state", {})["correlation_id"] = correlation_id
         length = headers.get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.max_bytes:
             body = PayloadTooLarge(f"request body over {self.max_bytes} bytes").body()
             await problem_response(413, body)(scope, receive, send)
             return
+        where = _bad_query(scope)
+        if where is not None:
+            body = UnprocessableInput("a NUL character is not allowed", errors=[
+                {"field": where, "reason": "contains a NUL character (\\u0000)"}]).body()
+            await problem_response(422, body)(scope, receive, send)
+            return
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(correlation_id=correlation_id)
-        scope.setdefault("state", {})["correlation_id"] = correlation_id
-        status_holder = {"status": 500}
+        status_holder = {"status": 500, "started": False}
         start = time.perf_counter()
+        received = 0
+
+        content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+        scan = _JsonEscapeScan() if content_type.endswith(b"json") else None
+
+        async def limited_receive() -> dict:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                chunk = message.get("body", b"")
+                received += len(chunk)
+                if received > self.max_bytes:
+                    raise _too_large(self.max_bytes)
+                if scan is not None:
+                    scan.feed(chunk, last=not message.get("more_body", False))
+            return message
 
         async def send_wrapper(message: dict) -> None:
             if message["type"] == "http.response.start":
-                status_holder["status"] = message["status"]
+                status_holder["status"], status_holder["started"] = message["status"], True
                 message.setdefault("headers", []).append((b"x-correlation-id", correlation_id.encode()))
             await send(message)
 
         try:
-            await self.app(scope, receive, send_wrapper)
+            await self.app(scope, limited_receive, send_wrapper)
+        except BodyRefused as exc:  # read outside FastAPI's body parsing (a route's own stream)
+            if status_holder["started"]:
+                raise
+            await problem_response(exc.status_code, exc.problem.body())(scope, receive, send_wrapper)
         finally:
             route = scope.get("route")
             path = getattr(route, "path", None) or "unmatched"

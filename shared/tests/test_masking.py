@@ -27,12 +27,12 @@ def test_mask_text_leaves_ordinary_numbers():
         "placed 13830.50 CNY on 2026-11-20, 300 cases"
 
 
-@given(st.from_regex(r"[1-9]\d{16}[\dX]", fullmatch=True))
+@given(st.from_regex(r"[1-9][0-9]{16}[0-9X]", fullmatch=True))
 def test_any_18_digit_id_is_masked(id_number):
     assert id_number not in mask_text(f"debtor {id_number} called")
 
 
-@given(st.from_regex(r"1[3-9]\d{9}", fullmatch=True))
+@given(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True))
 def test_any_mobile_is_masked(mobile):
     assert mobile not in mask_text(f"call {mobile} now")
 
@@ -57,3 +57,19 @@ def test_log_lines_are_json_and_masked(tmp_path, capsys):
     assert lines[0]["service"] == "test-svc"
     for secret in (ID18, CARD, MOBILE):
         assert secret not in text
+
+
+@given(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True), st.sampled_from([" ", "-", "%20", "+", "%2D"]))
+def test_separated_and_url_encoded_numbers_are_masked(mobile, sep):
+    # issue 14.7: `?phone=138 0013 8000` matched by the lookup must not reach the access log whole
+    spaced = f"{mobile[:3]}{sep}{mobile[3:7]}{sep}{mobile[7:]}"
+    line = mask_text(f'GET /v1/cases?phone={spaced}&x=1 HTTP/1.1')
+    assert f"phone={mobile[:3]}****{mobile[-4:]}&x=1" in line
+
+
+def test_separated_id_and_card_numbers_are_masked():
+    for raw in ("410105 19870315 0030", "410105-198703150030", "410105%20198703150030",
+                "6222 0202 0011 2233 446", "6222-0202-0011-2233-446"):
+        masked = mask_text(f"q={raw}")
+        assert "19870315" not in masked and "00112233" not in masked.replace(" ", "").replace("-", ""), masked
+    assert mask_text("uuid 12345678-1234-1234-1234-123456789012") == "uuid 12345678-1234-1234-1234-123456789012"

@@ -30,17 +30,26 @@ def _luhn(v: str) -> bool:
     return total % 10 == 0
 
 
+def _runs(text: str) -> list[str]:
+    """Digit runs as people and URLs write them (spaces, dashes, %20…), separators removed."""
+    from recoup_shared.logging import _NOT_DIGIT, _RUN
+
+    return [_NOT_DIGIT.sub("", m.group(0)) for m in _RUN.finditer(text)]
+
+
 def scan_text(text: str) -> list[tuple[str, str]]:
     hits: list[tuple[str, str]] = []
-    for m in _ID18.finditer(text):
-        if _id_valid(m.group(1)):
-            hits.append(("id_number", m.group(1)))
-    for m in _MOBILE.finditer(text):
-        hits.append(("mobile", m.group(1)))
-    for m in _CARD.finditer(text):
-        if _luhn(m.group(1)) and not (len(m.group(1)) == 18 and _id_valid(m.group(1))):
-            hits.append(("card_number", m.group(1)))
-    return hits
+    for value in [m.group(1) for m in _ID18.finditer(text)] + [r for r in _runs(text) if len(r) == 18]:
+        if value[:17].isdigit() and _id_valid(value):
+            hits.append(("id_number", value))
+    for value in [m.group(1) for m in _MOBILE.finditer(text)] + [r[-11:] for r in _runs(text)
+                                                                 if len(r) in (11, 13) and r[-11] == "1"]:
+        if _MOBILE.fullmatch(value):
+            hits.append(("mobile", value))
+    for value in [m.group(1) for m in _CARD.finditer(text)] + [r for r in _runs(text) if 16 <= len(r) <= 19]:
+        if value.isdigit() and _luhn(value) and not (len(value) == 18 and _id_valid(value)):
+            hits.append(("card_number", value))
+    return list(dict.fromkeys(hits))
 
 
 def scan_logs(log_dir: Path) -> list[str]:

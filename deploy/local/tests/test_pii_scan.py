@@ -10,3 +10,9 @@ def test_finds_each_kind_and_ignores_hashes_and_masked_values(tmp_path):
     assert scan_text(mask_text(line)) == []
     (tmp_path / "svc.log").write_text(line + "\nok\n", encoding="utf-8")
     assert scan_logs(tmp_path) == [f"svc.log:1: unmasked {k}" for k in ("id_number", "mobile", "card_number")]
+
+
+def test_finds_numbers_written_with_separators_or_url_encoded():
+    for line in ("GET /v1/cases?phone=138%200013%208000", "id 410105 19870315 0030", "card 6222-0202-0011-2233-446"):
+        assert scan_text(line), line
+        assert scan_text(mask_text(line)) == [], mask_text(line)
