@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from recoup_contact.rules import (
     CadenceConfig, CadenceFacts, CadenceRule, Colour, ColourThresholds, ReminderConfig, ReminderFacts,
-    ReminderKind, Status, cadence, days_since, reminders, row_colour, worklist_priority,
+    ReminderKind, ContactStatus, cadence, days_since, reminders, row_colour, worklist_priority,
 )
 from recoup_contact.rules.model import DEFAULT_ZONE
 from recoup_shared.calendar import WorkingCalendar
@@ -21,7 +21,7 @@ CFG = CadenceConfig()
 D = date.fromisoformat
 
 
-def facts(allocated="2026-09-01", status=Status.REACHABLE_SELF, outstanding="3000", last=None, undialled=None):
+def facts(allocated="2026-09-01", status=ContactStatus.REACHABLE_SELF, outstanding="3000", last=None, undialled=None):
     return CadenceFacts(D(allocated), status, Decimal(outstanding), last and D(last), undialled and D(undialled))
 
 
@@ -47,10 +47,10 @@ def test_effective_follow_up_every_four_working_days():
 
 
 def test_ptp_cases_daily():
-    s = cadence(facts(status=Status.PTP, last="2026-10-09"), D("2026-10-12"), CFG, CAL)
+    s = cadence(facts(status=ContactStatus.PTP, last="2026-10-09"), D("2026-10-12"), CFG, CAL)
     assert (s.due_on, s.rule, s.days_overdue, s.working_days_overdue) == (D("2026-10-10"), CadenceRule.PTP, 2, 1)
     relaxed = CadenceConfig(ptp_working_days=None)
-    assert cadence(facts(status=Status.PTP, last="2026-10-09"), D("2026-10-12"), relaxed, CAL).overdue is False
+    assert cadence(facts(status=ContactStatus.PTP, last="2026-10-09"), D("2026-10-12"), relaxed, CAL).overdue is False
 
 
 def test_small_balances_every_ten_days_rolled_past_the_holiday():
@@ -67,7 +67,7 @@ def test_the_clock_restarts_at_allocation():
     assert (s.due_on, s.overdue) == (D("2026-10-13"), False)
 
 
-@pytest.mark.parametrize("status", [Status.DISPUTE, Status.DECEASED, Status.INCARCERATED])
+@pytest.mark.parametrize("status", [ContactStatus.DISPUTE, ContactStatus.DECEASED, ContactStatus.INCARCERATED])
 def test_exempt_statuses_have_no_cadence(status):
     s = cadence(facts(status=status, last="2026-01-01"), D("2026-10-12"), CFG, CAL)
     assert (s.due_on, s.overdue) == (None, False)
@@ -76,7 +76,7 @@ def test_exempt_statuses_have_no_cadence(status):
 
 def test_dispute_must_stay_exempt():
     with pytest.raises(ValidationError, match="R-17"):
-        CadenceConfig(exempt_statuses=frozenset({Status.DECEASED}))
+        CadenceConfig(exempt_statuses=frozenset({ContactStatus.DECEASED}))
 
 
 @pytest.mark.parametrize("today, colour", [
@@ -93,7 +93,7 @@ def test_colours_against_the_cadence(today, colour):
 
 
 def test_overdue_over_a_holiday_is_red_before_any_working_day_passed():
-    s = cadence(facts(status=Status.PTP, last="2026-09-29"), D("2026-10-03"), CFG, CAL)  # due 09-30
+    s = cadence(facts(status=ContactStatus.PTP, last="2026-09-29"), D("2026-10-03"), CFG, CAL)  # due 09-30
     assert (s.overdue, s.working_days_overdue) == (True, 0)
     assert row_colour(s, D("2026-10-03"), ColourThresholds(), CAL) is Colour.RED
 
@@ -140,7 +140,8 @@ def test_reminders_age_out_and_recall_window_is_configurable():
 
 @settings(max_examples=200, deadline=None)
 @given(allocated=st.dates(date(2025, 1, 1), date(2026, 10, 31)), gap=st.integers(0, 40),
-       last_gap=st.one_of(st.none(), st.integers(0, 40)), status=st.one_of(st.none(), st.sampled_from(sorted(Status))),
+       last_gap=st.one_of(st.none(), st.integers(0, 40)),
+       status=st.one_of(st.none(), st.sampled_from(sorted(ContactStatus))),
        outstanding=st.integers(0, 2000), undialled=st.booleans())
 def test_cadence_is_consistent(allocated, gap, last_gap, status, outstanding, undialled):
     today = allocated + timedelta(days=gap)

@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from recoup_contact.rules import (
-    Channel, CodeTable, InstalmentDraft, Party, PromiseDraft, RecordContext, RecordDraft, Result, Status,
+    Channel, CodeTable, InstalmentDraft, Party, PromiseDraft, RecordContext, RecordDraft, Result, ContactStatus,
     default_code_table, table_in_force, validate_record,
 )
 from recoup_contact.rules.model import DEFAULT_ZONE
@@ -28,7 +28,7 @@ def fields(check):
 
 def test_a_valid_record_takes_the_status_its_code_implies():
     check = validate_record(draft(), TABLE, CTX)
-    assert (check.errors, check.status, check.effective) == ((), Status.REACHABLE_SELF, True)
+    assert (check.errors, check.status, check.effective) == ((), ContactStatus.REACHABLE_SELF, True)
 
 
 def test_an_unknown_code_lists_the_allowed_codes():
@@ -50,7 +50,7 @@ def test_a_ptp_needs_its_promise_and_validates_it():
     assert fields(validate_record(draft(code="PTP"), TABLE, CTX)) == {"promise"}
     ok = draft(code="PTP", promise=PromiseDraft.single(Decimal("1000"), D("2026-10-12")))
     check = validate_record(ok, TABLE, CTX)
-    assert (check.errors, check.status) == ((), Status.PTP)
+    assert (check.errors, check.status) == ((), ContactStatus.PTP)
     bad = draft(code="PTP", promise=PromiseDraft.single(Decimal("6000"), D("2027-01-05")))
     assert fields(validate_record(bad, TABLE, CTX)) == {"promise.amount", "promise.due_on"}
 
@@ -74,20 +74,22 @@ def test_the_code_must_fit_the_result_channel_and_party():
 
 
 def test_status_chosen_against_the_code():
-    assert fields(validate_record(draft(status=Status.URGENT), TABLE, CTX)) == {"status"}   # RS implies REACHABLE_SELF
-    na = draft(code="NA", result=Result.NO_ANSWER, status=Status.NO_ANSWER)
-    assert validate_record(na, TABLE, CTX).status is Status.NO_ANSWER
-    assert fields(validate_record(draft(code="NA", result=Result.BUSY, status=Status.PTP), TABLE, CTX)) >= {"status"}
+    # RS implies REACHABLE_SELF
+    assert fields(validate_record(draft(status=ContactStatus.URGENT), TABLE, CTX)) == {"status"}
+    na = draft(code="NA", result=Result.NO_ANSWER, status=ContactStatus.NO_ANSWER)
+    assert validate_record(na, TABLE, CTX).status is ContactStatus.NO_ANSWER
+    busy_ptp = draft(code="NA", result=Result.BUSY, status=ContactStatus.PTP)
+    assert fields(validate_record(busy_ptp, TABLE, CTX)) >= {"status"}
     assert validate_record(draft(code="OFF", result=Result.SWITCHED_OFF), TABLE, CTX).status is None  # unchanged
 
 
 def test_required_fields_per_code():
     check = validate_record(draft(code="DISP"), TABLE, CTX)
-    assert (fields(check), check.status) == ({"dispute_reason"}, Status.DISPUTE)
+    assert (fields(check), check.status) == ({"dispute_reason"}, ContactStatus.DISPUTE)
     assert fields(validate_record(draft(code="CB", result=Result.CALLBACK_REQUESTED), TABLE, CTX)) == {"callback_at"}
     naive = draft(code="CB", result=Result.CALLBACK_REQUESTED, callback_at=datetime(2026, 10, 8, 19))
     assert fields(validate_record(naive, TABLE, CTX)) == {"callback_at"}
-    aware = draft(code="CB", result=Result.CALLBACK_REQUESTED, status=Status.NIGHT_FOLLOW_UP,
+    aware = draft(code="CB", result=Result.CALLBACK_REQUESTED, status=ContactStatus.NIGHT_FOLLOW_UP,
                   callback_at=datetime(2026, 10, 8, 19, tzinfo=DEFAULT_ZONE))
     assert validate_record(aware, TABLE, CTX).errors == ()
     assert fields(validate_record(draft(code="NEW"), TABLE, CTX)) == {"new_contact"}
@@ -97,7 +99,7 @@ def test_required_fields_per_code():
 
 def test_a_visit_outcome_arrives_under_the_visit_code():
     check = validate_record(draft(code="VISIT", channel=Channel.VISIT, result=Result.VISIT_MET), TABLE, CTX)
-    assert (check.errors, check.status, check.effective) == ((), Status.FIELD_VISIT_DONE, True)
+    assert (check.errors, check.status, check.effective) == ((), ContactStatus.FIELD_VISIT_DONE, True)
 
 
 @pytest.mark.parametrize("code, message", [

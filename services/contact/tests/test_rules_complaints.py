@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time
 import pytest
 
 from recoup_contact.rules import (
-    Allegation, ComplaintChannel, ComplaintFacts, ComplaintGrade, ComplaintPolicy, Status, complaint_decision,
+    Allegation, ComplaintChannel, ComplaintFacts, ComplaintGrade, ComplaintPolicy, ContactStatus, complaint_decision,
     grade_complaint,
 )
 from recoup_contact.rules.model import DEFAULT_ZONE
@@ -60,7 +60,7 @@ def test_minor_is_recorded_and_flags_the_case():
 def test_a_complaint_disputing_the_debt_is_a_dispute():
     d = complaint_decision(ComplaintFacts(Ch.DEBTOR, frozenset({A.DEBT_DISPUTED}), calmed=True), now=NOW,
                            policy=ComplaintPolicy(), calendar=CAL)
-    assert (d.grade, d.status, d.notify_client) == (G.MINOR, Status.DISPUTE, True)
+    assert (d.grade, d.status, d.notify_client) == (G.MINOR, ContactStatus.DISPUTE, True)
 
 
 def test_naive_times_are_refused():

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from recoup_contact.rules import (
     ACTIVE_STATUSES, URGENT_MAX_WORKING_DAYS, FollowUpConfig, FollowUpFacts, FollowUpKind, InvalidFollowUp,
-    Status, next_follow_up,
+    ContactStatus, next_follow_up,
 )
 from recoup_contact.rules.model import DEFAULT_ZONE
 from recoup_shared.calendar import WorkingCalendar
@@ -25,7 +25,7 @@ CFG = FollowUpConfig()
 D = date.fromisoformat
 
 
-def follow(status: Status, today: str, **kw):
+def follow(status: ContactStatus, today: str, **kw):
     return next_follow_up(FollowUpFacts(status, D(today), **kw), CFG, CAL)
 
 
@@ -37,30 +37,30 @@ def test_calendar_facts_the_examples_rely_on():
 
 
 @pytest.mark.parametrize("status, today, on", [
-    (Status.BROKEN_PTP, "2026-09-30", "2026-10-08"),      # over National Day
-    (Status.FOUND, "2026-10-09", "2026-10-10"),           # Saturday 10-10 is a working day
-    (Status.NO_ANSWER, "2026-02-13", "2026-02-14"),       # Saturday 02-14 is a working day
-    (Status.BROKEN_PTP, "2026-02-14", "2026-02-24"),      # over Spring Festival
+    (ContactStatus.BROKEN_PTP, "2026-09-30", "2026-10-08"),      # over National Day
+    (ContactStatus.FOUND, "2026-10-09", "2026-10-10"),           # Saturday 10-10 is a working day
+    (ContactStatus.NO_ANSWER, "2026-02-13", "2026-02-14"),       # Saturday 02-14 is a working day
+    (ContactStatus.BROKEN_PTP, "2026-02-14", "2026-02-24"),      # over Spring Festival
 ])
 def test_next_working_day_statuses(status, today, on):
     f = follow(status, today)
     assert (f.on, f.earliest, f.latest) == (D(on), D(on), D(on))
 
 
-@pytest.mark.parametrize("status", [Status.REACHABLE_SELF, Status.REACHABLE_THIRD_PARTY])
+@pytest.mark.parametrize("status", [ContactStatus.REACHABLE_SELF, ContactStatus.REACHABLE_THIRD_PARTY])
 def test_reachable_within_four_working_days(status):
     f = follow(status, "2026-09-29")        # 09-30, 10-08, 10-09, 10-10 (Sat, adjusted)
     assert (f.earliest, f.on, f.latest) == (D("2026-09-30"), D("2026-10-10"), D("2026-10-10"))
 
 
 def test_urgent_one_to_three_working_days():
-    f = follow(Status.URGENT, "2026-09-30")
+    f = follow(ContactStatus.URGENT, "2026-09-30")
     assert (f.on, f.latest) == (D("2026-10-08"), D("2026-10-10"))
     assert CAL.working_days_between(D("2026-09-30"), f.latest) == 3
 
 
 def test_lost_contact_six_to_seven_working_days_and_skip_trace():
-    f = follow(Status.LOST_CONTACT, "2026-09-24")  # 09-28 29 30 10-08 09 10 | 12
+    f = follow(ContactStatus.LOST_CONTACT, "2026-09-24")  # 09-28 29 30 10-08 09 10 | 12
     assert (f.on, f.latest, f.skip_trace) == (D("2026-10-10"), D("2026-10-12"), True)
 
 
@@ -69,10 +69,10 @@ def test_lost_contact_six_to_seven_working_days_and_skip_trace():
     ("2026-10-08", "2026-10-10"),   # +2 days is the adjusted working Saturday
 ])
 def test_skip_trace_every_two_days(today, on):
-    assert follow(Status.SKIP_TRACE, today).on == D(on)
+    assert follow(ContactStatus.SKIP_TRACE, today).on == D(on)
 
 
-@pytest.mark.parametrize("status", [Status.DECEASED, Status.INCARCERATED, Status.FRAUD_CLAIM])
+@pytest.mark.parametrize("status", [ContactStatus.DECEASED, ContactStatus.INCARCERATED, ContactStatus.FRAUD_CLAIM])
 def test_every_two_to_three_days(status):
     f = follow(status, "2026-09-21")
     assert (f.on, f.latest) == (D("2026-09-23"), D("2026-09-24"))
@@ -81,55 +81,55 @@ def test_every_two_to_three_days(status):
 
 
 def test_ptp_the_working_day_before_the_promise():
-    assert follow(Status.PTP, "2026-09-28", promise_on=D("2026-10-08")).on == D("2026-09-30")
-    assert follow(Status.PTP, "2026-10-08", promise_on=D("2026-10-12")).on == D("2026-10-10")
+    assert follow(ContactStatus.PTP, "2026-09-28", promise_on=D("2026-10-08")).on == D("2026-09-30")
+    assert follow(ContactStatus.PTP, "2026-10-08", promise_on=D("2026-10-12")).on == D("2026-10-10")
     # the promise is for tomorrow: the reminder day is today, so follow up on the promise day
-    assert follow(Status.PTP, "2026-09-29", promise_on=D("2026-09-30")).on == D("2026-09-30")
+    assert follow(ContactStatus.PTP, "2026-09-29", promise_on=D("2026-09-30")).on == D("2026-09-30")
 
 
 def test_ptp_instalment_the_day_before_the_next_instalment():
-    f = follow(Status.PTP_INSTALMENT, "2026-02-10", promise_on=D("2026-02-24"))
+    f = follow(ContactStatus.PTP_INSTALMENT, "2026-02-10", promise_on=D("2026-02-24"))
     assert f.on == D("2026-02-14")     # the last working day before 02-24 is the adjusted Saturday
 
 
 def test_ptp_without_a_date_is_refused():
     with pytest.raises(InvalidFollowUp) as err:
-        follow(Status.PTP, "2026-09-28")
-    assert err.value.errors[0].field == "promise"
+        follow(ContactStatus.PTP, "2026-09-28")
+    assert err.value.field_errors[0].field == "promise" and err.value.errors[0]["field"] == "promise"
 
 
 def test_no_answer_avoids_the_band_of_the_last_attempt():
     last = datetime(2026, 2, 13, 11, 30, tzinfo=UTC)     # 19:30 in Shanghai
-    f = follow(Status.NO_ANSWER, "2026-02-13", last_attempt_at=last)
+    f = follow(ContactStatus.NO_ANSWER, "2026-02-13", last_attempt_at=last)
     assert f.on == D("2026-02-14")
     assert (f.avoid.start, f.avoid.end) == (time(18), time(21))
     morning = datetime(2026, 2, 13, 9, 5, tzinfo=DEFAULT_ZONE)
-    assert follow(Status.NO_ANSWER, "2026-02-13", last_attempt_at=morning).avoid.start == time(8)
+    assert follow(ContactStatus.NO_ANSWER, "2026-02-13", last_attempt_at=morning).avoid.start == time(8)
 
 
 def test_night_follow_up_same_day_in_the_evening():
-    f = follow(Status.NIGHT_FOLLOW_UP, "2026-10-09", now=datetime(2026, 10, 9, 10, tzinfo=DEFAULT_ZONE))
+    f = follow(ContactStatus.NIGHT_FOLLOW_UP, "2026-10-09", now=datetime(2026, 10, 9, 10, tzinfo=DEFAULT_ZONE))
     assert f.on == D("2026-10-09") and (f.window.start, f.window.end) == (time(18), time(21))
-    late = follow(Status.NIGHT_FOLLOW_UP, "2026-10-09", now=datetime(2026, 10, 9, 21, 30, tzinfo=DEFAULT_ZONE))
+    late = follow(ContactStatus.NIGHT_FOLLOW_UP, "2026-10-09", now=datetime(2026, 10, 9, 21, 30, tzinfo=DEFAULT_ZONE))
     assert late.on == D("2026-10-10")
 
 
 def test_field_visits():
-    f = follow(Status.FIELD_VISIT_REQUESTED, "2026-09-24")   # forced follow-up after 5 days unvisited
+    f = follow(ContactStatus.FIELD_VISIT_REQUESTED, "2026-09-24")   # forced follow-up after 5 days unvisited
     assert (f.earliest, f.on) == (D("2026-09-28"), D("2026-09-29"))
-    assert follow(Status.FIELD_VISIT_DONE, "2026-10-09", visit_done_on=D("2026-10-09")).on == D("2026-10-10")
+    assert follow(ContactStatus.FIELD_VISIT_DONE, "2026-10-09", visit_done_on=D("2026-10-09")).on == D("2026-10-10")
     # the outcome arrived late: the day after the visit is already past, so today
-    assert follow(Status.FIELD_VISIT_DONE, "2026-10-08", visit_done_on=D("2026-09-30")).on == D("2026-10-08")
+    assert follow(ContactStatus.FIELD_VISIT_DONE, "2026-10-08", visit_done_on=D("2026-09-30")).on == D("2026-10-08")
 
 
 def test_dispute_has_none_and_refuses_a_date():
-    assert follow(Status.DISPUTE, "2026-10-09") is None
+    assert follow(ContactStatus.DISPUTE, "2026-10-09") is None
     with pytest.raises(InvalidFollowUp):
-        next_follow_up(FollowUpFacts(Status.DISPUTE, D("2026-10-09")), CFG, CAL, requested=D("2026-10-12"))
+        next_follow_up(FollowUpFacts(ContactStatus.DISPUTE, D("2026-10-09")), CFG, CAL, requested=D("2026-10-12"))
 
 
 def test_requested_date_inside_the_window():
-    facts = FollowUpFacts(Status.REACHABLE_SELF, D("2026-09-29"))
+    facts = FollowUpFacts(ContactStatus.REACHABLE_SELF, D("2026-09-29"))
     assert next_follow_up(facts, CFG, CAL, requested=D("2026-10-09")).on == D("2026-10-09")
     with pytest.raises(InvalidFollowUp, match="between 2026-09-30 and 2026-10-10"):
         next_follow_up(facts, CFG, CAL, requested=D("2026-10-12"))
@@ -171,7 +171,7 @@ days = st.dates(min_value=date(2025, 1, 1), max_value=date(2026, 11, 30))
 
 
 @settings(max_examples=300, deadline=None)
-@given(status=st.sampled_from(sorted(Status)), today=days, ahead=st.integers(0, 20),
+@given(status=st.sampled_from(sorted(ContactStatus)), today=days, ahead=st.integers(0, 20),
        hour=st.integers(0, 23))
 def test_every_active_case_gets_exactly_one_date_and_dispute_none(status, today, ahead, hour):
     facts = FollowUpFacts(status, today, now=datetime.combine(today, time(hour), DEFAULT_ZONE),
@@ -182,7 +182,7 @@ def test_every_active_case_gets_exactly_one_date_and_dispute_none(status, today,
         return
     assert today <= f.earliest <= f.on <= f.latest
     assert f.on == today or CAL.is_working_day(f.on)
-    if status in (Status.PTP, Status.PTP_INSTALMENT):
+    if status in (ContactStatus.PTP, ContactStatus.PTP_INSTALMENT):
         assert f.on <= max(facts.promise_on, CAL.next_working_day(today))
 
 
@@ -199,8 +199,8 @@ def test_urgent_never_later_than_three_working_days_for_any_accepted_table(rule,
         cfg = FollowUpConfig.model_validate({"URGENT": rule})
     except ValidationError:
         return
-    f = next_follow_up(FollowUpFacts(Status.URGENT, today), cfg, CAL)
+    f = next_follow_up(FollowUpFacts(ContactStatus.URGENT, today), cfg, CAL)
     assert CAL.working_days_between(today, f.latest) <= URGENT_MAX_WORKING_DAYS
     too_late = CAL.add_working_days(f.latest, extra)
     with pytest.raises(InvalidFollowUp):
-        next_follow_up(FollowUpFacts(Status.URGENT, today), cfg, CAL, requested=too_late)
+        next_follow_up(FollowUpFacts(ContactStatus.URGENT, today), cfg, CAL, requested=too_late)

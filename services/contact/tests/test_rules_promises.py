@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from recoup_contact.rules import (
     Instalment, InstalmentDraft, Promise, PromiseConfig, PromiseDraft, PromiseState, Repayment,
-    Status, evaluate_promises, kept_threshold, next_open_instalment, promise_from_draft, status_after,
+    ContactStatus, evaluate_promises, kept_threshold, next_open_instalment, promise_from_draft, status_after,
     validate_promise,
 )
 
@@ -48,7 +48,7 @@ def test_broken_the_day_after_the_date():
     ev = evaluate_promises([p], [pay("t1", "2026-10-08", "999.99")], D("2026-10-09"), CFG)
     assert outcomes(ev) == [("p1", None, "broken", "2026-10-09")]
     assert (ev.outcomes[0].promised, ev.outcomes[0].paid) == (M("1000"), M("999.99"))
-    assert status_after(ev, Status.PTP) is Status.BROKEN_PTP
+    assert status_after(ev, ContactStatus.PTP) is ContactStatus.BROKEN_PTP
 
 
 def test_tolerance_percentage_rounds_half_up_to_the_fen():
@@ -80,7 +80,7 @@ def test_oldest_promise_first_and_the_rest_flows_on():
     assert outcomes(ev) == [("p1", None, "kept", "2026-10-08")]
     ev = evaluate_promises(ev.promises, [pay("t2", "2026-10-09", "300")], D("2026-10-09"), CFG)
     assert outcomes(ev) == [("p2", None, "kept", "2026-10-09")]
-    assert status_after(ev, Status.PTP) is Status.REACHABLE_SELF
+    assert status_after(ev, ContactStatus.PTP) is ContactStatus.REACHABLE_SELF
 
 
 def test_a_repayment_before_the_promise_was_made_is_not_matched():
@@ -94,7 +94,7 @@ def test_instalment_plan_kept_instalment_by_instalment():
     ev = evaluate_promises([p], [pay("t1", "2026-02-13", "300"), pay("t2", "2026-02-27", "300")], D("2026-03-01"), CFG)
     assert outcomes(ev) == [("pl", 1, "kept", "2026-02-13"), ("pl", 2, "kept", "2026-02-27")]
     assert ev.promises[0].state is PromiseState.OPEN and next_open_instalment(ev.promises[0]).seq == 3
-    assert status_after(ev, Status.PTP_INSTALMENT) is None
+    assert status_after(ev, ContactStatus.PTP_INSTALMENT) is None
     ev = evaluate_promises(ev.promises, [pay("t3", "2026-03-14", "400")], D("2026-03-14"), CFG)
     assert outcomes(ev) == [("pl", 3, "kept", "2026-03-14"), ("pl", None, "kept", "2026-03-14")]
 

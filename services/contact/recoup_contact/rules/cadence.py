@@ -22,7 +22,7 @@ from enum import StrEnum
 from pydantic import Field, field_validator
 
 from .followup import roll_forward
-from .model import Calendar, ConfigModel, Status
+from .model import Calendar, ConfigModel, ContactStatus
 
 __all__ = [
     "CadenceRule",
@@ -47,12 +47,13 @@ class CadenceConfig(ConfigModel):
     ptp_working_days: int | None = Field(default=1, ge=1, le=30)        # R-20 "PTP cases daily"; None: off
     small_balance_below: Decimal = Field(default=Decimal("500"), ge=0)  # R-20, CNY
     small_balance_days: int = Field(default=10, ge=1, le=60)            # R-20, calendar days (seeds: 自然日)
-    exempt_statuses: frozenset[Status] = frozenset({Status.DISPUTE, Status.DECEASED, Status.INCARCERATED})
+    exempt_statuses: frozenset[ContactStatus] = frozenset({ContactStatus.DISPUTE, ContactStatus.DECEASED,
+                                                           ContactStatus.INCARCERATED})
 
     @field_validator("exempt_statuses")
     @classmethod
-    def _dispute_exempt(cls, value: frozenset[Status]) -> frozenset[Status]:
-        if Status.DISPUTE not in value:
+    def _dispute_exempt(cls, value: frozenset[ContactStatus]) -> frozenset[ContactStatus]:
+        if ContactStatus.DISPUTE not in value:
             raise ValueError("DISPUTE must be exempt: collection is stopped (R-17)")
         return value
 
@@ -60,7 +61,7 @@ class CadenceConfig(ConfigModel):
 @dataclass(frozen=True, slots=True)
 class CadenceFacts:
     allocated_on: date                   # the current owner's allocation day
-    status: Status | None                # None before the first round gave the case a status
+    status: ContactStatus | None                # None before the first round gave the case a status
     outstanding: Decimal
     last_effective_on: date | None       # last effective contact (records.is_effective), any owner
     undialled_since: date | None = None  # earliest day a registered, dialable phone has waited for
@@ -88,7 +89,7 @@ def _requirements(facts: CadenceFacts, cfg: CadenceConfig, calendar: Calendar) -
         out.append((roll_forward(calendar, start + timedelta(days=cfg.small_balance_days)), CadenceRule.SMALL_BALANCE))
     else:                                                                        # R-20 every 4 WD
         out.append((calendar.add_working_days(start, cfg.follow_up_working_days), CadenceRule.FOLLOW_UP))
-    if facts.status in (Status.PTP, Status.PTP_INSTALMENT) and cfg.ptp_working_days:   # R-20 PTP daily
+    if facts.status in (ContactStatus.PTP, ContactStatus.PTP_INSTALMENT) and cfg.ptp_working_days:   # R-20 PTP daily
         out.append((calendar.add_working_days(start, cfg.ptp_working_days), CadenceRule.PTP))
     return out
 

@@ -16,7 +16,7 @@ from enum import StrEnum
 from pydantic import Field, field_validator, model_validator
 
 from .errors import FieldError
-from .model import RESULTS_BY_CHANNEL, Channel, ConfigModel, Party, Result, Status
+from .model import RESULTS_BY_CHANNEL, Channel, ConfigModel, Party, Result, ContactStatus
 from .promises import PromiseDraft, validate_promise
 from .records import CONVERSATION_RESULTS, is_effective
 
@@ -52,8 +52,8 @@ class ActionCode(ConfigModel):
     results: frozenset[Result] = Field(min_length=1)
     channels: frozenset[Channel] = frozenset(Channel)
     parties: frozenset[Party] = frozenset(Party)
-    implies: Status | None = None              # the status a record with this code puts the case in
-    allows: frozenset[Status] = frozenset()    # without `implies`: statuses the collector may pick (empty: any)
+    implies: ContactStatus | None = None              # the status a record with this code puts the case in
+    allows: frozenset[ContactStatus] = frozenset()    # without `implies`: statuses the collector may pick (empty: any)
     requires: frozenset[RecordField] = frozenset()
     active: bool = True                        # retired codes stay for old records, refuse new ones
 
@@ -75,10 +75,10 @@ class ActionCode(ConfigModel):
 
 
 # The status rules hold whatever the client's table says.
-_STATUS_NEEDS = {Status.PTP: RecordField.PROMISE, Status.PTP_INSTALMENT: RecordField.INSTALMENTS,
-                 Status.DISPUTE: RecordField.DISPUTE_REASON}
-_NEEDS_CONVERSATION = frozenset({Status.PTP, Status.PTP_INSTALMENT, Status.REACHABLE_SELF,
-                                 Status.REACHABLE_THIRD_PARTY})
+_STATUS_NEEDS = {ContactStatus.PTP: RecordField.PROMISE, ContactStatus.PTP_INSTALMENT: RecordField.INSTALMENTS,
+                 ContactStatus.DISPUTE: RecordField.DISPUTE_REASON}
+_NEEDS_CONVERSATION = frozenset({ContactStatus.PTP, ContactStatus.PTP_INSTALMENT, ContactStatus.REACHABLE_SELF,
+                                 ContactStatus.REACHABLE_THIRD_PARTY})
 
 
 class CodeTable(ConfigModel):
@@ -118,7 +118,7 @@ class RecordDraft:
     party: Party
     result: Result
     code: str
-    status: Status | None = None             # the R-22 status chosen; None: the code's, or unchanged
+    status: ContactStatus | None = None             # the R-22 status chosen; None: the code's, or unchanged
     notes: str = ""
     promise: PromiseDraft | None = None
     callback_at: datetime | None = None
@@ -136,7 +136,7 @@ class RecordContext:
 
 @dataclass(frozen=True, slots=True)
 class RecordCheck:
-    status: Status | None                    # the status after the record (None: unchanged)
+    status: ContactStatus | None                    # the status after the record (None: unchanged)
     effective: bool
     errors: tuple[FieldError, ...]
 
@@ -167,7 +167,7 @@ def validate_record(draft: RecordDraft, table: CodeTable, ctx: RecordContext) ->
     return RecordCheck(status, effective, tuple(errors))
 
 
-def _status(draft: RecordDraft, spec: ActionCode) -> tuple[Status | None, list[FieldError]]:
+def _status(draft: RecordDraft, spec: ActionCode) -> tuple[ContactStatus | None, list[FieldError]]:
     if spec.implies is not None:
         if draft.status is not None and draft.status is not spec.implies:
             return spec.implies, [FieldError("status", f"code {spec.code} sets the status {spec.implies}",
@@ -192,26 +192,26 @@ def _required(draft: RecordDraft, requires: Iterable[RecordField]) -> list[Field
     return [FieldError(f.value, f"required by code {draft.code}") for f in sorted(requires) if not present[f]]
 
 
-def _status_facts(draft: RecordDraft, status: Status | None, effective: bool,
+def _status_facts(draft: RecordDraft, status: ContactStatus | None, effective: bool,
                   ctx: RecordContext) -> list[FieldError]:
     errors: list[FieldError] = []
     if draft.callback_at is not None and draft.callback_at.tzinfo is None:
         errors.append(FieldError("callback_at", "must carry a time zone"))
     if draft.promise is not None:
         size = len(draft.promise.instalments)
-        if status is Status.PTP and size != 1:
+        if status is ContactStatus.PTP and size != 1:
             errors.append(FieldError("promise", "PTP is a single promise; use PTP_INSTALMENT for a plan"))
-        elif status is Status.PTP_INSTALMENT and size < 2:
+        elif status is ContactStatus.PTP_INSTALMENT and size < 2:
             errors.append(FieldError("promise", "an instalment plan needs at least two instalments"))
-        elif status not in (Status.PTP, Status.PTP_INSTALMENT):
+        elif status not in (ContactStatus.PTP, ContactStatus.PTP_INSTALMENT):
             errors.append(FieldError("status", "a promise needs the status PTP or PTP_INSTALMENT"))
         errors += [e.under("promise") for e in validate_promise(
             draft.promise, outstanding=ctx.outstanding, today=ctx.today, recall_on=ctx.recall_on)]
     if status in _NEEDS_CONVERSATION and not effective:
         errors.append(FieldError("status", f"{status} needs an effective contact (a conversation or a visit met)"))
-    if status is Status.REACHABLE_SELF and draft.party is not Party.DEBTOR:
+    if status is ContactStatus.REACHABLE_SELF and draft.party is not Party.DEBTOR:
         errors.append(FieldError("status", "REACHABLE_SELF means the debtor was reached"))
-    if status is Status.REACHABLE_THIRD_PARTY and draft.party is Party.DEBTOR:
+    if status is ContactStatus.REACHABLE_THIRD_PARTY and draft.party is Party.DEBTOR:
         errors.append(FieldError("status", "REACHABLE_THIRD_PARTY means only a third party was reached"))
     return errors
 
@@ -230,7 +230,7 @@ _ABOUT_DEBTOR = (Result.CONNECTED, Result.VISIT_MET)
 
 def default_code_table(client_id: str, effective_from: date = date(2000, 1, 1)) -> CodeTable:
     """The agency's own codes (seeds 004 statuses), used for a client that has not sent its table."""
-    R, S, F = Result, Status, RecordField
+    R, S, F = Result, ContactStatus, RecordField
     return CodeTable(client_id=client_id, version=1, effective_from=effective_from, codes=(
         _code("PTP", "承诺还款", _TALK, implies=S.PTP, requires={F.PROMISE}),
         _code("PTPI", "分期还款", _TALK, implies=S.PTP_INSTALMENT, requires={F.INSTALMENTS}),

@@ -23,9 +23,9 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from pydantic import Field
+from recoup_shared.vocabulary import Role
 
-from .model import DEFAULT_ZONE, Calendar, ConfigModel, Status, local_time
-from .records import SUPERVISOR, TEAM_LEAD
+from .model import DEFAULT_ZONE, Calendar, ConfigModel, ContactStatus, local_time
 
 __all__ = [
     "ComplaintGrade",
@@ -92,12 +92,12 @@ class ComplaintPolicy(ConfigModel):
 @dataclass(frozen=True, slots=True)
 class ComplaintDecision:
     grade: ComplaintGrade
-    escalate_to: str | None           # role name (recoup_shared.auth.Role): "team_lead" / "supervisor"
+    escalate_to: Role | None          # who must have it: the team lead or the supervisor
     escalate_by: datetime | None      # deadline for that role to have it
     hold_case: bool                   # no collection until a supervisor releases the case
     request_pause: bool               # ask allocation to pause the case (R-13)
     notify_client: bool
-    status: Status | None             # DISPUTE when the debt itself is disputed (R-17); None: unchanged
+    status: ContactStatus | None             # DISPUTE when the debt itself is disputed (R-17); None: unchanged
     flag: str = "complaint_history"   # the case flag (contracts.md vocabulary)
 
 
@@ -123,14 +123,14 @@ def complaint_decision(facts: ComplaintFacts, *, now: datetime, policy: Complain
                        zone: ZoneInfo = DEFAULT_ZONE) -> ComplaintDecision:
     """R-47: grade the complaint and decide what it triggers (see the module docstring)."""
     grade = grade_complaint(facts)
-    status = Status.DISPUTE if Allegation.DEBT_DISPUTED in facts.allegations else None
+    status = ContactStatus.DISPUTE if Allegation.DEBT_DISPUTED in facts.allegations else None
     if grade is ComplaintGrade.SERIOUS:
-        return ComplaintDecision(grade, SUPERVISOR, _end_of_day(now, zone), hold_case=True,
+        return ComplaintDecision(grade, Role.SUPERVISOR, _end_of_day(now, zone), hold_case=True,
                                  request_pause=policy.pause_on_serious, notify_client=True, status=status)
     if grade is ComplaintGrade.GENERAL:
         due: date = calendar.add_working_days(local_time(now, zone).date(), policy.general_review_working_days)
         by = datetime.combine(due, _END_OF_DAY, tzinfo=zone)
-        return ComplaintDecision(grade, TEAM_LEAD, by, hold_case=False, request_pause=False,
+        return ComplaintDecision(grade, Role.TEAM_LEAD, by, hold_case=False, request_pause=False,
                                  notify_client=status is not None, status=status)
     return ComplaintDecision(grade, None, None, hold_case=False, request_pause=False,
                              notify_client=status is not None, status=status)

@@ -1,14 +1,17 @@
-"""Rule errors: plain exceptions carrying field-level reasons, free of any web framework.
+"""Problem classes of the contact rules (one shared base: recoup_shared.errors.ServiceError), each
+carrying field-level reasons.
 
-The service turns a `ContactRuleError` into problem+json (status, type slug, title, `errors`) with
-one mapping; rules never import FastAPI. Each `FieldError` renders as ``{"field", "reason"}`` (plus
-``"allowed"`` when the rule knows the permitted values, e.g. a client's codes).
+A rule reports `FieldError`s; raising one of these classes makes the service's one exception
+handler answer 422 application/problem+json with ``errors: [{"field", "reason"[, "allowed"]}]`` —
+no mapping code in the service. `field_errors` keeps the typed reasons for callers and tests.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+
+from recoup_shared.errors import UnprocessableInput
 
 __all__ = [
     "FieldError",
@@ -40,47 +43,37 @@ class FieldError:
         return FieldError(field, self.reason, self.allowed)
 
 
-class ContactRuleError(ValueError):
-    """Input or configuration that breaks a contact rule; `errors` says which field and why."""
+class ContactRuleError(UnprocessableInput):
+    """Input or configuration that breaks a contact rule; `field_errors` says which field and why."""
 
-    status = 422
-    problem_type = "validation-error"
-    title = "The request is not valid"
+    type, title = "validation-error", "The request is not valid"
 
     def __init__(self, errors: Iterable[FieldError], detail: str | None = None) -> None:
-        self.errors = tuple(errors)
-        self.detail = detail or "; ".join(f"{e.field}: {e.reason}" for e in self.errors) or self.title
-        super().__init__(self.detail)
-
-    def error_dicts(self) -> list[dict[str, Any]]:
-        return [e.as_dict() for e in self.errors]
+        self.field_errors = tuple(errors)
+        detail = detail or "; ".join(f"{e.field}: {e.reason}" for e in self.field_errors) or None
+        super().__init__(detail, errors=[e.as_dict() for e in self.field_errors])
 
 
 class InvalidRecord(ContactRuleError):
-    problem_type = "invalid-contact-record"
-    title = "The contact record is not valid"
+    type, title = "invalid-contact-record", "The contact record is not valid"
 
 
 class InvalidPromise(ContactRuleError):
-    problem_type = "invalid-promise"
-    title = "The promise is not valid"
+    type, title = "invalid-promise", "The promise is not valid"
 
 
 class InvalidFollowUp(ContactRuleError):
-    problem_type = "invalid-follow-up"
-    title = "The follow-up date is not allowed for this status"
+    type, title = "invalid-follow-up", "The follow-up date is not allowed for this status"
 
 
 class InvalidConfig(ContactRuleError):
-    problem_type = "invalid-contact-config"
-    title = "The client's contact configuration is not valid"
+    type, title = "invalid-contact-config", "The client's contact configuration is not valid"
 
 
 class CorrectionRefused(ContactRuleError):
-    # Not a malformed body but a permission/time rule: the service may answer 403 or 409; 422 by
-    # default because the same body could be valid for another actor or earlier.
-    problem_type = "correction-refused"
-    title = "The correction is not allowed"
+    # A permission/time rule rather than a malformed body: 403 when the actor may never correct
+    # this record, 422 (the default) when the window passed or the body breaks a rule.
+    type, title = "correction-refused", "The correction is not allowed"
 
 
 def raise_if_any(errors: Iterable[FieldError], error_class: type[ContactRuleError] = ContactRuleError) -> None:

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, field_validator, model_validator
 
 from .errors import FieldError, InvalidFollowUp
-from .model import DEFAULT_ZONE, Calendar, ConfigModel, Status, TimeBand, local_time
+from .model import DEFAULT_ZONE, Calendar, ConfigModel, ContactStatus, TimeBand, local_time
 
 __all__ = [
     "FollowUpKind",
@@ -99,13 +99,13 @@ class FollowUpConfig(ConfigModel):
     time_bands: tuple[TimeBand, ...] = _DEFAULT_BANDS
     evening: TimeBand = TimeBand(start=time(18), end=time(21))
 
-    def rule(self, status: Status) -> FollowUpRule:
+    def rule(self, status: ContactStatus) -> FollowUpRule:
         return getattr(self, status.value)
 
-    @field_validator(*(s.value for s in Status))
+    @field_validator(*(s.value for s in ContactStatus))
     @classmethod
     def _status_rule(cls, rule: FollowUpRule, info: Any) -> FollowUpRule:
-        problem = _rule_problem(Status(info.field_name), rule)
+        problem = _rule_problem(ContactStatus(info.field_name), rule)
         if problem:
             raise ValueError(problem)
         return rule
@@ -131,20 +131,20 @@ class FollowUpConfig(ConfigModel):
 
 
 _FIXED_KINDS = {
-    Status.PTP: FollowUpKind.BEFORE_PROMISE,
-    Status.PTP_INSTALMENT: FollowUpKind.BEFORE_PROMISE,
-    Status.DISPUTE: FollowUpKind.NONE,
-    Status.NIGHT_FOLLOW_UP: FollowUpKind.SAME_DAY_EVENING,
+    ContactStatus.PTP: FollowUpKind.BEFORE_PROMISE,
+    ContactStatus.PTP_INSTALMENT: FollowUpKind.BEFORE_PROMISE,
+    ContactStatus.DISPUTE: FollowUpKind.NONE,
+    ContactStatus.NIGHT_FOLLOW_UP: FollowUpKind.SAME_DAY_EVENING,
 }
 
 
-def _rule_problem(status: Status, rule: FollowUpRule) -> str | None:
+def _rule_problem(status: ContactStatus, rule: FollowUpRule) -> str | None:
     fixed = _FIXED_KINDS.get(status)
     if fixed is not None and rule.kind is not fixed:
         return f"{status} must use kind {fixed.value!r}"
     if fixed is None and rule.kind not in (_WD, _CD):
         return f"{status} must use kind 'working_days' or 'calendar_days'"   # every active case gets a date
-    if status is Status.URGENT:
+    if status is ContactStatus.URGENT:
         if rule.kind is not _WD:
             return "URGENT must be counted in working days"
         if rule.latest > URGENT_MAX_WORKING_DAYS:
@@ -156,7 +156,7 @@ def _rule_problem(status: Status, rule: FollowUpRule) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class FollowUpFacts:
-    status: Status
+    status: ContactStatus
     today: date                              # the record's day in the debtor's zone
     now: datetime | None = None              # aware; NIGHT_FOLLOW_UP after the evening moves to the next WD
     zone: ZoneInfo = DEFAULT_ZONE
@@ -167,7 +167,7 @@ class FollowUpFacts:
 
 @dataclass(frozen=True, slots=True)
 class FollowUp:
-    status: Status
+    status: ContactStatus
     on: date                            # the scheduled next follow-up (the worklist's date)
     earliest: date                      # a collector may choose any working day in [earliest, latest]
     latest: date
@@ -222,7 +222,7 @@ def _compute(facts: FollowUpFacts, rule: FollowUpRule, cfg: FollowUpConfig, cale
             on = calendar.next_working_day(today)   # logged after the evening: tomorrow's evening
         return FollowUp(status, on, on, on, window=cfg.evening)
     base = today
-    if status is Status.FIELD_VISIT_DONE and facts.visit_done_on is not None:
+    if status is ContactStatus.FIELD_VISIT_DONE and facts.visit_done_on is not None:
         base = min(facts.visit_done_on, today)
 
     def at(n: int) -> date:

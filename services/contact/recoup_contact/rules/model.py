@@ -11,9 +11,10 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, model_validator
+from recoup_shared.vocabulary import ContactStatus
 
 __all__ = [
-    "Status",
+    "ContactStatus",
     "ACTIVE_STATUSES",
     "Channel",
     "CALL_CHANNELS",
@@ -35,30 +36,14 @@ __all__ = [
 DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")  # business dates and windows are in the debtor's zone
 
 
-class Status(StrEnum):
-    """R-22 case statuses (案件状态). Each one sets the next follow-up date (followup.py)."""
-
-    PTP = "PTP"                                       # 承诺还款
-    PTP_INSTALMENT = "PTP_INSTALMENT"                 # 分期还款
-    BROKEN_PTP = "BROKEN_PTP"                         # 爽约
-    REACHABLE_SELF = "REACHABLE_SELF"                 # 本人可联
-    REACHABLE_THIRD_PARTY = "REACHABLE_THIRD_PARTY"   # 联系人可联
-    NO_ANSWER = "NO_ANSWER"                           # 暂无人接听
-    LOST_CONTACT = "LOST_CONTACT"                     # 失联
-    SKIP_TRACE = "SKIP_TRACE"                         # 户籍跟催
-    FOUND = "FOUND"                                   # 查找到本人
-    DECEASED = "DECEASED"                             # 死亡
-    INCARCERATED = "INCARCERATED"                     # 入狱
-    FRAUD_CLAIM = "FRAUD_CLAIM"                       # 伪冒
-    DISPUTE = "DISPUTE"                               # 争议 / 停催 (R-17)
-    NIGHT_FOLLOW_UP = "NIGHT_FOLLOW_UP"               # 夜间跟催
-    URGENT = "URGENT"                                 # 紧急案件
-    FIELD_VISIT_REQUESTED = "FIELD_VISIT_REQUESTED"   # 外访申请
-    FIELD_VISIT_DONE = "FIELD_VISIT_DONE"             # 外访完成
-
+# R-22 statuses: ContactStatus from recoup_shared.vocabulary (one list for every service). In the
+# collectors' words: PTP 承诺还款, PTP_INSTALMENT 分期还款, BROKEN_PTP 爽约, REACHABLE_SELF 本人可联,
+# REACHABLE_THIRD_PARTY 联系人可联, NO_ANSWER 暂无人接听, LOST_CONTACT 失联, SKIP_TRACE 户籍跟催,
+# FOUND 查找到本人, DECEASED 死亡, INCARCERATED 入狱, FRAUD_CLAIM 伪冒, DISPUTE 争议/停催,
+# NIGHT_FOLLOW_UP 夜间跟催, URGENT 紧急案件, FIELD_VISIT_REQUESTED 外访申请, FIELD_VISIT_DONE 外访完成.
 
 # Every status except DISPUTE keeps collection going and therefore has a next follow-up (R-22).
-ACTIVE_STATUSES = frozenset(Status) - {Status.DISPUTE}
+ACTIVE_STATUSES = frozenset(ContactStatus) - {ContactStatus.DISPUTE}
 
 
 class Channel(StrEnum):

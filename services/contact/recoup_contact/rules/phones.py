@@ -19,6 +19,7 @@ from enum import StrEnum
 import phonenumbers
 from phonenumbers import carrier, geocoder
 from pydantic import Field, field_validator
+from recoup_shared.identifiers import PhoneError, parse_phone
 
 from .model import FAMILY, PHONE_KINDS, ConfigModel, Party, PointKind, PointState, Relationship
 
@@ -46,17 +47,16 @@ class PhoneRegion:
 
 
 def phone_region(number: str, lang: str = "zh") -> PhoneRegion:
-    """号码归属地 of a Chinese phone number (national or +86 form); never raises on bad input."""
+    """号码归属地 of a Chinese phone number in any form `recoup_shared.identifiers.parse_phone`
+    accepts (separators, +86, full-width digits, extensions); never raises on bad input."""
     try:
-        parsed = phonenumbers.parse(number, "CN")
-    except phonenumbers.NumberParseException:
+        phone = parse_phone(number)
+        parsed = phonenumbers.parse(phone.number, "CN")
+    except (PhoneError, phonenumbers.NumberParseException):
         return PhoneRegion(None, None, False)
-    if not phonenumbers.is_valid_number(parsed) or parsed.country_code != 86:
-        return PhoneRegion(None, None, False)
-    kind = phonenumbers.number_type(parsed)
-    is_mobile = kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
     region = geocoder.description_for_number(parsed, lang) or None
-    return PhoneRegion(region, (carrier.name_for_number(parsed, lang) or None) if is_mobile else None, is_mobile)
+    operator = (carrier.name_for_number(parsed, lang) or None) if phone.is_mobile else None
+    return PhoneRegion(region, operator, phone.is_mobile)
 
 
 class Stage(StrEnum):

@@ -30,7 +30,7 @@ from enum import StrEnum
 from pydantic import Field
 
 from .errors import FieldError
-from .model import ConfigModel, Status
+from .model import ConfigModel, ContactStatus
 
 __all__ = [
     "PromiseState",
@@ -235,17 +235,17 @@ def next_open_instalment(promise: Promise) -> Instalment | None:
                key=lambda i: i.due_on, default=None)
 
 
-def status_after(evaluation: Evaluation, current: Status | None) -> Status | None:
+def status_after(evaluation: Evaluation, current: ContactStatus | None) -> ContactStatus | None:
     """The case status the outcomes imply, or None to keep `current`.
 
     A broken promise → BROKEN_PTP (R-23). A kept promise with nothing left open → REACHABLE_SELF
     (the debtor answered and paid; the next talk is within 4 working days). Otherwise unchanged."""
     whole = [o for o in evaluation.outcomes if o.instalment is None]
     if any(o.kind is OutcomeKind.BROKEN for o in whole):
-        return Status.BROKEN_PTP
+        return ContactStatus.BROKEN_PTP
     still_open = any(p.state is PromiseState.OPEN for p in evaluation.promises)
-    if whole and not still_open and current in (Status.PTP, Status.PTP_INSTALMENT):
-        return Status.REACHABLE_SELF
+    if whole and not still_open and current in (ContactStatus.PTP, ContactStatus.PTP_INSTALMENT):
+        return ContactStatus.REACHABLE_SELF
     return None
 
 

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 
 from pydantic import Field, model_validator
+from recoup_shared.vocabulary import Role
 
 from .errors import FieldError
 from .model import CALL_CHANNELS, Channel, ConfigModel, PointState, Result
@@ -38,12 +39,8 @@ __all__ = [
     "CorrectionDraft",
     "check_correction",
     "records_in_force",
-    "TEAM_LEAD",
-    "SUPERVISOR",
 ]
 
-# Role names as recoup_shared.auth.Role spells them (not imported: that module pulls in FastAPI).
-TEAM_LEAD, SUPERVISOR = "team_lead", "supervisor"
 
 # A conversation took place with the person the call was for.
 CONVERSATION_RESULTS = frozenset({Result.CONNECTED, Result.CALLBACK_REQUESTED, Result.DO_NOT_CALL_REQUESTED})
@@ -166,8 +163,8 @@ def check_correction(original: RecordRef, draft: CorrectionDraft, *, actor_id: s
 def _permission(original: RecordRef, actor_id: str, roles: frozenset[str], team_id: str | None,
                 now: datetime, cfg: CorrectionConfig) -> list[FieldError]:
     age = now - original.recorded_at
-    lead = SUPERVISOR in roles or (TEAM_LEAD in roles and team_id is not None
-                                   and team_id == original.author_team_id)
+    lead = Role.SUPERVISOR in roles or (Role.TEAM_LEAD in roles and team_id is not None
+                                        and team_id == original.author_team_id)
     if lead and age <= timedelta(days=cfg.lead_days):
         return []
     if actor_id == original.author_id and age <= timedelta(days=cfg.author_days):
