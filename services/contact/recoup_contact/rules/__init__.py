@@ -1,5 +1,7 @@
-"""Pure contact rules (R-14..R-25, R-47, R-49): no FastAPI, asyncpg, aiokafka, I/O or clock reads —
-`today` / `now` (debtor's zone) and the working calendar are arguments.
+"""Pure contact rules (R-14..R-25, R-47, R-49): no web, database or bus code, no I/O, no clock reads —
+`today` / `now` (debtor's zone) and the working calendar are arguments. Imports: the standard
+library, pydantic, phonenumbers and recoup_shared's pure modules (vocabulary, calendar,
+identifiers); errors.py subclasses recoup_shared.errors.ServiceError (docs/architecture.md).
 
 Public functions, by module:
 - config:     ContactConfig (per-client, jsonb), load_config, config_errors
