@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from .model import SHANGHAI, Place, VisitState
 from .slots import DEFAULT_SLOTS, SlotConfig
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Area:
-    """Where an address is: 省 / 市 / 区(县)."""
+class Area(NamedTuple):
+    """Where an address is: 省 / 市 / 区(县). A tuple: hashed and compared in C (planner hot path)."""
 
     province: str
     city: str

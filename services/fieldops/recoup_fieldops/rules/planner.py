@@ -118,26 +118,36 @@ def _choose(v: PlanVisit, band: TimeBand, cands: list[tuple[_TeamDay, int]],
         return NotPlanned(v.visit_id, v.case_id, R.NO_TEAM_FOR_AREA,
                           (f"no team covers {v.area.province}/{v.area.city}/{v.area.district}",))
     need = max(cfg.slots.min_agents, cfg.special_population_agents if v.special_population else 0)
-    staffed = [(td, s) for td, s in cands if len(td.agents) >= need]
+    best, best_key, staffed, day_full = None, None, 0, 0
+    for td, spec in cands:                    # one pass: this runs once per visit
+        if len(td.agents) < need:
+            continue
+        staffed += 1
+        if td.left <= 0:
+            day_full += 1
+        elif td.band_left[band.name] > 0:
+            key = (-td.districts[v.area], -spec, -td.left, td.team.team_id)
+            if best_key is None or key < best_key:
+                best, best_key = td, key
+    if best is not None:
+        return best
     if not staffed:
         return NotPlanned(v.visit_id, v.case_id, R.NO_AGENTS,
                           (f"{len(cands)} covering team(s), none with {need} agents on duty",))
-    free = [(td, s) for td, s in staffed if td.left > 0 and td.band_left[band.name] > 0]
-    if not free:
-        day_full = sum(1 for td, _ in staffed if td.left <= 0)
-        return NotPlanned(v.visit_id, v.case_id, R.NO_CAPACITY,
-                          (f"{len(staffed)} covering team(s) full: {day_full} for the day, "
-                           f"{len(staffed) - day_full} in the {band.name} band",))
-    td, _ = min(free, key=lambda c: (-c[0].districts[v.area], -c[1], -c[0].left, c[0].team.team_id))
-    return td
+    return NotPlanned(v.visit_id, v.case_id, R.NO_CAPACITY,
+                      (f"{staffed} covering team(s) full: {day_full} for the day, "
+                       f"{staffed - day_full} in the {band.name} band",))
 
 
-def _proposal(v: PlanVisit, day: date, band: TimeBand, agents: tuple[str, ...]) -> VisitProposal:
-    return VisitProposal(visit_id=v.visit_id, case_id=v.case_id, day=day,
-                         start=datetime.combine(day, band.start, tzinfo=v.zone),
-                         end=datetime.combine(day, band.end, tzinfo=v.zone), agent_ids=agents,
-                         special_population=v.special_population, client_id=v.client_id,
-                         zone=v.zone)
+def _proposal(v: PlanVisit, day: date, band: TimeBand, agents: tuple[str, ...],
+              moments: dict) -> VisitProposal:
+    span = moments.get((band, v.zone))
+    if span is None:
+        span = moments[(band, v.zone)] = (datetime.combine(day, band.start, tzinfo=v.zone),
+                                          datetime.combine(day, band.end, tzinfo=v.zone))
+    return VisitProposal(visit_id=v.visit_id, case_id=v.case_id, day=day, start=span[0],
+                         end=span[1], agent_ids=agents, special_population=v.special_population,
+                         client_id=v.client_id, zone=v.zone)
 
 
 def _precheck(v: PlanVisit, day: date, band: TimeBand | None, place: Place) -> NotPlanned | None:
@@ -162,6 +172,7 @@ def plan_day(day: date, visits: Iterable[PlanVisit], teams: Iterable[Team],
     team_days = _team_days(teams, bands, cfg)
     coverage = _Coverage(team_days)
     not_planned: list[NotPlanned] = []
+    moments: dict = {}
     for v in sorted(visits, key=lambda v: (_due(v), v.visit_id)):
         place = place_of(v.address_kind, cfg.slots)
         band = bands[place]
@@ -171,7 +182,7 @@ def plan_day(day: date, visits: Iterable[PlanVisit], teams: Iterable[Team],
             not_planned.append(chosen)
             continue
         agents = _agents_for(v, chosen, cfg)
-        proposal = _proposal(v, day, band, agents)
+        proposal = _proposal(v, day, band, agents, moments)
         verdict = compliance.check(proposal)
         if not verdict.allowed:
             not_planned.append(NotPlanned(v.visit_id, v.case_id, R.REFUSED_BY_COMPLIANCE,
