@@ -33,13 +33,15 @@ def _yaml_entry(name: str, port: int) -> str:
     return (f"  {name}:\n    port: {port}\n    consumes: [case.received]\n    emits: []\n")
 
 
-def create(root: Path, name: str, port: int) -> Path:
+def create(root: Path, name: str, port: int, *, fill_existing: bool = False) -> Path:
+    """`fill_existing`: the service's directory exists already (its rules written first): add
+    the template's files that are missing, never overwrite one."""
     if not _NAME_RE.match(name):
         raise ValueError("a service name is 2-31 lower-case letters/digits, starting with a letter")
     template = root / "services" / "_template"
     target = root / "services" / name
-    if target.exists():
-        raise ValueError(f"{target} exists already")
+    if target.exists() and not fill_existing:
+        raise ValueError(f"{target} exists already (--fill-existing adds the missing files)")
     spec = root / "deploy" / "k8s" / "services.yaml"
     text = spec.read_text(encoding="utf-8")
     if re.search(rf"^  {name}:\s*$", text, re.M):
@@ -51,6 +53,8 @@ def create(root: Path, name: str, port: int) -> Path:
         if _SKIP.intersection(rel.parts) or any(p.endswith(".egg-info") for p in rel.parts):
             continue
         dest = target / Path(*[_rewrite(p, name, port) for p in rel.parts])
+        if dest.is_file():
+            continue  # fill_existing: what the service has already stays
         if src.is_dir():
             dest.mkdir(parents=True, exist_ok=True)
         elif src.suffix in (".py", ".md", ".toml", ".sql", ".txt", ".yaml"):
@@ -71,10 +75,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("name", help="e.g. contact (package recoup_contact, database recoup_contact)")
     parser.add_argument("--port", type=int, required=True, help="its HTTP port, e.g. 8003")
     parser.add_argument("--root", type=Path, default=None, help="the checkout (default: this one)")
+    parser.add_argument("--fill-existing", action="store_true",
+                        help="services/NAME exists (e.g. its rules came first): add the missing files only")
     args = parser.parse_args(argv)
     root = args.root or repo_root()
     try:
-        target = create(root, args.name, args.port)
+        target = create(root, args.name, args.port, fill_existing=args.fill_existing)
     except ValueError as exc:
         print(f"recoup new-service: {exc}")
         return 2

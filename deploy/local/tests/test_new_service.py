@@ -53,3 +53,18 @@ def test_refuses_a_taken_name_or_port_and_bad_names(tmp_path):
         except ValueError:
             continue
         raise AssertionError(f"{name}:{port} was accepted")
+
+
+def test_fill_existing_adds_the_missing_files_and_keeps_the_service_own(tmp_path):
+    root = _checkout(tmp_path)
+    own = root / "services" / "dunning" / "recoup_dunning" / "rules"
+    own.mkdir(parents=True)
+    (own / "__init__.py").write_text('"""the service\'s own rules"""\n', encoding="utf-8")
+    try:
+        create(root, "dunning", 8097)
+        raise AssertionError("an existing directory was accepted without --fill-existing")
+    except ValueError:
+        pass
+    target = create(root, "dunning", 8097, fill_existing=True)
+    assert (own / "__init__.py").read_text(encoding="utf-8") == '"""the service\'s own rules"""\n'
+    assert (target / "recoup_dunning" / "app.py").is_file() and (target / "tests" / "test_api.py").is_file()
