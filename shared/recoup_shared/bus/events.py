@@ -175,6 +175,24 @@ class VisitCompleted(_Payload):
     next_step: str | None = None
 
 
+class CasePaused(_Payload):
+    """Staff (or a client flag of RECOUP_PAUSE_ON_FLAGS) paused a case: it leaves every worklist
+    until resumed (R-13)."""
+    paused_by: str                   # the staff member's sub, or "system:flags"
+    reason: str
+    released_collector_id: str | None = None   # the owner the pause released
+    team_id: str | None = None
+    paused_at: datetime
+
+
+class CaseResumed(_Payload):
+    resumed_by: str
+    reason: str | None = None
+    collector_id: str | None = None  # the owner restored; None: back to the pool for allocation
+    team_id: str | None = None
+    resumed_at: datetime
+
+
 PAYLOADS: dict[str, type[_Payload]] = {
     topics.CASE_RECEIVED: CaseReceived,
     topics.CASE_UPDATED: CaseUpdated,
@@ -184,6 +202,8 @@ PAYLOADS: dict[str, type[_Payload]] = {
     topics.LETTER_DISPATCHED: LetterDispatched,
     topics.LETTER_RETURNED: LetterReturned,
     topics.VISIT_COMPLETED: VisitCompleted,
+    topics.CASE_PAUSED: CasePaused,
+    topics.CASE_RESUMED: CaseResumed,
 }
 
 EVENT_TYPE_OF: dict[type[_Payload], str] = {model: name for name, model in PAYLOADS.items()}
