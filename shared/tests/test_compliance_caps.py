@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from recoup_shared.compliance import (Attempt, Channel, Direction, Exemption, Outcome, Party, Request,
-                                      VisitPlace, decide, effective_policy, resolve_zones, validate_level)
+                                      VisitPlace, decide, effective_policy, replay, resolve_zones,
+                                      validate_level)
 
 SH = ZoneInfo("Asia/Shanghai")
 Z = resolve_zones([])
@@ -178,3 +179,13 @@ def test_history_before_the_horizon_is_ignored():
                 at(11, day=TUE - timedelta(days=30)))
     assert decide(p, Z, old, Request(at=at(9), channel=Channel.CALL)).allowed
     assert p.horizon >= timedelta(days=3)
+
+
+def test_replay_finds_the_breaches_in_a_recorded_history():
+    """R-48: quality inspection re-checks what was done; the 22:10 call and the 4th connected call."""
+    hist = calls(at(9), at(10), at(11)) + calls(at(12)) + calls(at(22, 10), outcome=Outcome.NO_ANSWER)
+    hist += calls(at(23), direction=Direction.INBOUND)                      # the debtor called: fine
+    results = replay(policy(), Z, reversed(hist))
+    breaches = [(a.at, d.rules) for a, d in results if not d.allowed]
+    assert breaches == [(at(12), ("cap.effective_calls_per_day",)),
+                        (at(22, 10), ("window.outside", "cap.effective_calls_per_day"))]

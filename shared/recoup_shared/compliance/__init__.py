@@ -14,6 +14,8 @@ What the services call (contact for calls/SMS, fieldops for visits):
 - ``decide(policy, zones, history, request) -> Decision`` — ``.allowed``, ``.reasons`` (rule id, ref,
   limit, count, next_allowed), ``.notices`` (e.g. ``third_party.no_disclosure``), ``.next_allowed``,
   ``.attempt()`` = the reservation to insert, ``.to_dict()`` for storage and the API.
+- ``replay(policy, zones, attempts)`` — every recorded attempt re-decided against the ones before it
+  (R-48 quality inspection: the refused ones are breaches).
 - ``place_hold`` / ``lift_hold(case_level, hold, roles, policy)`` (``HoldLiftForbidden``),
   ``case_values_from_flags(flags, since=)``; ``RULES`` / ``NOTICES`` list every id.
 
@@ -29,11 +31,17 @@ Example (the gate, inside one transaction holding the case lock)::
         insert_attempt(decision.attempt())            # PENDING until the call ends
     else:
         record_refusal(decision.to_dict())            # rules + next_allowed for the collector
+
+What callers must hold to: history holds every attempt of the case since ``now - policy.horizon``
+(inbound calls too: they start Reg F's conversation period), each with the exemption the engine
+applied (``decision.attempt()`` keeps it); a reservation stays PENDING — counted as connected —
+until the call's outcome is written, so settle stale ones; read the history and insert the
+reservation under one lock on the case; all datetimes are timezone-aware.
 """
 from __future__ import annotations
 
 from .catalog import HOLD_KINDS, NOTICES, RULES, SPECIAL_POPULATION_KINDS, RuleInfo
-from .engine import decide
+from .engine import decide, replay
 from .holds import FLAG_HOLDS, HoldLiftForbidden, case_values_from_flags, lift_hold, place_hold
 from .inheritance import EffectivePolicy, Origin, effective_policy
 from .keys import PRESET_NAMES
@@ -49,5 +57,5 @@ __all__ = [
     "Notice", "Origin", "Outcome", "PRESETS", "PRESET_NAMES", "Party", "PolicyInvalid", "PolicyLevel",
     "RULES", "Reason", "Request", "RuleInfo", "SPECIAL_POPULATION_KINDS", "SourceKind", "VisitPlace",
     "ZoneSource", "case_values_from_flags", "decide", "effective_policy", "lift_hold", "place_hold",
-    "resolve_zones", "validate_level",
+    "replay", "resolve_zones", "validate_level",
 ]

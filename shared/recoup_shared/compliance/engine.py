@@ -55,6 +55,22 @@ def decide(policy: EffectivePolicy, zones: LocalZones | None, history: Iterable[
                     next_allowed=nxt.astimezone(zones.primary) if nxt else None, **common)
 
 
+def replay(policy: EffectivePolicy, zones: LocalZones | None, attempts: Iterable[Attempt], *,
+           calendar=None) -> list[tuple[Attempt, Decision]]:
+    """Re-checks a recorded history (R-48 quality inspection): each attempt, in time order, is decided
+    against the attempts before it. Recorded exemptions are trusted as of their own moment (the gate
+    checked them when they were made); a refused pair is a breach to count for its collector."""
+    done: list[Attempt] = []
+    out: list[tuple[Attempt, Decision]] = []
+    for a in sorted(attempts, key=lambda a: a.at):
+        req = Request(at=a.at, channel=a.channel, party=a.party, contact_point=a.contact_point,
+                      contact_person=a.contact_person, direction=a.direction, exemption=a.exemption,
+                      exemption_at=a.at if a.exemption else None, agents=a.agents)
+        out.append((a, decide(policy, zones, done, req, calendar=calendar)))
+        done.append(a)
+    return out
+
+
 def _checks(policy: EffectivePolicy, zones: LocalZones, hist: Sequence[Attempt], request: Request,
             skipped: frozenset[Group], cal) -> list[Check]:
     """The time-dependent rules that apply to this request, each a function of the moment."""
