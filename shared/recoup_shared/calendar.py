@@ -43,6 +43,20 @@ class WorkingCalendar:
             return False
         return _is_workday(day, self._warn)
 
+    def is_public_holiday(self, day: date) -> bool:
+        """A statutory public holiday (法定节假日, with the weekend days the State Council joins to it),
+        as opposed to an ordinary weekend: calling windows may differ on holidays (R-14), and an
+        adjusted working weekend (调休) is not a holiday. Unknown years: the fixed-date holidays."""
+        if day in self.extra_workdays:
+            return False
+        if day in self.extra_holidays:
+            return True
+        known = _cached_holiday(day)
+        if known is not None:
+            return known
+        self._warn(day.year)
+        return (day.month, day.day) in _FALLBACK_FIXED_HOLIDAYS
+
     def _warn(self, year: int) -> None:
         if year not in self._warned:
             self._warned.add(year)
@@ -82,6 +96,15 @@ def _cached(day: date) -> bool | None:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:
         return None
+
+
+@lru_cache(maxsize=8192)
+def _cached_holiday(day: date) -> bool | None:
+    try:
+        on_holiday, name = chinese_calendar.get_holiday_detail(day)
+    except NotImplementedError:
+        return None
+    return bool(on_holiday and name)
 
 
 def _is_workday(day: date, warn) -> bool:
