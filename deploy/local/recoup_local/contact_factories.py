@@ -16,7 +16,7 @@ from recoup_shared.identifiers import make_id_number, parse_phone
 from recoup_shared.settings import ServiceSettings
 from recoup_shared.vocabulary import dpd_bucket
 
-from .factories import chinese_name
+from .factories import chinese_name, updated  # noqa: F401 - updated re-exported
 
 
 @lru_cache(maxsize=1)
@@ -136,3 +136,8 @@ def letter_returned(case_id: str, letter_id: str, *, client_id: str = "zhbank") 
     now = datetime.now(timezone.utc)
     return new_envelope(event_type="letter.returned", producer="letters", client_id=client_id, case_id=case_id,
                         payload={"letter_id": letter_id, "return_reason": "查无此人", "returned_at": now.isoformat()})
+
+
+def updated_status(case_id: str, change: str, status: str, client_id: str = "zhbank") -> dict[str, Any]:
+    """case.updated for a recall / close / reopen."""
+    return updated(case_id, client_id, change=change, status=status)

@@ -59,8 +59,11 @@ CREATE TABLE cases (
     source_occurred_at      timestamptz,          -- the newest intake event applied (ordering guard)
     received_at             timestamptz   NOT NULL,
     updated_at              timestamptz   NOT NULL,
+    -- in a worklist: open, not paused or withdrawn, owned, and its data arrived (an allocation can be
+    -- consumed before the case.received it follows: the stub waits, R-13)
     in_worklist             boolean       GENERATED ALWAYS AS
-                            (status = 'open' AND NOT paused AND NOT withdrawn AND owner_id IS NOT NULL) STORED,
+                            (status = 'open' AND NOT paused AND NOT withdrawn AND owner_id IS NOT NULL
+                             AND placement_id IS NOT NULL) STORED,
     follow_up_key           date          GENERATED ALWAYS AS (coalesce(next_follow_up, 'infinity'::date)) STORED,
     effective_key           date          GENERATED ALWAYS AS (coalesce(last_effective_on, '-infinity'::date)) STORED,
     -- every active case has exactly one next follow-up (R-22): only DISPUTE has none

@@ -1,7 +1,7 @@
 """SQL per aggregate, set-based; never commits (the caller's transaction does).
 
 `Columns` gathers rows as column arrays for one `unnest(...)`; `insert` writes them with one
-statement (COPY for large batches): a consumer batch of 2,000 events costs a few statements."""
+statement: a consumer batch of 2,000 events costs a few statements."""
 
 from __future__ import annotations
 
@@ -10,9 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
-
-COPY_FROM = 200   # rows from which COPY beats a multi-row INSERT
-
+import orjson
 
 @dataclass
 class Columns:
@@ -36,14 +34,18 @@ class Columns:
         return self.rows > 0
 
 
-async def insert(conn: asyncpg.Connection, table: str, names: Sequence[str], cols: Columns) -> None:
-    """Append the rows of `cols` (only `names`) to `table`."""
+async def insert(conn: asyncpg.Connection, table: str, columns: Sequence[tuple[str, str]], cols: Columns) -> None:
+    """Append the rows of `cols` to `table` in one INSERT ... SELECT FROM unnest(...). `columns` are
+    (name, SQL type); jsonb travels as text and is cast (asyncpg's COPY has no binary jsonb encoder)."""
     if not cols:
         return
-    arrays = cols.args(*names)
-    records = list(zip(*arrays))
-    if len(records) >= COPY_FROM:
-        await conn.copy_records_to_table(table, records=records, columns=list(names))
-    else:
-        placeholders = ", ".join(f"${i + 1}" for i in range(len(names)))
-        await conn.executemany(f"INSERT INTO {table} ({', '.join(names)}) VALUES ({placeholders})", records)
+    names = [n for n, _ in columns]
+    args = []
+    for (name, sql_type), values in zip(columns, cols.args(*names)):
+        if sql_type == "jsonb":
+            values = [None if v is None else orjson.dumps(v, default=str).decode() for v in values]
+        args.append(values)
+    arrays = ", ".join(f"${i + 1}::{'text' if t == 'jsonb' else t}[]" for i, (_, t) in enumerate(columns))
+    select = ", ".join(f"u.{n}::jsonb" if t == "jsonb" else f"u.{n}" for n, t in columns)
+    await conn.execute(f"INSERT INTO {table} ({', '.join(names)}) SELECT {select} "
+                       f"FROM unnest({arrays}) AS u({', '.join(names)})", *args)

@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
+import orjson
 
 from . import Columns
 
@@ -41,13 +42,15 @@ async def get(conn: asyncpg.Connection, promise_id: UUID) -> asyncpg.Record | No
 async def save(conn: asyncpg.Connection, rows: Columns, now: datetime) -> None:
     """The rules' evaluation written back: state, instalments, next day to judge, settled day."""
     if rows:
+        promise_ids, states, instalments, judge_from, settled_on = rows.args(
+            "promise_id", "state", "instalments", "judge_from", "settled_on")
         await conn.execute(
-            """UPDATE promises p SET state = u.state, instalments = u.instalments, judge_from = u.judge_from,
+            """UPDATE promises p SET state = u.state, instalments = u.instalments::jsonb, judge_from = u.judge_from,
                    settled_on = u.settled_on, updated_at = $6
-               FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::date[], $5::date[])
+               FROM unnest($1::uuid[], $2::text[], $3::text[], $4::date[], $5::date[])
                     AS u(promise_id, state, instalments, judge_from, settled_on)
                WHERE p.promise_id = u.promise_id""",
-            *rows.args("promise_id", "state", "instalments", "judge_from", "settled_on"), now)
+            promise_ids, states, [orjson.dumps(i).decode() for i in instalments], judge_from, settled_on, now)
 
 
 async def cancel_open(conn: asyncpg.Connection, case_ids: Sequence[str], now: datetime) -> list[asyncpg.Record]:

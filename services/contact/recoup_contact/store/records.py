@@ -11,28 +11,34 @@ import asyncpg
 
 from . import Columns, insert
 
-RECORD_NAMES = ("record_id", "case_id", "client_id", "collector_id", "team_id", "channel", "party",
-                "point_id", "result", "code", "code_version", "status_after", "effective", "notes",
-                "callback_at", "dispute_reason", "promise_id", "call_id", "attempt_id",
-                "requested_by_debtor", "next_follow_up_on", "found", "corrects", "correction_reason",
-                "source", "source_ref", "occurred_at", "occurred_on", "recorded_at")
+RECORD_COLUMNS = (
+    ("record_id", "uuid"), ("case_id", "text"), ("client_id", "text"), ("collector_id", "text"),
+    ("team_id", "text"), ("channel", "text"), ("party", "text"), ("point_id", "uuid"), ("result", "text"),
+    ("code", "text"), ("code_version", "int"), ("status_after", "text"), ("effective", "boolean"),
+    ("notes", "text"), ("callback_at", "timestamptz"), ("dispute_reason", "text"), ("promise_id", "uuid"),
+    ("call_id", "uuid"), ("attempt_id", "uuid"), ("requested_by_debtor", "boolean"),
+    ("next_follow_up_on", "date"), ("found", "jsonb"), ("corrects", "uuid"), ("correction_reason", "text"),
+    ("source", "text"), ("source_ref", "text"), ("occurred_at", "timestamptz"), ("occurred_on", "date"),
+    ("recorded_at", "timestamptz"))
+RECORD_NAMES = tuple(n for n, _ in RECORD_COLUMNS)
 
 
 async def add(conn: asyncpg.Connection, cols: Columns) -> None:
-    await insert(conn, "contact_records", RECORD_NAMES, cols)
+    await insert(conn, "contact_records", RECORD_COLUMNS, cols)
 
 
 async def add_from_events(conn: asyncpg.Connection, cols: Columns) -> list[UUID]:
-    """Records made from another service's event (visits, letters): once per source_ref."""
+    """Records made from another service's event (visits, letters): once per source_ref. (`found`
+    stays empty on these: skip tracing happens in conversations.)"""
     if not cols:
         return []
-    types = ("uuid", "text", "text", "text", "text", "text", "text", "uuid", "text", "text", "int", "text",
-             "boolean", "text", "timestamptz", "text", "uuid", "uuid", "uuid", "boolean", "date", "jsonb",
-             "uuid", "text", "text", "text", "timestamptz", "date", "timestamptz")
+    types = [("text" if t == "jsonb" else t) for _, t in RECORD_COLUMNS]
+    select = ", ".join(f"u.{n}::jsonb" if t == "jsonb" else f"u.{n}" for n, t in RECORD_COLUMNS)
     rows = await conn.fetch(
-        f"INSERT INTO contact_records ({', '.join(RECORD_NAMES)}) SELECT * FROM unnest("
+        f"INSERT INTO contact_records ({', '.join(RECORD_NAMES)}) SELECT {select} FROM unnest("
         + ", ".join(f"${i + 1}::{t}[]" for i, t in enumerate(types))
-        + ") ON CONFLICT (source_ref) DO NOTHING RETURNING record_id", *cols.args(*RECORD_NAMES))
+        + f") AS u({', '.join(RECORD_NAMES)}) ON CONFLICT (source_ref) DO NOTHING RETURNING record_id",
+        *cols.args(*RECORD_NAMES))
     return [r["record_id"] for r in rows]
 
 
@@ -114,11 +120,12 @@ async def for_report(conn: asyncpg.Connection, client_id: str, day_from: date, d
 
 # --- timeline ----------------------------------------------------------------------------------
 
-TIMELINE_NAMES = ("case_id", "at", "kind", "actor", "ref", "data")
+TIMELINE_COLUMNS = (("case_id", "text"), ("at", "timestamptz"), ("kind", "text"), ("actor", "text"),
+                    ("ref", "text"), ("data", "jsonb"))
 
 
 async def timeline_add(conn: asyncpg.Connection, cols: Columns) -> None:
-    await insert(conn, "timeline", TIMELINE_NAMES, cols)
+    await insert(conn, "timeline", TIMELINE_COLUMNS, cols)
 
 
 async def timeline_one(conn: asyncpg.Connection, case_id: str, at: datetime, kind: str, *,

@@ -69,7 +69,8 @@ def check_workable(case: asyncpg.Record) -> None:
     """R-13: a paused, closed, recalled or withdrawn case is not worked."""
     if not case["in_worklist"]:
         why = ("paused" if case["paused"] else "withdrawn" if case["withdrawn"]
-               else "not allocated" if case["owner_id"] is None else case["status"])
+               else "not allocated" if case["owner_id"] is None
+               else "not received yet" if case["placement_id"] is None else case["status"])
         raise CaseNotWorkable(f"the case is {why}")
 
 
