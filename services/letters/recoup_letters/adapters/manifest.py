@@ -121,6 +121,20 @@ class ManifestWriter:
         return out
 
 
+    def abort(self) -> None:
+        """Close without a result (the batch failed): no open file, no openpyxl temp file left."""
+        if self._csv_file is not None:
+            self._csv_file.close()
+        if self._ws is not None:
+            try:
+                self._ws.close()
+                writer = getattr(self._ws, "_writer", None)   # openpyxl keeps rows in a temp file
+                if writer is not None:
+                    writer.cleanup()
+            except Exception:  # noqa: BLE001 - best effort on an already failing path
+                pass
+
+
 def write_manifest(rows: Iterable[ManifestRow], directory: str | Path,
                    opts: ManifestOptions = ManifestOptions()) -> list[ManifestFile]:
     """A manifest from rows (e.g. again once the tracking numbers are known)."""

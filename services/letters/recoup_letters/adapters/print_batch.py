@@ -137,6 +137,7 @@ def render_batch(letters: Iterable[PrintLetter], templates: Mapping[str, str], o
         raise FileExistsError(f"{target} exists: a batch is rendered into a new directory")
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
+    writer = None
     try:
         writer = ManifestWriter(staging, manifest) if manifest is not None else None
         files = list(iter_render(letters, templates, staging, opts, workers=workers, mp_context=mp_context,
@@ -146,6 +147,8 @@ def render_batch(letters: Iterable[PrintLetter], templates: Mapping[str, str], o
             raise ValueError("a batch needs at least one letter")
         os.rename(staging, target)
     except BaseException:
+        if writer is not None:
+            writer.abort()
         shutil.rmtree(staging, ignore_errors=True)
         raise
     moved = tuple(replace(f, path=str(target / Path(f.path).name)) for f in files)

@@ -252,11 +252,11 @@ class RecordingSmsProvider:
     name: str = "recording"
 
     async def send(self, msg: SmsMessage) -> SmsSendResult:
-        normalise_mobile(msg.phone)
+        phone = normalise_mobile(msg.phone)
         self.sent.append(msg)
         biz_id = f"local-{len(self.sent)}"
         if self.path is not None:
-            record = {**asdict(msg), "phone": mask_phone(msg.phone), "biz_id": biz_id}
+            record = {**asdict(msg), "phone": mask_phone(phone), "biz_id": biz_id}
             with open(self.path, "a", encoding="utf-8") as f:
                 f.write(json.dumps(record, ensure_ascii=False) + "\n")
         return SmsSendResult(True, biz_id, f"req-{len(self.sent)}", "OK", "OK")
