@@ -67,12 +67,18 @@ def text_width(font: str, text: str, size: float) -> float:
 
 def wrap(text: str, font: str, size: float, width: float) -> list[str]:
     """Greedy line filling; see the module docstring for where lines may break."""
+    table = _width_table(font)
     limit = width / size
     lines: list[str] = []
     cur: list[str] = []
     used = 0.0
     for tok in _TOKEN.findall(text):
-        w = sum(char_width(font, ch) for ch in tok)
+        if len(tok) == 1:                            # most tokens: one Chinese character
+            w = table.get(tok)
+            if w is None:
+                w = char_width(font, tok)
+        else:
+            w = sum(char_width(font, ch) for ch in tok)
         if used + w <= limit or not cur:
             if w > limit and len(tok) > 1:          # a word longer than the line: split it
                 for ch in tok:
@@ -95,7 +101,7 @@ def wrap(text: str, font: str, size: float, width: float) -> list[str]:
             lines.append("".join(cur))
             cur, used = [tok], w
     if cur:
-        lines.append("".join(cur).rstrip())
+        lines.append("".join(cur))
     return [ln.rstrip() for ln in lines] or [""]
 
 

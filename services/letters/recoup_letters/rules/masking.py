@@ -35,8 +35,11 @@ def letter_mask_card(value: str | None) -> str:
 
 
 def _too_long(run: str) -> bool:
-    digits = sum(ch.isdigit() for ch in run)
-    grouped = " " in run or "-" in run
+    if len(run) < _CONTIGUOUS_MIN:
+        return False
+    spaces, hyphens = run.count(" "), run.count("-")
+    digits = len(run) - spaces - hyphens - (run[-1] in "Xx")
+    grouped = spaces or hyphens
     return digits >= (_GROUPED_MIN if grouped else _CONTIGUOUS_MIN)
 
 
