@@ -7,7 +7,8 @@ approves them (R-27):
     > 右对齐        right-aligned line (signature, date)
     (empty line)    paragraph space
 Anything else is a paragraph line, wrapped to the page width. Chinese text breaks between any two
-characters except before closing punctuation (。，、 … hang at the line end); ASCII words and
+characters except before closing punctuation (。，、 … hang at the line end) and after opening
+brackets (（《 move to the next line); ASCII words and
 numbers are never split unless longer than a line. Widths come from the font's metrics, cached per
 character: no platypus, so thousands of letters lay out in a blink.
 """
@@ -21,6 +22,7 @@ from functools import lru_cache
 from reportlab.pdfbase import pdfmetrics
 
 NO_LINE_START = set("，。、；：？！）》」』】〕〉…—,.;:?!)]}%")
+NO_LINE_END = set("（《「『【〔〈([{")
 _TOKEN = re.compile(r"[!-~]+| +|.", re.S)     # ASCII word | spaces | any other single character
 
 
@@ -98,8 +100,10 @@ def wrap(text: str, font: str, size: float, width: float) -> list[str]:
             lines.append("".join(cur))
             cur, used = [], 0.0
         else:
+            carry = [cur.pop()] if len(cur) > 1 and cur[-1] in NO_LINE_END else []   # "（" never ends a line
             lines.append("".join(cur))
-            cur, used = [tok], w
+            cur = carry + [tok]
+            used = sum(char_width(font, ch) for t in cur for ch in t)
     if cur:
         lines.append("".join(cur))
     return [ln.rstrip() for ln in lines] or [""]
