@@ -197,3 +197,77 @@ def test_worker_processes_give_the_same_files(batch, tmp_path):
     parallel = render_batch(print_letters(), TEMPLATES, tmp_path / "p", OPTS, workers=2)
     assert [(f.kind, f.first_sequence, f.sha256) for f in parallel.files] == \
         [(f.kind, f.first_sequence, f.sha256) for f in batch.files]
+
+
+class _Recorder:
+    """A stand-in canvas that keeps what is drawn: text and barcode paths."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.paths: list[str] = []
+
+    def beginPath(self):  # noqa: N802 - reportlab's name
+        from reportlab.pdfgen.pathobject import PDFPathObject
+
+        return PDFPathObject()
+
+    def drawPath(self, path, **kw):  # noqa: N802
+        self.paths.append(path.getCode())
+
+    def __getattr__(self, name):
+        if name.startswith("draw") and "String" in name:
+            return lambda x, y, text, *a, **kw: self.texts.append(text)
+        return lambda *a, **kw: None
+
+
+MODULE = 0.28 * 72 / 25.4          # the narrowest bar, in points
+
+
+def _bars(value: str) -> list[int]:
+    """Bar widths in modules of the Code 128 symbol for `value`."""
+    from recoup_letters.adapters.pdf import code128_bars
+
+    return [round(w / MODULE) for _, w in code128_bars(value)[0]]
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, checkcode.SPACE - 1), st.sampled_from(list(LetterType)),
+                          st.integers(0, 4)), min_size=1, max_size=5, unique_by=lambda t: t[0]))
+def test_every_letters_check_code_is_the_one_on_its_envelope(items):
+    """Whatever the letters, the code printed and encoded on each letter's pages is the code printed
+    and encoded on its own envelope, and on no other (R-32)."""
+    from recoup_letters.adapters.pdf import draw_envelope, draw_letter, letter_text
+
+    base = planned_letters()
+    for seq, (serial, letter_type, n) in enumerate(items, 1):
+        p = base[n]
+        planned = PlannedLetter(p.case_id, p.client_id, p.cycle, letter_type, p.recipient, p.address,
+                                p.mail_class, p.why)
+        letter = print_letter(planned, seq, serial, TODAY, plan=PLAN)
+        page, envelope = _Recorder(), _Recorder()
+        draw_letter(page, letter, letter_text(letter, TEMPLATES), OPTS)
+        draw_envelope(envelope, letter, OPTS)
+        code = checkcode.code_for_serial(serial)
+        label = f"核对码 {checkcode.display(code)}   序号 {seq}"
+        assert label in page.texts and label in envelope.texts
+        for other_serial, _, _ in items:
+            if other_serial != serial:
+                other = checkcode.display(checkcode.code_for_serial(other_serial))
+                assert not any(other in t for t in page.texts + envelope.texts)
+        letter_bars = {path for path in page.paths}
+        assert len(envelope.paths) == 1 and len(letter_bars) == 1       # the same barcode on every page
+        expected = [(checkcode.barcode_value(code, side)) for side in (checkcode.LETTER_SIDE, checkcode.ENVELOPE_SIDE)]
+        assert [_bars(v) for v in expected] == [_decode_widths(next(iter(letter_bars))),
+                                                _decode_widths(envelope.paths[0])]
+        assert checkcode.qc_decide(*expected).outcome == QcOutcome.MATCH
+
+
+def _decode_widths(path_code: str) -> list[int]:
+    """Bar widths in modules from the drawn path (`x y w h re` per bar)."""
+    parts = path_code.split()
+    widths = [float(parts[i - 2]) for i, tok in enumerate(parts) if tok == "re"]
+    return [round(w / MODULE) for w in widths]

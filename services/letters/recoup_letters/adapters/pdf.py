@@ -30,9 +30,14 @@ C5_ENVELOPE = (229 * mm, 162 * mm)
 BAR_WIDTH = 0.28 * mm                   # narrowest bar: well above what handheld scanners resolve
 
 
+_REGISTERED: set[str] = set()
+
+
 def register_font(name: str = FONT) -> str:
-    if name not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(name))
+    if name not in _REGISTERED:
+        if name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(UnicodeCIDFont(name))
+        _REGISTERED.add(name)
     return name
 
 
@@ -108,6 +113,7 @@ def _code_block(c: Canvas, code: str, side: str, x_right: float, y_top: float, s
 def draw_letter(c: Canvas, letter: PrintLetter, text: str, opts: PdfOptions) -> int:
     """The letter's pages: the template's text laid out on A4, the check code block on every page
     (pages of one letter cannot be mixed with another's), page numbers. Returns the page count."""
+    register_font()
     page_w, page_h = A4
     m = opts.margin
     band = 24 * mm                                   # check code block at the top
@@ -148,6 +154,7 @@ def _postcode_boxes(c: Canvas, postcode: str, x: float, y_top: float) -> None:
 def draw_envelope(c: Canvas, letter: PrintLetter, opts: PdfOptions) -> None:
     """One envelope / address sheet: postcode, address, recipient, mail class, return address, and
     the same check code as the letter (R-32). Nothing about the debt is on it."""
+    register_font()
     w, h = opts.envelope_size
     env = letter.envelope
     _postcode_boxes(c, env.postcode, 12 * mm, h - 10 * mm)
