@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from recoup_letters.adapters.layout import NO_LINE_END, NO_LINE_START, lay_out, paginate, text_width, wrap
@@ -22,6 +22,7 @@ def test_punctuation_rules_and_unsplit_words():
 
 
 @settings(max_examples=100, deadline=None)
+@example("1。。。。。。。。。。。。。。。。。））")                     # a run of closing marks: only one hangs
 @given(st.text(alphabet="欠款余额人民币元，。（）ab1 ", max_size=300))
 def test_wrapping_keeps_every_character_and_the_width(text):
     lines = wrap(text, FONT, 11, WIDTH)

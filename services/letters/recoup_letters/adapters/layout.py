@@ -93,7 +93,7 @@ def wrap(text: str, font: str, size: float, width: float) -> list[str]:
                 continue
             cur.append(tok)
             used += w
-        elif tok[0] in NO_LINE_START:               # closing punctuation hangs at the line end
+        elif tok[0] in NO_LINE_START and used <= limit:   # one closing mark hangs at the line end
             cur.append(tok)
             used += w
         elif tok.isspace():                          # a break at spaces drops them
