@@ -20,7 +20,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from .auth import verifier_from_settings
 from .bus.consumer import BatchHandler, EventConsumer
+from .bus import topology
 from .bus.outbox import OutboxRelay, make_producer
+from .bus.security import client_kwargs
 from .calendar import DEFAULT_CALENDAR
 from .crypto import blind_index_from_settings, cipher_from_settings
 from .db import create_pool
@@ -50,7 +52,14 @@ def create_service_app(*, name: str, settings: ServiceSettings, routers: Sequenc
                        handlers: dict[str, BatchHandler] | None = None,
                        consumer_group: str | None = None, title: str | None = None,
                        description: str = "", on_startup: Hook | None = None,
-                       on_shutdown: Hook | None = None, run_relay: bool = True) -> FastAPI:
+                       on_shutdown: Hook | None = None, run_relay: bool | None = None) -> FastAPI:
+    # Derived from deploy/k8s/services.yaml (bus/topology.py): a service that emits nothing runs
+    # no relay, and the relay publishes only the topics the service is declared to emit (what its
+    # Kafka ACLs allow in production). A service not in the list (tests) relays anything.
+    emits = topology.emits(name)
+    if run_relay is None:
+        run_relay = emits is None or bool(emits)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         configure_logging(name, settings.log_level, settings.log_file)
@@ -61,21 +70,24 @@ def create_service_app(*, name: str, settings: ServiceSettings, routers: Sequenc
         app.state.calendar = DEFAULT_CALENDAR
         app.state.pool = await create_pool(settings.database_url, min_size=settings.db_pool_min,
                                            max_size=settings.db_pool_max)
-        app.state.producer = make_producer(settings.kafka_bootstrap_servers)
+        security = client_kwargs(settings)  # TLS/SASL: the same for every Kafka client
+        app.state.producer = make_producer(settings.kafka_bootstrap_servers, **security)
         await _start_with_retry(app.state.producer.start, "kafka")
         app.state.relay = None
         if run_relay:
             app.state.relay = OutboxRelay(app.state.pool, app.state.producer, service=name,
                                           batch_size=settings.relay_batch_size,
                                           poll_seconds=settings.relay_poll_seconds,
-                                          retention_days=settings.outbox_retention_days)
+                                          retention_days=settings.outbox_retention_days,
+                                          topics=emits)
             await app.state.relay.start()
         app.state.consumer = None
         if handlers:
             app.state.consumer = EventConsumer(
                 app.state.pool, bootstrap_servers=settings.kafka_bootstrap_servers,
                 group_id=consumer_group or f"recoup-{name}", handlers=handlers, service=name,
-                batch_max=settings.consumer_batch_max, max_attempts=settings.consumer_max_attempts)
+                batch_max=settings.consumer_batch_max, max_attempts=settings.consumer_max_attempts,
+                security=security)
             await _start_with_retry(app.state.consumer.start, "kafka consumer")
         if on_startup:
             await on_startup(app)

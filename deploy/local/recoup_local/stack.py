@@ -39,16 +39,7 @@ class StackError(RuntimeError):
     pass
 
 
-def repo_root() -> Path:
-    """The checkout we run from: the nearest parent of the working directory holding
-    deploy/local/pyproject.toml, else the checkout this package was installed from."""
-    for d in (Path.cwd(), *Path.cwd().parents):
-        if (d / "deploy" / "local" / "pyproject.toml").is_file():
-            return d
-    here = Path(__file__).resolve().parents[3]
-    if (here / "deploy" / "local" / "pyproject.toml").is_file():
-        return here
-    return Path.cwd()
+repo_root = services.repo_root  # the checkout we run from
 
 
 def default_local_dir() -> Path:
@@ -196,7 +187,7 @@ class Stack:
     async def create_databases(self) -> None:
         from recoup_shared.db import ensure_database
 
-        for name in services.SERVICES:  # all six, even for services not written yet
+        for name in services.SERVICES:  # every listed service, even one not written yet
             await ensure_database(self.admin_dsn, services.database(name))
 
     async def migrate(self) -> None:
