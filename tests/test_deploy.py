@@ -645,8 +645,17 @@ def test_dockerfile_is_multistage_slim_nonroot_with_exec_cmd_and_healthcheck(nam
     assert any(k == "RUN" and "pip wheel" in a and "./shared" in a and f"./services/{name}" in a
                for k, a in builder)
 
-    # final: offline install from the wheels, numeric non-root user
-    assert any(k == "RUN" and "pip install --no-index" in a and f"recoup-{name}" in a for k, a in final)
+    # supply chain: the service's lock (hashes), wheels only, the recoup wheels without deps
+    lock = f"requirements/images/{name}.txt"
+    assert (REPO / lock).is_file(), f"no {lock}: run make lock"
+    assert any(k == "COPY" and lock in a for k, a in builder)
+    assert any(k == "RUN" and "pip download --require-hashes --only-binary=:all:" in a and f"requirements/{name}.txt" in a
+               for k, a in builder)
+    assert any(k == "RUN" and "pip wheel --no-deps --no-build-isolation" in a for k, a in builder)
+
+    # final: offline install from the wheels, hash-checked, numeric non-root user
+    assert any(k == "RUN" and "pip install --no-index" in a and "--require-hashes" in a
+               and f"--no-deps recoup-shared recoup-{name}" in a for k, a in final)
     users = [a for k, a in final if k == "USER"]
     assert users and users[-1].split(":")[0].isdigit() and int(users[-1].split(":")[0]) == GEN.UID
 
@@ -842,7 +851,8 @@ def test_operations_guide_covers_the_runbook():
     for needle in ("recoup_consumer_lag", "recoup_outbox_backlog", "recoup_events_dead_lettered_total",
                    "recoup_events_failed_total", "recoup_http_request_duration_seconds",
                    "dlq-replay", "RECOUP_DATA_KEYS", "JWKS", "rollout undo", "ensure-kustomize.sh",
-                   "deploy.sh", "docker compose up"):
+                   "deploy.sh", "docker compose up", "KafkaUser", "SCRAM-SHA-512", "mutual TLS",
+                   "rollout restart deployment/billing", "make lock", "--require-hashes"):
         assert needle in guide, needle
 
 
