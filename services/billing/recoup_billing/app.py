@@ -40,5 +40,4 @@ def create_app(settings: BillingSettings | None = None) -> FastAPI:
         title="Recoup billing",
         description="Fee schedules, recovery rates, fee tiers and monthly statements (R-39..R-44); "
                     "collector performance (R-43).",
-        run_relay=False,  # billing emits no events: no outbox to relay
-    )
+    )  # no outbox relay: billing emits nothing (deploy/k8s/services.yaml)
