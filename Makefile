@@ -53,9 +53,11 @@ $(STAMP): $(INSTALL_INPUTS) $(SERVICES_LIST) | $(PY)
 	@touch $@
 
 up: venv
+	@deploy/local/system-packages.sh
 	$(VENV)/bin/recoup up $(ARGS)
 
 test: venv
+	@deploy/local/system-packages.sh
 	@VENV=$(VENV) deploy/k8s/tools/ensure-kustomize.sh
 	$(PY) -m pytest $(ARGS)
 

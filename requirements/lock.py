@@ -48,7 +48,9 @@ def local_projects() -> dict[str, Path]:
 
 
 def service_projects() -> dict[str, Path]:
-    return {p.parent.name: p for p in sorted((REPO / "services").glob("*/pyproject.toml"))}
+    # the template is no service of its own: it is never built into an image
+    return {p.parent.name: p for p in sorted((REPO / "services").glob("*/pyproject.toml"))
+            if p.parent.name != "_template"}
 
 
 def build_requires() -> list[str]:

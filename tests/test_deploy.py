@@ -152,9 +152,9 @@ def test_services_list_matches_the_shared_topics():
 
 @pytest.mark.parametrize("name", sorted(SPEC["services"]))
 def test_planned_means_not_written_yet(name):
-    """`planned: true` reserves a service's port and topology until its package exists; the
-    commit that adds services/<name>/ removes the flag (and so deploys it)."""
-    written = (REPO / "services" / name / "pyproject.toml").exists()
+    """`planned: true` reserves a service's port and topology until the service runs (its app
+    module exists — its rules may come first); that commit removes the flag (and so deploys it)."""
+    written = (REPO / "services" / name / f"recoup_{name}" / "app.py").exists()
     if SPEC["services"][name]["planned"]:
         assert not written, f"services/{name}/ exists: delete `planned: true` in deploy/k8s/services.yaml"
     else:

@@ -129,7 +129,8 @@ def _closure(reqs: list[Requirement]) -> set[str]:
     return {k.split("[", 1)[0] for k in seen}
 
 
-SERVICES = sorted(p.parent.name for p in (REPO / "services").glob("*/pyproject.toml"))
+# the template (services/_template) is no service: no image, no image lock
+SERVICES = sorted(p.parent.name for p in (REPO / "services").glob("*/pyproject.toml") if p.parent.name != "_template")
 DEV_DECLARED = requirements_file(REPO / "requirements-dev.txt")
 
 
