@@ -7,7 +7,6 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 import pytest_asyncio
@@ -20,7 +19,8 @@ PROBLEM = "application/problem+json"
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def svc(stack) -> AsyncIterator[RunningService]:
-    async with running_service(stack, "billing") as s:
+    # the business clock of the whole service (RECOUP_CLOCK): November 2026 is not over yet
+    async with running_service(stack, "billing", clock="fixed:2026-11-24T10:00:00+08:00") as s:
         yield s
 
 
@@ -222,9 +222,9 @@ async def test_issue_reissue_and_revisions(svc, scenario, client_id, check_aug):
     assert [(s["month"], s["revision"], s["status"]) for s in listing["statements"]] == [
         (AUG, 2, "issued"), (AUG, 1, "superseded")]
     # the month that is not over cannot be issued
-    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
-    problem(await svc.client.post(f"/v1/statements/{client_id}/{today.year:04d}-{today.month:02d}/issue",
-                                  headers=FIN), 409, "month-not-over")
+    body = problem(await svc.client.post(f"/v1/statements/{client_id}/2026-11/issue", headers=FIN), 409,
+                   "month-not-over")
+    assert "today is 2026-11-24" in body["detail"]
     # drill-down of the issued revision
     r = await svc.client.get(f"{base}/lines/91-180/cases?limit=2", headers=FIN)
     dd = r.json()
