@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import asyncpg
 
@@ -63,7 +64,8 @@ async def performance(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, 
             "total_recovered": sum((x["recovered"] for x in out), ZERO) + unattributed_amount}
 
 
-def _collector(cid: str, r, c, teams: dict[str, str | None], daily: list[d.Doc] | None) -> d.Doc:  # noqa: ANN001
+def _collector(cid: str, r: Any, c: Any, teams: dict[str, str | None], daily: list[d.Doc] | None) -> d.Doc:
+    """One collector's row from their recovered (r) and contact (c) figures, either may be None."""
     kept, decided = (c["ptps_kept"], c["ptps_decided"]) if c else (0, 0)
     rate = kept_rate(kept, decided)
     return {

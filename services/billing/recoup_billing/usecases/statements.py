@@ -22,8 +22,8 @@ from recoup_shared.paging import page
 
 from .. import views
 from ..context import Ctx
-from ..rules import BucketInput, Statement, StatementLine, compute_statement, consecutive_months_below_minimum
-from ..rules import FeeSchedule, schedule_to_dict
+from ..rules import (BucketInput, FeeSchedule, Statement, StatementLine, compute_statement,
+                     consecutive_months_below_minimum, schedule_to_dict)
 from ..rules.close import choose_schedule, history_months, lower_bounds, rate4, rate_of, rate_shown
 from ..rules.errors import AlreadyIssued, MonthNotOver, NoFeeSchedule, NotIssued, StatementNotFound
 from ..rules.model import Choice, MonthFigures, Window
