@@ -137,7 +137,23 @@ class Stack:
             "RECOUP_KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
             "RECOUP_TOPIC_PARTITIONS": str(self.partitions),
             "RECOUP_LOG_FILE": str(self.log_dir / f"{service}.log"),
+            "RECOUP_CLOCK_FILE": str(self.clock_file),
         }
+
+    @property
+    def clock_file(self) -> Path:
+        """The business clock every service of this stack reads (recoup_shared.clock): absent =
+        real time; `set_clock("fixed:2026-12-05T21:05:00+08:00")` moves them all at once."""
+        return self.run_dir / "clock"
+
+    def set_clock(self, spec: str | None) -> None:
+        from recoup_shared.clock import write_clock_file
+
+        if spec is None:
+            self.clock_file.unlink(missing_ok=True)
+            return
+        self.clock_file.parent.mkdir(parents=True, exist_ok=True)
+        write_clock_file(str(self.clock_file), spec)
 
     @contextlib.contextmanager
     def environ(self) -> Iterator[None]:
