@@ -57,6 +57,8 @@ class ContactSettings(ServiceSettings):
     compliance_system_policy: dict[str, Any] = Field(default_factory=dict)
 
     # --- telephony
+    # local (the local stack's PBX) under the local/test profiles; none (dials answer 503) in
+    # production until RECOUP_PBX_KIND=ari and RECOUP_PBX_URL say where the PBX is
     pbx_kind: Literal["local", "ari", "none"] = "local"
     pbx_url: str | None = None                  # ari: http://pbx:8088/ari
     pbx_username: str | None = None
@@ -99,9 +101,16 @@ class ContactSettings(ServiceSettings):
             raise ValueError("an R-22 status other than DISPUTE")
         return value
 
+    @model_validator(mode="before")
+    @classmethod
+    def _pbx_by_profile(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "pbx_kind" not in data and data.get("profile") == "production":
+            data = {**data, "pbx_kind": "none"}
+        return data
+
     @model_validator(mode="after")
     def _production_pbx(self) -> "ContactSettings":
-        if self.profile == "production":
+        if self.profile == "production" and self.pbx_kind != "none":
             if self.pbx_webhook_secret == LOCAL_PBX_SECRET:
                 raise ValueError("production profile refuses the local RECOUP_PBX_WEBHOOK_SECRET")
             if self.pbx_kind == "local":

@@ -200,6 +200,55 @@ class VisitCompleted(_Payload):
     next_step: str | None = None
 
 
+class VisitRequested(_Payload):
+    """A phone collector asked for a field visit (R-34)."""
+    visit_id: str
+    collector_id: str
+    purpose: str                    # verify_address | press_for_payment | deliver_notice
+    reason: str
+    address_kind: str               # the target address chosen from the case's addresses
+    requested_at: datetime
+
+
+class VisitApproved(_Payload):
+    """Both approvals given (field manager and phone manager); the R-35 deadline is set."""
+    visit_id: str
+    collector_id: str
+    approved_by: list[str]
+    deadline_on: date
+    escalate_at: datetime | None = None
+    approved_at: datetime
+
+
+class VisitRejected(_Payload):
+    visit_id: str
+    collector_id: str
+    rejected_by: str
+    reason: str
+    rejected_at: datetime
+
+
+class VisitPlanned(_Payload):
+    """The visit is in a team's daily plan (R-34, R-36)."""
+    visit_id: str
+    team_id: str
+    planned_on: date
+    agent_ids: list[str]
+    band: str | None = None         # e.g. "09:00-12:00"
+
+
+class PolicyChanged(_Payload):
+    """A contact-policy version took effect at one level (compliance, R-14..R-18). The envelope's
+    case_id is the case for a case level, else "<level>:<scope_id>" (the Kafka key)."""
+    level: Literal["system", "client", "placement", "case"]
+    scope_id: str | None = None     # client id, placement id or case id; None for system
+    version: int
+    values: dict                    # the level's values as stored (recoup_shared.compliance)
+    effective: dict | None = None   # the full effective values at a case level
+    changed_by: str
+    changed_at: datetime
+
+
 class CasePaused(_Payload):
     """Staff (or a client flag of RECOUP_PAUSE_ON_FLAGS) paused a case: it leaves every worklist
     until resumed (R-13)."""
@@ -238,6 +287,11 @@ PAYLOADS: dict[str, type[_Payload]] = {
     topics.VISIT_COMPLETED: VisitCompleted,
     topics.CASE_PAUSED: CasePaused,
     topics.CASE_RESUMED: CaseResumed,
+    topics.VISIT_REQUESTED: VisitRequested,
+    topics.VISIT_APPROVED: VisitApproved,
+    topics.VISIT_REJECTED: VisitRejected,
+    topics.VISIT_PLANNED: VisitPlanned,
+    topics.POLICY_CHANGED: PolicyChanged,
     topics.CASE_PAUSE_REQUESTED: CasePauseRequested,
 }
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..vocabulary import Role
 from .model import Group
 
-# R-45 role names (the same words as the tokens' roles) and the client flags of R-17 / contracts.md.
-ROLES: tuple[str, ...] = ("collector", "team_lead", "supervisor", "field_agent", "letters_clerk",
-                          "data_specialist", "finance", "auditor", "admin", "client")
+# R-45 role names (the same words as the tokens' roles).
+ROLES: tuple[str, ...] = tuple(r.value for r in Role)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,18 +12,14 @@ from datetime import datetime
 from typing import Any
 
 from .catalog import HOLD_KINDS, NOTICES, RULES
+from ..vocabulary import COLLECTION_STOP_FLAGS, ClientFlag
 from .inheritance import EffectivePolicy
 from .levels import PolicyLevel
 from .model import Channel, Direction, LevelKind, Notice, Party, Reason, Request
 
 # client flags that stop collection -> the hold they place.
-FLAG_HOLDS: dict[str, str] = {
-    "dispute": "dispute",
-    "fraud_claim": "fraud_claim",
-    "stolen_card": "stolen_card",
-    "do_not_contact": "do_not_contact",
-}
-SPECIAL_POPULATION_FLAG = "special_population"
+FLAG_HOLDS: dict[str, str] = {str(flag): str(flag) for flag in COLLECTION_STOP_FLAGS}
+SPECIAL_POPULATION_FLAG = ClientFlag.SPECIAL_POPULATION.value
 
 
 class HoldLiftForbidden(PermissionError):
