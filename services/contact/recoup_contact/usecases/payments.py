@@ -35,8 +35,8 @@ async def apply_payments(conn: asyncpg.Connection, ctx: Ctx, batch: Sequence[Eve
             closed.append(case_id)
     new = await promise_store.add_repayments(conn, pays, default_zone=ctx.settings.timezone, now=now)
     for case_id, p in latest.items():
-        totals.add(case_id=case_id, repaid_total=p.repaid_total, outstanding=p.outstanding, at=p.paid_at,
-                   closes=p.closes_case)
+        totals.add(case_id=case_id, repaid_total=p.repaid_total, outstanding=p.outstanding, at=now,
+                   closes=p.closes_case)   # the reminder is about news arriving, not the paid day
     await case_store.apply_payments(conn, totals, now)
     for r in new:
         timeline.add(case_id=r["case_id"], at=r["paid_at"], kind="repayment", actor="intake", ref=r["txn_ref"],
