@@ -47,12 +47,14 @@ async def test_placement_to_worklist_to_promise_kept_to_performance(stack):
                 running_service(stack, "allocation", auto_allocate_enabled=False) as allocation, \
                 running_service(stack, "contact") as contact, \
                 running_service(stack, "billing") as billing:
-            await _flow(stack, client_id, body, intake, allocation, contact, billing)
+            case_id, collector, team = await _place_and_allocate(client_id, body, intake, allocation, contact)
+            await _promise_and_repayment(client_id, body, case_id, collector, team, intake, contact)
+            await _consumers_see_it(stack, client_id, case_id, collector, contact, allocation, billing)
     finally:
         stack.set_clock(None)
 
 
-async def _flow(stack, client_id, body, intake, allocation, contact, billing):
+async def _place_and_allocate(client_id, body, intake, allocation, contact):
     client = intake.auth("client", client_id=client_id)
     admin = allocation.auth("admin", sub="admin-e2e")
     team, collector = f"T-{client_id}", f"{client_id}-A"
@@ -88,6 +90,12 @@ async def _flow(stack, client_id, body, intake, allocation, contact, billing):
         return [x for x in r.json()["items"] if x["case_id"] == case_id] if r.status_code == 200 else None
     [row] = await eventually(in_worklist, "the case in the collector's worklist")
     assert row["never_contacted"] and row["outstanding"] == "30000.00" and row["reminders"] == []
+    return case_id, collector, team
+
+
+async def _promise_and_repayment(client_id, body, case_id, collector, team, intake, contact):
+    client = intake.auth("client", client_id=client_id)
+    me = contact.auth("collector", sub=collector, team_id=team)
 
     # 4. a call with a promise to pay, through the contact policy, on the contact form
     detail = (await contact.client.get(f"/v1/cases/{case_id}", headers=me)).json()
@@ -111,13 +119,16 @@ async def _flow(stack, client_id, body, intake, allocation, contact, billing):
         async with contact.pool.acquire() as conn:
             return await conn.fetchval("SELECT state FROM promises WHERE case_id = $1", case_id) == "kept"
     await eventually(kept, "contact to keep the promise")
+    detail = (await contact.client.get(f"/v1/cases/{case_id}", headers=me)).json()
+    assert detail["status"] == "REACHABLE_SELF" and Decimal(detail["outstanding"]) == Decimal("25000.00")
+
+
+async def _consumers_see_it(stack, client_id, case_id, collector, contact, allocation, billing):
     events = await read_topic(stack.bootstrap, "contact.logged", case_ids={case_id}, expect=2, timeout=60)
     kinds = sorted(e["payload"].get("record_kind") for e in events)
     assert kinds == ["contact", "promise_outcome"]
     outcome = next(e["payload"] for e in events if e["payload"].get("record_kind") == "promise_outcome")
     assert outcome["promise_outcome"]["outcome"] == "kept" and outcome["promise_outcome"]["paid"] == "5000.00"
-    detail = (await contact.client.get(f"/v1/cases/{case_id}", headers=me)).json()
-    assert detail["status"] == "REACHABLE_SELF" and Decimal(detail["outstanding"]) == Decimal("25000.00")
 
     # 7. allocation keeps the live PTP (R-12 rotation) from the real contact.logged
     async def allocation_sees_ptp():

@@ -6,7 +6,9 @@ code tables are parsed once per version, never per request)."""
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import httpx
@@ -15,6 +17,21 @@ from recoup_shared.context import Context
 
 from .adapters.pbx import AriPbx, LocalPbx, NoPbx, Pbx
 from .settings import ContactSettings
+
+
+class CachedCalendar:
+    """The working calendar with its day arithmetic memoised: a worklist page asks "working days
+    between today and the due date" fifty times with a handful of distinct dates."""
+
+    def __init__(self, calendar: Any) -> None:
+        self._calendar = calendar
+        self.is_working_day = lru_cache(maxsize=8192)(calendar.is_working_day)
+        self.add_working_days = lru_cache(maxsize=65536)(calendar.add_working_days)
+        self.next_working_day = lru_cache(maxsize=8192)(calendar.next_working_day)
+        self.working_days_between = lru_cache(maxsize=65536)(calendar.working_days_between)
+
+    def __getattr__(self, name: str) -> Any:   # is_public_holiday, is_authoritative, ...
+        return getattr(self._calendar, name)
 
 
 def make_pbx(settings: ContactSettings) -> Pbx:
@@ -35,6 +52,8 @@ class Ctx(Context):
     pbx: Pbx = field(default_factory=NoPbx)
     # (kind, client_id, version) -> parsed object; versions are immutable, so entries never go stale
     parsed: dict[tuple[str, str, int], Any] = field(default_factory=dict)
+    # (kind, client_id) -> (valid until, monotonic clock; the latest version number)
+    latest: dict[tuple[str, str], tuple[float, int | None]] = field(default_factory=dict)
 
     async def close(self) -> None:
         await self.pbx.close()
@@ -42,6 +61,12 @@ class Ctx(Context):
 
 async def build(base: Context, *, app: Any = None) -> Ctx:
     ctx = Ctx.extend(base, pbx=make_pbx(base.settings))
+    ctx.calendar = CachedCalendar(base.calendar)  # type: ignore[assignment]
+    # Everything built at start (modules, libphonenumber's metadata, compiled policies) lives as long
+    # as the process: out of the collector's way, so a full collection in a request costs little
+    # (tail latency of the worklist and the contact form).
+    gc.collect()
+    gc.freeze()
     if isinstance(ctx.pbx, LocalPbx) and app is not None:
         ctx.pbx.bind(httpx.ASGITransport(app=app))   # the local PBX calls this very service back
     return ctx

@@ -41,6 +41,8 @@ class ContactSettings(ServiceSettings):
     lookup_max_results: int = Field(default=20, ge=1, le=200)
     home_months: int = Field(default=6, ge=1, le=24)          # seeds 4.4.2: recovered amounts, last 6 months
 
+    config_cache_seconds: float = Field(default=5.0, ge=0, le=300)   # a client's latest configuration version
+
     # --- contact records
     record_backdate_hours: int = Field(default=72, ge=0, le=24 * 30)   # how old an attempt may be when logged
     record_future_seconds: int = Field(default=300, ge=0, le=3600)     # clock skew allowed the other way

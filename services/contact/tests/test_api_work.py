@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from recoup_contact.adapters import signing
 from recoup_contact.adapters.pbx import LocalPbx
 from recoup_contact.usecases import telephony
-from recoup_local.factories import wait_until
+from recoup_local.factories import read_topic, wait_until
 
 
 def me(service, sub="col-1", team="t1"):
@@ -143,7 +143,7 @@ async def test_disputes_reach_the_client_who_instructs_resume_or_withdraw(servic
     assert [x["case_id"] for x in rows] == [a]                                   # b left the worklist
 
 
-async def test_a_serious_complaint_holds_the_case_and_asks_allocation_to_pause(service, ctx, h):
+async def test_a_serious_complaint_holds_the_case_and_asks_allocation_to_pause(stack, service, ctx, h):
     client = f"cmp-{uuid.uuid4().hex[:6]}"
     admin = service.auth("admin", sub="adm")
     r = await service.client.put(f"/v1/clients/{client}/contact-config", headers=admin,
@@ -159,10 +159,8 @@ async def test_a_serious_complaint_holds_the_case_and_asks_allocation_to_pause(s
     assert r.status_code == 201 and c["grade"] == "serious" and c["held"] and c["pause_requested"]
     by = datetime.fromisoformat(c["escalate_by"]).astimezone(ZoneInfo("Asia/Shanghai"))
     assert c["escalate_to"] == "supervisor" and by.isoformat() == "2026-12-07T23:59:59+08:00"   # the same day
-    async with ctx.pool.acquire() as conn:
-        event = orjson.loads(await conn.fetchval("SELECT value FROM outbox WHERE key = $1 AND topic = "
-                                                 "'case.pause_requested'", case_id))
-    assert event["payload"]["reason"] == "serious_complaint"
+    [event] = await read_topic(stack.bootstrap, "case.pause_requested", case_ids={case_id}, expect=1)
+    assert event["payload"]["reason"] == "serious_complaint" and event["producer"] == "contact"
     point = await mobile(service, case_id, me(service))
     r = await service.client.post(f"/v1/cases/{case_id}/dial", headers=me(service), json={"point_id": point})
     assert r.status_code == 409 and r.json()["reasons"][0]["rule"] == "hold.serious_complaint"

@@ -13,7 +13,7 @@ from typing import Annotated
 import asyncpg
 from fastapi import Depends, Path, Request
 
-from recoup_shared.api import get_context, roles
+from recoup_shared.api import roles
 from recoup_shared.auth import ClientSystem, Staff  # noqa: F401 - re-exported for routes
 
 from ..context import Ctx
@@ -37,8 +37,13 @@ async def _conn(request: Request) -> AsyncIterator[asyncpg.Connection]:
             await tx.commit()
 
 
+async def _ctx(request: Request) -> Ctx:
+    """The service's Ctx (an async dependency: a sync one would cost a thread hop per request)."""
+    return request.app.state.ctx
+
+
 Conn = Annotated[asyncpg.Connection, Depends(_conn)]
-Context = Annotated[Ctx, Depends(get_context)]
+Context = Annotated[Ctx, Depends(_ctx)]
 
 CaseReader = roles(*CASE_READERS)
 ContactWriter = roles(*CONTACT_WRITERS)

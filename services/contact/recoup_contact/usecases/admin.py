@@ -54,6 +54,7 @@ async def put_config(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, c
         raise InvalidConfig(errors)
     await xact_lock(conn, "contact-config", client_id)
     await config_store.add(conn, "config", client_id, body, principal.sub, ctx.clock.now())
+    ctx.latest.pop(("config", client_id), None)   # this replica: at once
     return await get_config(conn, ctx, client_id)
 
 

@@ -15,18 +15,15 @@ from recoup_shared.auth import Principal
 from recoup_shared.vocabulary import Role
 
 from ..context import Ctx
-from ..rules.errors import NotFoundHere
+from ..rules.errors import CaseNotFound, NotFoundHere
 from ..settings import ALL_CASES, REPORTERS
-from ..store import calls as call_store
 from ..store import cases as case_store
+from ..store import casepage as page_store
 from ..store import points as point_store
-from ..store import promises as promise_store
 from ..store import records as record_store
-from ..store import work as work_store
 from . import gate
-from .common import can_act, get_case_for
+from .common import can_act, check_read, get_case_for
 from .points import point_out
-from .promises import promise_out
 from .worklist import row_out
 
 SUMMARY = ("case_id", "client_id", "placement_id", "placement_ref", "product", "account_masked", "debtor_name",
@@ -42,41 +39,25 @@ def _decision(d: Any) -> dict[str, Any]:
 
 
 async def case_page(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, case_id: str) -> dict[str, Any]:
-    case = await get_case_for(conn, principal, case_id)
+    case = await page_store.page(conn, case_id, ctx.clock.today(), ctx.settings.timeline_limit)
+    if case is None:
+        raise CaseNotFound(f"case {case_id} is unknown here")
+    check_read(principal, case)
     now = ctx.clock.now()
     points = await point_store.of_case(conn, case_id)
     callable_now = await gate.evaluate_points(conn, ctx, case, points, now)
-    joint_rows = (await case_store.joint_cases(conn, [case["id_hash"]])).get(case["id_hash"], []) if case["id_hash"] else []
-    joints = {case["id_hash"]: [r["case_id"] for r in joint_rows]} if case["id_hash"] else {}
-    row = await row_out(conn, ctx, case, joints, {}, now)
-    disputes = await work_store.disputes(conn, client_id=None, state="open", case_id=case_id, after=None, limit=1)
+    joint = case["joint"]
+    row = await row_out(conn, ctx, case, {case["id_hash"]: [j["case_id"] for j in joint]} if case["id_hash"] else {},
+                        {}, now)
     return {
         **row, **{k: case[k] for k in SUMMARY}, "case_status": case["status"],
         "may_act": can_act(principal, case),
         "contact_points": [{**point_out(p), "callable": _decision(callable_now[p["point_id"]])
                             if p["point_id"] in callable_now else None} for p in points],
-        "promises": [promise_out(p) for p in await promise_store.of_case(conn, case_id)],
-        "joint_cases": [{"case_id": r["case_id"], "client_id": r["client_id"], "owner_id": r["owner_id"],
-                         "outstanding": r["outstanding"], "status": r["status"], "contact_status": r["contact_status"]}
-                        for r in joint_rows if r["case_id"] != case_id],
-        "holds": [{"kind": h["kind"], "since": h["since"], "placed_by": h["placed_by"], "note": h["note"]}
-                  for h in await work_store.active_holds(conn, case_id)],
-        "dispute": dict(disputes[0]) if disputes else None,
-        "complaints": [dict(c) for c in await work_store.complaints(conn, grade=None, open_only=True, case_id=case_id,
-                                                                    after=None, limit=20)],
-        "claimed_payments": [dict(c) for c in await work_store.claims(conn, state="pending", client_id=None,
-                                                                      collector_id=None, case_id=case_id, after=None,
-                                                                      limit=20)],
-        "calls": [_call_out(c) for c in await call_store.of_case(conn, case_id, 5)],
-        "timeline": [_entry(t) for t in await record_store.timeline(conn, case_id, before=None,
-                                                                      limit=ctx.settings.timeline_limit)],
+        "promises": case["promises"], "joint_cases": joint, "holds": case["holds"], "dispute": case["dispute"],
+        "complaints": case["complaints"], "claimed_payments": case["claims"], "calls": case["calls"],
+        "timeline": case["timeline"],
     }
-
-
-def _call_out(c: Any) -> dict[str, Any]:
-    return {k: c[k] for k in ("call_id", "point_id", "collector_id", "requested_at", "state", "answered",
-                              "ring_seconds", "talk_seconds", "ended_at", "recording_uri", "recording_sha256",
-                              "recording_bytes", "retain_until", "record_id")}
 
 
 def _entry(t: Any) -> dict[str, Any]:

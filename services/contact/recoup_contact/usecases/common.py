@@ -3,6 +3,7 @@ configuration and code table in force, the debtor's zone and day."""
 
 from __future__ import annotations
 
+import time
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,6 +20,7 @@ from ..rules import CodeTable, ContactConfig, default_code_table, load_config
 from ..rules.errors import CaseForbidden, CaseNotFound, CaseNotWorkable
 from ..settings import ALL_CASES, WRITE_ANY_CASE
 from ..store import cases as case_store
+from ..store import casepage as page_store
 from ..store import config as config_store
 
 CASE_LOCK = "contact-case"
@@ -84,6 +86,16 @@ async def get_case_for(conn: asyncpg.Connection, principal: Principal, case_id: 
     return case
 
 
+async def load_for_work(conn: asyncpg.Connection, ctx: Ctx, case_id: str) -> asyncpg.Record:
+    """The case with its holds and its client's configuration versions in one round trip (the
+    contact form, the dial): the business day names the code table; `client_setup` re-reads the
+    versions if the record's day in the debtor's zone turns out to be another."""
+    case = await page_store.for_work(conn, case_id, ctx.clock.today())
+    if case is None:
+        raise CaseNotFound(f"case {case_id} is unknown here")
+    return case
+
+
 # --- the debtor's time --------------------------------------------------------------------------
 
 def zone_of(case: Any) -> ZoneInfo:
@@ -100,22 +112,41 @@ def local_day(at: datetime, case: Any) -> date:
 
 # --- the client's versioned configuration (parsed once per version) ----------------------------
 
-async def client_setup(conn: asyncpg.Connection, ctx: Ctx, client_id: str, day: date) -> tuple[ContactConfig, CodeTable]:
-    """The client's contact configuration and the code table in force on `day` (R-20..R-24; codes)."""
-    versions = await config_store.versions(conn, client_id, day)
+async def client_setup(conn: asyncpg.Connection, ctx: Ctx, client_id: str, day: date,
+                       case: Any = None) -> tuple[ContactConfig, CodeTable]:
+    """The client's contact configuration and the code table in force on `day` (R-20..R-24; codes);
+    `case` read by `load_for_work` on `day` already carries the versions."""
+    if case is not None and case.get("codes_version", ...) is not ... and day == ctx.clock.today():
+        versions = {"config": case["config_version"], "codes": case["codes_version"]}
+    else:
+        versions = await config_store.versions(conn, client_id, day)
     return (await _parsed(conn, ctx, "config", client_id, versions["config"]),
             await _parsed(conn, ctx, "codes", client_id, versions["codes"]))
 
 
 async def client_config(conn: asyncpg.Connection, ctx: Ctx, client_id: str) -> ContactConfig:
-    return await _parsed(conn, ctx, "config", client_id, await config_store.latest_version(conn, "config", client_id))
+    """The client's latest configuration. Its version number is cached for CONFIG_CACHE_SECONDS
+    (a new version reaches the other replicas within that time; this one at once)."""
+    now = time.monotonic()
+    cached = ctx.latest.get(("config", client_id))
+    if cached is not None and cached[0] > now:
+        version = cached[1]
+    else:
+        version = await config_store.latest_version(conn, "config", client_id)
+        ctx.latest[("config", client_id)] = (now + ctx.settings.config_cache_seconds, version)
+    return await _parsed(conn, ctx, "config", client_id, version)
+
+
+async def client_config_version(conn: asyncpg.Connection, ctx: Ctx, client_id: str,
+                                version: int | None) -> ContactConfig:
+    return await _parsed(conn, ctx, "config", client_id, version)
 
 
 async def _parsed(conn: asyncpg.Connection, ctx: Ctx, kind: str, client_id: str, version: int | None) -> Any:
-    if version is None:
-        return ContactConfig() if kind == "config" else default_code_table(client_id)
-    key = (kind, client_id, version)
+    key = (kind, client_id, version or 0)   # version 0: the defaults (built once, not per request)
     found = ctx.parsed.get(key)
+    if found is None and version is None:
+        found = ctx.parsed[key] = ContactConfig() if kind == "config" else default_code_table(client_id)
     if found is None:
         row = await config_store.load(conn, kind, client_id, version)
         if kind == "config":

@@ -129,11 +129,13 @@ async def evaluate_points(conn: asyncpg.Connection, ctx: Ctx, case: Any, points:
     return out
 
 
-async def check_and_reserve(conn: asyncpg.Connection, ctx: Ctx, principal: Principal,
-                            req: GateRequest) -> GateResult:
-    """The one function every dial and every logged outbound attempt goes through."""
-    await lock_case(conn, req.case["case_id"])   # history read and reservation under one lock
-    decision = await _decide(conn, ctx, req, None)
+async def check_and_reserve(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, req: GateRequest, *,
+                            points: list[Any] | None = None, locked: bool = False) -> GateResult:
+    """The one function every dial and every logged outbound attempt goes through. `points`: the
+    case's contact points when the caller has just read them under the case lock (`locked`)."""
+    if not locked:
+        await lock_case(conn, req.case["case_id"])   # history read and reservation under one lock
+    decision = await _decide(conn, ctx, req, points)
     party, person = _party(req.point)
     point_id = req.point["point_id"] if req.point is not None else None
     if decision.allowed:

@@ -29,9 +29,13 @@ _CACHE_SIZE = 4096
 async def case_values(conn: asyncpg.Connection, case: Any, points: list[Any]) -> dict[str, Any]:
     """The case level's values (R-16, R-17, R-18, R-47)."""
     values = case_values_from_flags(case["flags"] or (), since=case["received_at"])
-    for hold in await work_store.active_holds(conn, case["case_id"]):
-        values[f"holds.{hold['kind']}"] = {"since": hold["since"].isoformat(), "by": hold["placed_by"],
-                                           "note": hold["note"]}
+    holds = case.get("holds")   # read with the case (store.casepage.for_work), else here
+    if holds is None:
+        holds = await work_store.active_holds(conn, case["case_id"])
+    for hold in holds:
+        since = hold["since"]
+        values[f"holds.{hold['kind']}"] = {"since": since if isinstance(since, str) else since.isoformat(),
+                                           "by": hold["placed_by"], "note": hold["note"]}
     for p in points:
         if p["party"] == "debtor" or p["kind"] == "address":
             continue

@@ -119,7 +119,7 @@ async def _side_records(conn: asyncpg.Connection, plan: RecordPlan, today: date)
 async def apply_record(conn: asyncpg.Connection, ctx: Ctx, plan: RecordPlan) -> dict[str, Any]:
     case, cmd = plan.case, plan.cmd
     today = local_day(plan.at, case)
-    ptp_now = await promise_uc.ptp_columns(conn, case["case_id"])
+    ptp_now = {"ptp_due_on": case["ptp_due_on"], "ptp_amount": case["ptp_amount"]}   # kept current on the case
     instalments_preview = [(i.amount, i.due_on) for i in cmd.promise.draft().instalments] if cmd.promise else []
     values = _follow_up(ctx, plan, today, instalments_preview, ptp_now) if plan.update_case else {}
     promise_id, instalments = await _promise(conn, plan, today)
@@ -133,7 +133,8 @@ async def apply_record(conn: asyncpg.Connection, ctx: Ctx, plan: RecordPlan) -> 
     await point_store.add(conn, found_cols)
     side = await _side_records(conn, plan, today)
     if plan.update_case:
-        await _update_case(conn, ctx, plan, today, values)
+        ptp = ptp_now if promise_id is None else await promise_uc.ptp_columns(conn, case["case_id"])
+        await _update_case(conn, ctx, plan, today, values, ptp)
     elif cmd.employer:
         await case_store.update(conn, case["case_id"], {"employer": cmd.employer}, plan.now)
     await _timeline(conn, plan, promise_id, values)
@@ -186,18 +187,18 @@ def _record_row(plan: RecordPlan, today: date, promise_id: UUID | None, values: 
 
 
 async def _update_case(conn: asyncpg.Connection, ctx: Ctx, plan: RecordPlan, today: date,
-                       values: dict[str, Any]) -> None:
+                       values: dict[str, Any], ptp: dict[str, Any]) -> None:
     case, cmd = plan.case, plan.cmd
     last_effective = case["last_effective_on"]
     if plan.effective:
         last_effective = max(filter(None, (last_effective, today)))
-    undialled = None
-    if case["owner_id"] is not None:
+    undialled = case["undialled_since"]
+    if case["owner_id"] is not None and (undialled is not None or cmd.phones):   # still a phone to dial?
         undialled = await point_store.undialled_from(conn, case["case_id"], DEFAULT_BLOCKED)
         if undialled is not None and case["allocated_on"] is not None:
             undialled = max(undialled, case["allocated_on"])
     values = dict(values)
-    values.update(await promise_uc.ptp_columns(conn, case["case_id"]))
+    values.update(ptp)
     values.update(cadence_values(ctx, plan.cfg, status=status_of(values.get("contact_status")),
                                  allocated_on=case["allocated_on"], outstanding=case["outstanding"],
                                  last_effective_on=last_effective, undialled_since=undialled, today=today))

@@ -26,7 +26,7 @@ from ..rules.errors import InvalidRecord
 from ..store import calls as call_store
 from ..store import points as point_store
 from . import gate
-from .common import check_act, check_workable, client_setup, load_case, local_day, lock_case
+from .common import check_act, check_workable, client_setup, load_for_work, local_day, lock_case
 from .points import AddressIn, PhoneIn
 from .record_effects import RecordPlan, apply_record
 
@@ -144,7 +144,7 @@ async def validate(conn: asyncpg.Connection, ctx: Ctx, case: Any, cmd: RecordCmd
     """Everything checked before anything is written (422 with every field error, nothing written)."""
     at = cmd.occurred_at or now
     today = local_day(at, case)
-    cfg, table = await client_setup(conn, ctx, case["client_id"], today)
+    cfg, table = await client_setup(conn, ctx, case["client_id"], today, case)
     point = next((p for p in points if p["point_id"] == cmd.point_id), None) if cmd.point_id else None
     errors = _moment_errors(cmd, ctx, now) + _point_errors(cmd, point)
     check = validate_record(_draft(cmd), table, RecordContext(today, case["outstanding"], case["recall_on"]))
@@ -162,7 +162,7 @@ async def log_contact(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, 
                       cmd: RecordCmd) -> dict[str, Any]:
     """POST /v1/cases/{case_id}/records — the collector's contact form."""
     await lock_case(conn, case_id)
-    case = await load_case(conn, case_id)
+    case = await load_for_work(conn, ctx, case_id)
     inbound = cmd.channel is Channel.INBOUND_CALL
     if not inbound:           # R-25: any collector may log the debtor's inbound call
         check_act(principal, case)
@@ -172,7 +172,7 @@ async def log_contact(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, 
     point, call, cfg, table, check = await validate(conn, ctx, case, cmd, now, points)
     at = cmd.occurred_at or now
     record_id = uuid4()
-    attempt_id = await _pass_gate(conn, ctx, principal, case, cmd, point, call, at, record_id)
+    attempt_id = await _pass_gate(conn, ctx, principal, case, cmd, point, call, at, record_id, points)
     plan = RecordPlan(case=case, cmd=cmd, point=point, call=call, cfg=cfg, table=table, status=check.status,
                       effective=check.effective, at=at, now=now, record_id=record_id, attempt_id=attempt_id,
                       collector_id=principal.sub, team_id=principal.team_id or case["team_id"],
@@ -184,7 +184,8 @@ async def log_contact(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, 
 
 
 async def _pass_gate(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, case: Any, cmd: RecordCmd,
-                     point: Any | None, call: Any | None, at: datetime, record_id: UUID) -> UUID | None:
+                     point: Any | None, call: Any | None, at: datetime, record_id: UUID,
+                     points: list[Any]) -> UUID | None:
     """Outbound attempts go through the gate; one dialled through the system passed it at the dial
     and now only gets its outcome."""
     if cmd.channel is Channel.INBOUND_CALL:
@@ -197,7 +198,7 @@ async def _pass_gate(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, c
     result = await gate.check_and_reserve(conn, ctx, principal, gate.GateRequest(
         case=case, channel=GateChannel.SMS if cmd.channel is Channel.SMS else GateChannel.CALL, at=at, point=point,
         exemption=exemption, exemption_at=cmd.callback_requested_at, purpose="log", outcome=outcome,
-        record_id=record_id))
+        record_id=record_id), points=points, locked=True)
     if not result.allowed:
         raise gate.refused(result)
     return result.attempt_id

@@ -25,14 +25,16 @@ from ..store import calls as call_store
 from ..store import points as point_store
 from ..store import records as record_store
 from . import gate
-from .common import check_workable, client_config, get_case_for
+from .common import check_act, check_workable, client_config, load_for_work, lock_case
 
 
 async def dial(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, case_id: str, point_id: UUID, *,
                callback_requested_at: datetime | None = None) -> dict[str, Any]:
     """POST /v1/cases/{case_id}/dial: the gate decides (409 with the reasons and the next allowed
     moment when it refuses), then the PBX rings the collector's line and dials the debtor."""
-    case = await get_case_for(conn, principal, case_id, act=True, lock=True)
+    await lock_case(conn, case_id)
+    case = await load_for_work(conn, ctx, case_id)
+    check_act(principal, case)
     check_workable(case)
     point = await point_store.get(conn, point_id)
     if point is None or point["case_id"] != case_id:
@@ -50,7 +52,7 @@ async def dial(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, case_id
     result = await gate.check_and_reserve(conn, ctx, principal, gate.GateRequest(
         case=case, channel=GateChannel.CALL, at=now, point=point, purpose="dial", call_id=call_id,
         exemption=Exemption.CALLBACK_REQUESTED if callback_requested_at else None,
-        exemption_at=callback_requested_at))
+        exemption_at=callback_requested_at), locked=True)
     if not result.allowed:
         raise gate.refused(result)
     await call_store.create(conn, call_id=call_id, case_id=case_id, point_id=point_id, collector_id=principal.sub,

@@ -24,7 +24,7 @@ from ..rules import CadenceRule, CadenceState, ReminderFacts, days_since, remind
 from ..settings import ALL_CASES
 from ..store import promises as promise_store
 from ..views import worklist as q
-from .common import client_config, zone_of
+from .common import client_config, client_config_version, zone_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +80,9 @@ def cadence_state(row: Any, today: date, calendar: Any) -> CadenceState:
 async def row_out(conn: asyncpg.Connection, ctx: Ctx, row: Any, joints: dict[str, list[str]],
                   configs: dict[str, Any], now: datetime) -> dict[str, Any]:
     if row["client_id"] not in configs:
-        configs[row["client_id"]] = await client_config(conn, ctx, row["client_id"])
+        known = row.get("config_version", ...)   # the case page read it with the case
+        configs[row["client_id"]] = (await client_config(conn, ctx, row["client_id"]) if known is ...
+                                     else await client_config_version(conn, ctx, row["client_id"], known))
     cfg = configs[row["client_id"]]
     today = now.astimezone(zone_of(row)).date()
     state = cadence_state(row, today, ctx.calendar)
@@ -88,7 +90,8 @@ async def row_out(conn: asyncpg.Connection, ctx: Ctx, row: Any, joints: dict[str
                           last_balance_update_at=row["last_balance_update_at"],
                           last_visit_outcome_at=row["last_visit_outcome_at"],
                           last_letter_returned_at=row["last_letter_returned_at"], recall_on=row["recall_on"])
-    joint = sorted((set(joints.get(row["id_hash"], [])) | set(row["joint_case_ids"])) - {row["case_id"]})
+    found = row.get("joint_ids") or joints.get(row["id_hash"], [])   # same debtor (ID blind index)
+    joint = sorted((set(found) | set(row["joint_case_ids"])) - {row["case_id"]})
     return {
         "case_id": row["case_id"], "client_id": row["client_id"], "debtor_name": row["debtor_name"],
         "account_masked": row["account_masked"], "currency": row["currency"], "placed_amount": row["placed_amount"],
@@ -121,9 +124,8 @@ async def worklist(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, cmd
     rows = await q.page(conn, f, sort=cmd.sort, after=cmd.after, limit=cmd.limit + 1)
     more = len(rows) > cmd.limit
     rows = rows[:cmd.limit]
-    joints = await q.joint_ids(conn, sorted({r["id_hash"] for r in rows if r["id_hash"]}))
     configs: dict[str, Any] = {}
-    items = [await row_out(conn, ctx, r, joints, configs, now) for r in rows]
+    items = [await row_out(conn, ctx, r, {}, configs, now) for r in rows]
     out: dict[str, Any] = {"items": items,
                            "next_cursor": encode_cursor(_cursor_key(cmd.sort, rows[-1])) if more and rows else None,
                            "totals": None}

@@ -14,7 +14,9 @@ ROW_COLUMNS = """case_id, client_id, debtor_name, account_masked, id_hash, curre
     repaid_total, dpd, dpd_bucket, flags, recall_on, owner_id, team_id, contact_status, next_follow_up,
     follow_up_window, cadence_due, cadence_rule, last_contact_at, last_effective_on, last_follow_up_on,
     undialled_since, ptp_due_on, ptp_amount, seen_at, last_repayment_at, last_balance_update_at,
-    last_visit_outcome_at, last_letter_returned_at, joint_case_ids, zone, follow_up_key, effective_key"""
+    last_visit_outcome_at, last_letter_returned_at, joint_case_ids, zone, follow_up_key, effective_key,
+    (SELECT array_agg(j.case_id) FROM cases j WHERE c.id_hash IS NOT NULL AND j.id_hash = c.id_hash
+        AND j.case_id <> c.case_id) AS joint_ids"""
 
 # sort -> (ORDER BY, keyset comparison, cursor key columns and their SQL types)
 SORTS: dict[str, tuple[str, str, tuple[str, str]]] = {
@@ -92,7 +94,7 @@ async def page(conn: asyncpg.Connection, f: Filter, *, sort: str, after: list[An
         params += [key, str(after[1])]
         where += " AND " + keyset.format(len(params) - 1, len(params))
     params.append(limit)
-    return await conn.fetch(f"SELECT {ROW_COLUMNS} FROM cases WHERE {where} ORDER BY {order} LIMIT ${len(params)}",
+    return await conn.fetch(f"SELECT {ROW_COLUMNS} FROM cases c WHERE {where} ORDER BY {order} LIMIT ${len(params)}",
                             *params)
 
 
@@ -101,16 +103,6 @@ async def totals(conn: asyncpg.Connection, f: Filter) -> asyncpg.Record:
     where = _where(f, params)
     return await conn.fetchrow(
         f"SELECT count(*) AS cases, coalesce(sum(outstanding), 0) AS outstanding FROM cases WHERE {where}", *params)
-
-
-async def joint_ids(conn: asyncpg.Connection, id_hashes: list[str]) -> dict[str, list[str]]:
-    """R-7 共债 links of a page: every case of the same debtors."""
-    if not id_hashes:
-        return {}
-    rows = await conn.fetch(
-        "SELECT id_hash, array_agg(case_id ORDER BY case_id) AS ids FROM cases WHERE id_hash = ANY($1::text[]) "
-        "GROUP BY id_hash HAVING count(*) > 1", id_hashes)
-    return {r["id_hash"]: list(r["ids"]) for r in rows}
 
 
 async def home_counts(conn: asyncpg.Connection, owner_id: str, today: date, ptp_due_days: int) -> asyncpg.Record:
