@@ -1,4 +1,5 @@
-"""Hypothesis properties of the daily planner (R-34, R-36; R-14/R-15/R-16 via CapsAndWindow).
+"""Hypothesis properties of the daily planner (R-34, R-36; R-14/R-15/R-16 decided by the shared
+compliance engine behind the `VisitCompliance` protocol, configured through CapsAndWindow).
 
 For any day, visits, teams, history and configuration:
 - every visit is in exactly one team plan or in `not_planned` (never both, never twice);
