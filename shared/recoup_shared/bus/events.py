@@ -164,6 +164,7 @@ class LetterReturned(_Payload):
 
 
 class VisitCompleted(_Payload):
+    """A visit was recorded (R-37); what contact needs the same day (R-38) and letters (new address)."""
     visit_id: str
     agent_ids: list[str]
     visited_at: datetime
@@ -173,6 +174,15 @@ class VisitCompleted(_Payload):
     ptp: Ptp | None = None
     evidence: list[dict] = []       # {"ref", "sha256", "kind"}
     next_step: str | None = None
+    # optional additions (fieldops service, issue 12)
+    collector_id: str | None = None         # the case's phone collector (whose worklist changes)
+    status: str | None = None               # R-22 status after the visit: FIELD_VISIT_DONE (R-38)
+    result: str | None = None               # visit_met | visit_not_met | visit_address_invalid
+    left_at: datetime | None = None
+    visited_on: date | None = None          # the debtor-local day of the visit
+    address_kind: str | None = None         # the kind of the visited (target) address
+    addresses_found: list[AddressOut] = []  # a new address learned at the door (R-25, R-38)
+    phones_found: list[PhoneOut] = []       # a new phone learned at the door
 
 
 class VisitRequested(_Payload):
@@ -210,6 +220,10 @@ class VisitPlanned(_Payload):
     planned_on: date
     agent_ids: list[str]
     band: str | None = None         # e.g. "09:00-12:00"
+    # optional additions (fieldops service, issue 12)
+    collector_id: str | None = None
+    slot_start: datetime | None = None
+    slot_end: datetime | None = None
 
 
 class PolicyChanged(_Payload):
