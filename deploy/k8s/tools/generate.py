@@ -62,6 +62,8 @@ def load_spec(path: Path = SPEC_FILE) -> dict[str, Any]:
         svc.setdefault("ingress", [])
         svc.setdefault("tmp", DEFAULT_TMP)
         svc.setdefault("resources", DEFAULT_RESOURCES)
+        svc.setdefault("config", {})
+        svc.setdefault("secrets", {})
         unknown = set(svc["consumes"]) - set(spec["topics"])
         if unknown:
             raise SystemExit(f"services.yaml: {name} consumes unknown topics {sorted(unknown)}")
@@ -142,6 +144,7 @@ def deployment(spec: dict[str, Any], name: str, svc: dict[str, Any]) -> dict[str
             database_url_env(name),
             secret_env("RECOUP_DATA_KEYS", "recoup-crypto", "data-keys"),
             secret_env("RECOUP_BLIND_INDEX_KEY", "recoup-crypto", "blind-index-key"),
+            *(secret_env(var, *ref.split("/", 1)) for var, ref in svc["secrets"].items()),
         ],
         "resources": svc["resources"],
         # Startup covers the lifespan's retries while the DB/broker come up (up to 5 min).
@@ -443,8 +446,9 @@ def kustomization(spec: dict[str, Any]) -> dict[str, Any]:
         }] + [{
             "name": f"{name}-config",
             "literals": [f"RECOUP_SERVICE_NAME={name}", f"RECOUP_DB_POOL_MIN={DB_POOL_MIN}",
-                         f"RECOUP_DB_POOL_MAX={DB_POOL_MAX}"],
-        } for name in spec["services"]],
+                         f"RECOUP_DB_POOL_MAX={DB_POOL_MAX}",
+                         *(f"{k}={v}" for k, v in svc["config"].items())],
+        } for name, svc in spec["services"].items()],
     }
 
 
