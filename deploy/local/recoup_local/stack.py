@@ -145,6 +145,8 @@ class Stack:
             "RECOUP_KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
             "RECOUP_TOPIC_PARTITIONS": str(self.partitions),
             "RECOUP_LOG_FILE": str(self.log_dir / f"{service}.log"),
+            # a service's local files (fieldops: visit evidence in the local stack), inside the stack
+            "RECOUP_DATA_DIR": str(self.root / "data" / service),
         }
 
     @contextlib.contextmanager
