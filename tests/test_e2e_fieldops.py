@@ -68,74 +68,95 @@ async def _contact_case(contact, case_id: str, headers: dict) -> dict | None:
 
 async def test_a_visit_with_a_promise_reaches_contact_the_same_minute(stack):
     tag = uuid.uuid4().hex[:8]
-    client_id = f"e2e-{tag}"
-    clock = {"clock": CLOCK}
-    async with running_service(stack, "intake", **clock) as intake, \
-            running_service(stack, "allocation", database_url=await stack.new_database(package="recoup_allocation"),
-                            auto_allocate_debounce_seconds=0.2, auto_allocate_interval_seconds=2, **clock) as alloc, \
-            running_service(stack, "contact", database_url=await stack.new_database(package="recoup_contact"),
-                            **clock) as contact, \
-            running_service(stack, "fieldops", database_url=await stack.new_database(package="recoup_fieldops"),
-                            auto_plan=False, evidence_dir=str(stack.root / "e2e-evidence" / tag), **clock) as fieldops:
-        admin = await _allocation_setup(alloc, tag, client_id)
-        body = make_placement(1, seed=int(tag, 16) % 10_000, placed_on=date(2026, 12, 1))
-        r = await intake.client.post("/v1/placements", json=body,
-                                     headers=intake.auth("client", sub=f"{client_id}-system", client_id=client_id))
-        assert r.status_code == 202 and r.json()["accepted"] == 1, r.text
-        client = intake.auth("client", sub=f"{client_id}-system", client_id=client_id)
-        r = await intake.client.get(f"/v1/placements/{body['placement_ref']}/cases", headers=client)
-        case_id = r.json()["items"][0]["case_id"]
-
-        async def owner():
-            r = await alloc.client.get(f"/v1/cases/{case_id}", headers=admin)
-            return r.json().get("collector_id") if r.status_code == 200 else None
-        collector = await wait_until(owner, timeout=90, what="the case allocated")
-        collector_auth = fieldops.auth("collector", sub=collector)
-
-        async def addresses():
-            r = await fieldops.client.get(f"/v1/cases/{case_id}/addresses", headers=collector_auth)
-            return r.json() if r.status_code == 200 and r.json() else None
-        home = next(a for a in await wait_until(addresses, timeout=60, what="fieldops knows the case")
-                    if a["kind"] != "work")
-        sup = await _field_team(fieldops, tag, home)
-
-        r = await fieldops.client.post("/v1/visits", headers=collector_auth, json={
-            "case_id": case_id, "address_id": home["address_id"], "purpose": "press_for_payment",
-            "reason": "电话承诺两次未兑现"})
-        assert r.status_code == 201, r.text
-        vid = r.json()["visit_id"]
-        for who, role in ((sup, "field_manager"),
-                          (fieldops.auth("team_lead", sub=f"lead-{tag}", team_id=f"t-{tag}"), "phone_manager")):
-            r = await fieldops.client.post(f"/v1/visits/{vid}/approvals", headers=who,
-                                           json={"role": role, "comment": "同意"})
-            assert r.status_code == 200, r.text
-        r = await fieldops.client.post(f"/v1/plans/{DAY}", headers=sup)
-        assert r.status_code == 200 and r.json()["planned"] >= 1, r.text
-
-        agent = fieldops.auth("field_agent", sub=f"f-{tag}-a0")
-        mine = (await fieldops.client.get("/v1/me/plan", params={"day": str(DAY)}, headers=agent)).json()
-        assert vid in [v["visit_id"] for v in mine["visits"]]
-        r = await fieldops.client.post(f"/v1/visits/{vid}/arrival", headers=agent, json={})
-        assert r.status_code == 200, r.text
-        digest = hashlib.sha256(PHOTO).hexdigest()
-        r = await fieldops.client.post(f"/v1/visits/{vid}/evidence", headers=agent,
-                                       data={"kind": "door_plate_photo", "sha256": digest},
-                                       files={"file": ("door.jpg", PHOTO, "image/jpeg")})
-        assert r.status_code == 201, r.text
-        r = await fieldops.client.post(f"/v1/visits/{vid}/record", headers=agent, json={
-            "address_verified": True, "met": ["debtor"], "outcome": "promise_to_pay",
-            "promise": {"amount": "2000.00", "due_on": "2026-12-12"}, "next_step": "follow_up_call"})
-        assert r.status_code == 200 and r.json()["state"] == "done", r.text
-        recorded = time.monotonic()
-
-        contact_auth = contact.auth("collector", sub=collector)
-
-        async def updated():
-            case = await _contact_case(contact, case_id, contact_auth)
-            return case if case and case.get("status") == "FIELD_VISIT_DONE" else None
-        case = await wait_until(updated, timeout=60, what="contact shows the visit (R-38)")
-        assert time.monotonic() - recorded < 60                                # the same minute
-        assert case["next_follow_up_on"] == NEXT_DAY.isoformat()
+    stack.set_clock(CLOCK)                 # every service of the stack reads this one clock
+    try:
+        async with running_service(stack, "intake") as intake, \
+                running_service(stack, "allocation",
+                                database_url=await stack.new_database(package="recoup_allocation"),
+                                auto_allocate_debounce_seconds=0.2, auto_allocate_interval_seconds=2) as alloc, \
+                running_service(stack, "contact",
+                                database_url=await stack.new_database(package="recoup_contact")) as contact, \
+                running_service(stack, "fieldops",
+                                database_url=await stack.new_database(package="recoup_fieldops"),
+                                auto_plan=False, evidence_dir=str(stack.root / "e2e-evidence" / tag)) as fieldops:
+            case_id, collector = await _placed_and_allocated(intake, alloc, tag)
+            vid = await _visit_requested_approved_planned(fieldops, tag, case_id, collector)
+            digest = await _visited(fieldops, tag, vid)
+            recorded = time.monotonic()
+            await _contact_shows_it(contact, case_id, collector, recorded)
         completed = await read_topic(stack.bootstrap, "visit.completed", case_ids={case_id}, expect=1)
         assert completed[0]["payload"]["evidence"][0]["sha256"] == digest
         assert completed[0]["payload"]["ptp"] == {"amount": "2000.00", "due_on": "2026-12-12"}
+    finally:
+        stack.set_clock(None)
+
+
+async def _placed_and_allocated(intake, alloc, tag: str) -> tuple[str, str]:
+    client_id = f"e2e-{tag}"
+    admin = await _allocation_setup(alloc, tag, client_id)
+    body = make_placement(1, seed=int(tag, 16) % 10_000, placed_on=date(2026, 12, 1))
+    client = intake.auth("client", sub=f"{client_id}-system", client_id=client_id)
+    r = await intake.client.post("/v1/placements", json=body, headers=client)
+    assert r.status_code == 202 and r.json()["accepted"] == 1, r.text
+    r = await intake.client.get(f"/v1/placements/{body['placement_ref']}/cases", headers=client)
+    case_id = r.json()["items"][0]["case_id"]
+
+    async def owner():
+        r = await alloc.client.get(f"/v1/cases/{case_id}", headers=admin)
+        return r.json().get("collector_id") if r.status_code == 200 else None
+    return case_id, await wait_until(owner, timeout=90, what="the case allocated")
+
+
+async def _visit_requested_approved_planned(fieldops, tag: str, case_id: str, collector: str) -> str:
+    collector_auth = fieldops.auth("collector", sub=collector)
+
+    async def addresses():
+        r = await fieldops.client.get(f"/v1/cases/{case_id}/addresses", headers=collector_auth)
+        return r.json() if r.status_code == 200 and r.json() else None
+    home = next(a for a in await wait_until(addresses, timeout=60, what="fieldops knows the case")
+                if a["kind"] != "work")
+    sup = await _field_team(fieldops, tag, home)
+    r = await fieldops.client.post("/v1/visits", headers=collector_auth, json={
+        "case_id": case_id, "address_id": home["address_id"], "purpose": "press_for_payment",
+        "reason": "电话承诺两次未兑现"})
+    assert r.status_code == 201, r.text
+    vid = r.json()["visit_id"]
+    for who, role in ((sup, "field_manager"),
+                      (fieldops.auth("team_lead", sub=f"lead-{tag}", team_id=f"t-{tag}"), "phone_manager")):
+        r = await fieldops.client.post(f"/v1/visits/{vid}/approvals", headers=who,
+                                       json={"role": role, "comment": "同意"})
+        assert r.status_code == 200, r.text
+    r = await fieldops.client.post(f"/v1/plans/{DAY}", headers=sup)
+    assert r.status_code == 200 and r.json()["planned"] >= 1, r.text
+    return vid
+
+
+async def _visited(fieldops, tag: str, vid: str) -> str:
+    """The agent's day: the visit on it, arrival, the door-plate photo, the record with a promise."""
+    agent = fieldops.auth("field_agent", sub=f"f-{tag}-a0")
+    mine = (await fieldops.client.get("/v1/me/plan", params={"day": str(DAY)}, headers=agent)).json()
+    assert vid in [v["visit_id"] for v in mine["visits"]]
+    r = await fieldops.client.post(f"/v1/visits/{vid}/arrival", headers=agent, json={})
+    assert r.status_code == 200, r.text
+    digest = hashlib.sha256(PHOTO).hexdigest()
+    r = await fieldops.client.post(f"/v1/visits/{vid}/evidence", headers=agent,
+                                   data={"kind": "door_plate_photo", "sha256": digest},
+                                   files={"file": ("door.jpg", PHOTO, "image/jpeg")})
+    assert r.status_code == 201, r.text
+    r = await fieldops.client.post(f"/v1/visits/{vid}/record", headers=agent, json={
+        "address_verified": True, "met": ["debtor"], "outcome": "promise_to_pay",
+        "promise": {"amount": "2000.00", "due_on": "2026-12-12"}, "next_step": "follow_up_call"})
+    assert r.status_code == 200 and r.json()["state"] == "done", r.text
+    return digest
+
+
+async def _contact_shows_it(contact, case_id: str, collector: str, recorded: float) -> None:
+    """R-38: the status and the next follow-up change in contact within the minute."""
+    who = contact.auth("collector", sub=collector)
+
+    async def updated():
+        case = await _contact_case(contact, case_id, who)
+        return case if case and case.get("status") == "FIELD_VISIT_DONE" else None
+    case = await wait_until(updated, timeout=60, what="contact shows the visit (R-38)")
+    assert time.monotonic() - recorded < 60                                  # the same minute
+    assert case["next_follow_up_on"] == NEXT_DAY.isoformat()

@@ -38,7 +38,8 @@ def in_city(city: str, *addresses: dict[str, Any]) -> tuple[dict[str, Any], ...]
 
 
 def settings_overrides(tmp_path) -> dict[str, Any]:
-    return {"clock": f"from:{NOW}", "auto_plan": False, "evidence_dir": str(tmp_path / "evidence"),
+    # its own clock, not the session stack's clock file (another module may move that one)
+    return {"clock": f"from:{NOW}", "clock_file": None, "auto_plan": False, "evidence_dir": str(tmp_path / "evidence"),
             "evidence_max_bytes": SMALL_EVIDENCE, "max_request_bytes": 4 * 1024 * 1024,
             "release_check_seconds": 3600.0}
 
