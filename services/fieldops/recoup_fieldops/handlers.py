@@ -45,8 +45,8 @@ from recoup_shared.compliance import PolicyInvalid, validate_level
 
 from .context import Ctx
 from .rules.addresses import address_id
-from .store import cases, policies, visits
-from .usecases.planning import release_cases
+from .store import cases, policies
+from .usecases.planning import cancel_cases, release_cases
 
 P = TypeVar("P", bound=pydantic.BaseModel)
 
@@ -111,7 +111,7 @@ async def on_case_updated(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[En
     await cases.set_status(conn, list(statuses.values()))
     await cases.set_flags(conn, list(flags.values()))
     await cases.add_addresses(conn, _first_per_address(addresses))
-    await visits.cancel_open(conn, gone, "case closed or recalled (R-13)", ctx.clock.now())
+    await cancel_cases(conn, gone, "case closed or recalled (R-13)", ctx.clock.now())
 
 
 async def on_payment_posted(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[Envelope]) -> None:
@@ -123,7 +123,7 @@ async def on_payment_posted(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[
     await cases.set_outstanding(conn, _latest(balances))
     closed = list({c[0]: c for c in closed}.values())
     await cases.set_status(conn, closed)
-    await visits.cancel_open(conn, [c[0] for c in closed], "case repaid and closed (R-5)", ctx.clock.now())
+    await cancel_cases(conn, [c[0] for c in closed], "case repaid and closed (R-5)", ctx.clock.now())
 
 
 async def on_case_allocated(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[Envelope]) -> None:

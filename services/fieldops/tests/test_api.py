@@ -157,6 +157,11 @@ async def test_a_day_from_request_to_record_over_http(stack, service, fo):
     mine = (await service.client.get("/v1/me/plan", params={"day": DAY}, headers=s["agent"])).json()
     assert [v["visit_id"] for v in mine["visits"]] == [vid]
     assert "88" in mine["visits"][0]["address"]["line"] and mine["visits"][0]["debtor_name"]   # the door
+    masked = (await service.client.get(f"/v1/visits/{vid}", headers=s["supervisor"])).json()
+    assert "88" not in masked["address"]["line"] and masked["address"]["masked"]
+    async with service.pool.acquire() as conn:                                           # audited
+        reads = await conn.fetch("SELECT what FROM personal_data_reads WHERE $1 = ANY(ids)", vid)
+    assert {"agent_plan", "visit_address"} <= {r["what"] for r in reads}
     r = await service.client.post(f"/v1/visits/{vid}/evidence", headers=s["agent"], **form(
         {"kind": "door_plate_photo", "sha256": sha(PHOTO), "size": str(len(PHOTO))}, PHOTO))
     assert r.status_code == 201, r.text

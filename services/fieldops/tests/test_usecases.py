@@ -179,3 +179,45 @@ async def test_the_gate_refuses_and_keeps_its_reasons(conn, ctx):
                             "WHERE visit_id = $1::uuid", visit_id)
     assert [r["stage"] for r in rows] == ["arrival"] and "R-14" in rows[0]["r"]
     assert (await requests_detail(conn, visit_id))["state"] == "planned"   # nothing else changed
+
+
+async def test_concurrent_records_never_pass_a_cap_together(conn, ctx, db_dsn):  # R-15, counted here
+    import asyncio
+
+    import asyncpg
+    import orjson
+
+    t = tag()
+    case_id = f"uc-{t}"
+    await seed_case(conn, ctx, case_id, collector=f"c-{t}", team=f"p-{t}",
+                    addresses=in_city(f"市{t}", fo_.HOME, fo_.WORK))
+    agents = await seed_team(conn, f"f-{t}", 2, city=f"市{t}")
+    await conn.execute("""INSERT INTO policy_levels (level, scope_id, version, "values", changed_at)
+                          VALUES ('case', $1, 1, $2::text::jsonb, now())""",
+                       case_id, orjson.dumps({"caps.visits_per_day": 1}).decode())
+    ids = await address_ids(conn, case_id)
+    vids = []
+    for kind in ("home", "work"):
+        async with conn.transaction():
+            v = await requests.request_visit(conn, ctx, who("collector", f"c-{t}"), requests.RequestVisit(
+                case_id, ids[kind], Purpose.VERIFY_ADDRESS, "核实"))
+        vids.append(v["visit_id"])
+    await conn.execute("UPDATE visits SET state = 'planned', planned_on = $2, team_id = $3, agent_ids = $4 "
+                       "WHERE case_id = $1", case_id, DAY, f"f-{t}", agents)
+    agent = who("field_agent", agents[0])
+    at = datetime(2026, 10, 9, 15, tzinfo=CST)
+
+    async def record(vid: str) -> str:
+        c = await asyncpg.connect(db_dsn)
+        try:
+            async with c.transaction():
+                await fieldwork.record(c, ctx, agent, vid, VisitRecord(
+                    address_verified=True, met=(Met.NOBODY,), outcome=Outcome.NOBODY_HOME,
+                    next_step=NextStep.REVISIT, arrived_at=at, left_at=at + timedelta(minutes=10)))
+            return "done"
+        except VisitRefused as refused:
+            return refused.extra["reasons"][0]["rule"]
+        finally:
+            await c.close()
+    outcomes = await asyncio.gather(*(record(v) for v in vids))
+    assert sorted(outcomes) == ["cap.visits_per_day", "done"]

@@ -91,9 +91,10 @@ async def mark_deleted(conn: asyncpg.Connection, evidence_id: str, at: datetime)
 
 
 async def audit_read(conn: asyncpg.Connection, sub: str, what: str, ids: Sequence[str],
-                     at: datetime) -> None:
-    """R-46: every read of full addresses or evidence is logged with who and when."""
+                     at: datetime | None = None) -> None:
+    """R-46: every read of full addresses or evidence is logged with who and when (the real
+    time of the read when no moment is given)."""
     if ids:
         await conn.execute(
-            "INSERT INTO personal_data_reads (at, sub, what, ids) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO personal_data_reads (at, sub, what, ids) VALUES (coalesce($1, now()), $2, $3, $4)",
             at, sub, what, [str(i) for i in ids])

@@ -186,6 +186,16 @@ async def release_cases(conn: asyncpg.Connection, case_ids: Sequence[str], now: 
     """R-13: a paused case's planned visits leave the plans (its agents do not go)."""
     if not case_ids:
         return 0
+    await xact_lock(conn, ATTEMPTS_LOCK)          # the order planning takes: no deadlock with it
     gone = await visits.release(conn, case_ids=case_ids, now=now)
     await write_outbox_records(conn, await back_to_approved(conn, gone, now))
     return len(gone)
+
+
+async def cancel_cases(conn: asyncpg.Connection, case_ids: Sequence[str], reason: str,
+                       now: datetime) -> int:
+    """R-13: a closed or recalled case's open visits are cancelled, their reservations freed."""
+    if not case_ids:
+        return 0
+    await xact_lock(conn, ATTEMPTS_LOCK)
+    return len(await visits.cancel_open(conn, case_ids, reason, now))

@@ -66,6 +66,8 @@ async def visit_detail(conn: asyncpg.Connection, visit_id: str, who: Principal) 
         "SELECT role, decision, decided_by, text, decided_at FROM visit_decisions WHERE visit_id = $1 "
         "ORDER BY decided_at", row["visit_id"])
     full = full_address_for(who, row)
+    if full:                                          # an agent reads where to go
+        await records.audit_read(conn, who.sub, "visit_address", [visit_id])
     out = shape(row, full_address=full)
     out["approvals"] = [dict(d) for d in decisions if d["decision"] == "approve"]
     rejection = [dict(d) for d in decisions if d["decision"] == "reject"]
