@@ -1,17 +1,16 @@
 """End to end (issue 12): a client places a case through intake, allocation gives it to a collector,
 the collector requests a field visit in fieldops, the field manager and the phone manager approve,
 the day is planned, the agent sees the visit on their day, arrives, uploads the door-plate photo and
-records a promise — and within the same minute contact shows the case as FIELD_VISIT_DONE with its
-next follow-up on the next day (R-38) and the promise.
+records a promise — and within the same minute contact shows the case's new status and next
+follow-up (R-38): PTP with the follow-up the day before the promised date (R-22), and the promise.
 
 Needs the contact service (`recoup_contact.app`, branch contact-service) and the converted intake
-and allocation: skipped, saying so, until they are installed. Contact's case route is assumed to be
-`GET /v1/cases/{case_id}` answering `status`, `next_follow_up_on` and the open promise — adapt
-`_contact_case` if contact names them otherwise.
+and allocation: skipped, saying so, until they are installed. Contact's case route is its
+`GET /v1/cases/{case_id}` (`status`, `next_follow_up`, `ptp_due_on`, `ptp_amount`) as on the
+contact-service branch.
 
 Every service runs on one business clock, from Monday 2026-12-07 19:00 Beijing time: a working day,
-in the evening band of home visits (R-36), inside the R-14 window; "next day" is then Tuesday
-whether contact counts calendar or working days.
+in the evening band of home visits (R-36), inside the R-14 window.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -32,7 +31,7 @@ pytest.importorskip("recoup_contact.app", reason="the contact service (branch co
 pytest.importorskip("recoup_allocation.app", reason="allocation is not installed")
 
 CLOCK = "from:2026-12-07T19:00:00+08:00"
-DAY, NEXT_DAY = date(2026, 12, 7), date(2026, 12, 8)
+DAY, PROMISED = date(2026, 12, 7), date(2026, 12, 12)
 PHOTO = b"\xff\xd8\xff\xe0" + "门牌照片".encode() * 3000
 
 
@@ -145,18 +144,21 @@ async def _visited(fieldops, tag: str, vid: str) -> str:
     assert r.status_code == 201, r.text
     r = await fieldops.client.post(f"/v1/visits/{vid}/record", headers=agent, json={
         "address_verified": True, "met": ["debtor"], "outcome": "promise_to_pay",
-        "promise": {"amount": "2000.00", "due_on": "2026-12-12"}, "next_step": "follow_up_call"})
+        "promise": {"amount": "2000.00", "due_on": str(PROMISED)}, "next_step": "follow_up_call"})
     assert r.status_code == 200 and r.json()["state"] == "done", r.text
     return digest
 
 
 async def _contact_shows_it(contact, case_id: str, collector: str, recorded: float) -> None:
-    """R-38: the status and the next follow-up change in contact within the minute."""
+    """R-38: the status and the next follow-up change in contact within the minute. A promise was
+    obtained at the door, so contact's status is PTP with the follow-up the day before the promise
+    (R-22); a visit without one is FIELD_VISIT_DONE, followed up the next day."""
     who = contact.auth("collector", sub=collector)
 
     async def updated():
         case = await _contact_case(contact, case_id, who)
-        return case if case and case.get("status") == "FIELD_VISIT_DONE" else None
+        return case if case and case.get("status") in ("PTP", "FIELD_VISIT_DONE") else None
     case = await wait_until(updated, timeout=60, what="contact shows the visit (R-38)")
     assert time.monotonic() - recorded < 60                                  # the same minute
-    assert case["next_follow_up_on"] == NEXT_DAY.isoformat()
+    assert (case["status"], case["next_follow_up"]) == ("PTP", str(PROMISED - timedelta(days=1)))
+    assert (case["ptp_due_on"], case["ptp_amount"]) == (str(PROMISED), "2000.00")

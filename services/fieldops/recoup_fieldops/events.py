@@ -29,7 +29,7 @@ from recoup_shared.bus.events import (
 from recoup_shared.crypto import Protector, mask_phone
 
 from .rules.model import VisitRequest
-from .rules.records import VisitRecord, contact_result, status_after
+from .rules.records import Met, VisitRecord, contact_result, status_after
 
 PRODUCER = "fieldops"
 
@@ -98,7 +98,8 @@ def completed(v: VisitRequest, r: VisitRecord, *, client_id: str, evidence: Sequ
                                     district=a.district, line=a.line, verified=True))
     payload = VisitCompleted(
         visit_id=v.visit_id, agent_ids=list(r.agent_ids), visited_at=r.arrived_at,
-        address_verified=r.address_verified, met=[m.value for m in r.met], outcome=r.outcome.value,
+        address_verified=r.address_verified, outcome=r.outcome.value,
+        met=[m.value for m in r.met if m is not Met.NOBODY],      # whom they met: nobody = none
         ptp=Ptp(amount=r.promise.amount, due_on=r.promise.due_on) if r.promise else None,
         evidence=[{"ref": e["object_key"], "sha256": e["sha256"], "kind": e["kind"]} for e in evidence],
         next_step=r.next_step.value, collector_id=v.requested_by, status=status_after(r),
