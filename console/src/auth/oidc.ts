@@ -1,0 +1,54 @@
+// OpenID Connect, authorization code + PKCE, with oidc-client-ts against the agency's identity
+// provider (issuer, client id and redirect URI from /config.json). Loaded only when the
+// configuration asks for it, so the development build's first load does not carry it.
+import type { UserManager } from 'oidc-client-ts'
+import type { OidcConfig } from '@/config'
+
+let manager: Promise<UserManager> | null = null
+
+export const CALLBACK_PATH = '/auth/callback'
+
+function managerFor(cfg: OidcConfig): Promise<UserManager> {
+  manager ??= import('oidc-client-ts').then(({ UserManager, WebStorageStateStore }) => {
+    const origin = window.location.origin
+    return new UserManager({
+      authority: cfg.issuer,
+      client_id: cfg.client_id,
+      redirect_uri: cfg.redirect_uri ?? origin + CALLBACK_PATH,
+      post_logout_redirect_uri: cfg.post_logout_redirect_uri ?? origin + '/sign-in',
+      response_type: 'code', // PKCE is on by default for the code flow
+      scope: cfg.scope ?? 'openid profile',
+      // per tab, gone with the tab: a shared computer keeps no session
+      userStore: new WebStorageStateStore({ store: window.sessionStorage }),
+      automaticSilentRenew: true,
+    })
+  })
+  return manager
+}
+
+export async function oidcSignIn(cfg: OidcConfig, returnTo: string): Promise<void> {
+  await (await managerFor(cfg)).signinRedirect({ state: { returnTo } })
+}
+
+/** The redirect back from the identity provider: the access token and where to go next. */
+export async function oidcCallback(cfg: OidcConfig): Promise<{ token: string; returnTo: string }> {
+  const user = await (await managerFor(cfg)).signinRedirectCallback()
+  const state = user.state as { returnTo?: string } | undefined
+  return { token: user.access_token, returnTo: state?.returnTo ?? '/' }
+}
+
+/** A session kept in this tab (page reload). */
+export async function oidcRestore(cfg: OidcConfig): Promise<string | null> {
+  const user = await (await managerFor(cfg)).getUser()
+  return user && !user.expired ? user.access_token : null
+}
+
+export async function oidcSignOut(cfg: OidcConfig): Promise<void> {
+  const m = await managerFor(cfg)
+  await m.removeUser()
+  await m.signoutRedirect().catch(() => undefined) // an IdP without end_session: local sign-out only
+}
+
+export async function onOidcTokenRenewed(cfg: OidcConfig, fn: (token: string) => void): Promise<void> {
+  ;(await managerFor(cfg)).events.addUserLoaded((u) => fn(u.access_token))
+}

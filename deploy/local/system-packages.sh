@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Debian packages the local stack and its tests need beyond Python and Node, installed by the
+# project itself (a new machine has none of them). Idempotent and quiet: a no-op when every package
+# is present, so `make up` and `make test` call it every time.
+#
+#   chromium          the browser of the console's end-to-end tests, driven by Playwright through
+#                     its executable path (/usr/bin/chromium): no browser is ever downloaded
+#   fonts-wqy-zenhei  a Chinese font, so the console's pages and screenshots show characters, not boxes
+#
+# Add a package to PACKAGES below; say why in a line above. Needs root for apt-get; without it the
+# missing packages are listed with the command to run, and the script exits 1.
+set -euo pipefail
+
+PACKAGES=(chromium fonts-wqy-zenhei)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "system-packages: missing ${missing[*]} and apt-get is not available; install them by hand" >&2
+  exit 1
+fi
+if [ "$(id -u)" != 0 ]; then
+  echo "system-packages: missing ${missing[*]}; run as root: apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+
+echo "system-packages: installing ${missing[*]} (Debian)" >&2
+export DEBIAN_FRONTEND=noninteractive
+# The package lists of a new machine may be empty or old: refresh them once when a package is
+# not known to apt-cache.
+for pkg in "${missing[@]}"; do
+  if ! apt-cache show "$pkg" >/dev/null 2>&1; then
+    apt-get update -qq >/dev/null
+    break
+  fi
+done
+if ! apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+  apt-get update -qq >/dev/null  # the lists named versions the mirror no longer has
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
