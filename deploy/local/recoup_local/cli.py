@@ -24,6 +24,8 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
              "push a realistic sample placement (a few hundred cases) through the client API"),
     "dlq-replay": ("recoup_shared.bus.replay", "main",
                    "re-publish dead-lettered events of a topic after a fix (idempotent)"),
+    "console": ("recoup_local.console_build", "main",
+                "the staff console: `build` (when its sources changed) or `api-types` (from the OpenAPI)"),
 }
 
 

@@ -68,11 +68,13 @@ DEMO_CLIENTS = ({"id": "demo-bank", "name": "演示银行"},)
 
 
 class ConsoleSettings(ServiceSettings):
-    """RECOUP_CONSOLE_DIST: the built console; RECOUP_CONSOLE_UPSTREAMS: {"intake": "http://…"}."""
+    """RECOUP_CONSOLE_DIST: the built console; RECOUP_CONSOLE_UPSTREAMS: {"intake": "http://…"};
+    RECOUP_CONSOLE_CLIENTS: the clients the console offers first ([{"id": …, "name": …}])."""
 
     service_name: str = "console"
     console_dist: str | None = None
     console_upstreams: str = "{}"
+    console_clients: str = ""
 
 
 def problem(status: int, slug: str, title: str, detail: str | None = None,
@@ -154,7 +156,8 @@ async def spa(request: Request) -> Response:
 async def runtime_config(request: Request) -> Response:
     settings: ConsoleSettings = request.app.state.settings
     auth = {"mode": "dev"} if settings.is_local else {"mode": "none"}
-    body = {"environment": settings.profile, "auth": auth, "clients": list(DEMO_CLIENTS),
+    clients = json.loads(settings.console_clients) if settings.console_clients else list(DEMO_CLIENTS)
+    body = {"environment": settings.profile, "auth": auth, "clients": clients,
             "timezone": settings.timezone}
     return JSONResponse(body, headers={"cache-control": "no-store"})
 

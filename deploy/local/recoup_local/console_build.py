@@ -39,6 +39,8 @@ MIN_NODE = (20, 19)
 SOURCE_DIRS = ("src", "public")
 SOURCE_FILES = ("index.html", "vite.config.ts", "tsconfig.json", "tsconfig.app.json",
                 "tsconfig.node.json", "package.json", "package-lock.json")
+# Written by the build itself (unplugin's type declarations): never a reason to build again.
+GENERATED = frozenset({"src/auto-imports.d.ts", "src/components.d.ts"})
 
 
 class ConsoleBuildError(RuntimeError):
@@ -103,7 +105,9 @@ def newest_source_mtime(cdir: Path) -> float:
         for root, dirs, files in os.walk(cdir / d):
             newest = max(newest, os.stat(root).st_mtime)
             for f in files:
-                newest = max(newest, os.stat(os.path.join(root, f)).st_mtime)
+                path = os.path.join(root, f)
+                if os.path.relpath(path, cdir) not in GENERATED:
+                    newest = max(newest, os.stat(path).st_mtime)
     return newest
 
 
@@ -163,7 +167,8 @@ class ConsoleProcess(services.ServiceProcess):
         self._pump.start()
 
 
-async def start_console(stack, *, port: int | None = None, build: bool = True) -> str:
+async def start_console(stack, *, port: int | None = None, build: bool = True,
+                        clients: list[dict[str, str]] | None = None) -> str:
     """Build the console if needed and start the gateway in front of the stack's running
     services; returns its URL. It joins stack.services, so stack.stop() stops it too."""
     dist = await asyncio.to_thread(ensure_built) if build else console_dir() / "dist"
@@ -172,6 +177,8 @@ async def start_console(stack, *, port: int | None = None, build: bool = True) -
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "RECOUP_PROFILE": stack.profile,
            "RECOUP_SERVICE_NAME": "console", "RECOUP_LOG_FILE": str(stack.log_dir / "console.log"),
            "RECOUP_CONSOLE_DIST": str(dist), "RECOUP_CONSOLE_UPSTREAMS": json.dumps(upstreams)}
+    if clients is not None:
+        env["RECOUP_CONSOLE_CLIENTS"] = json.dumps(clients)
     console = stack.console
     if console is None and stack.ephemeral:
         console = open(stack.log_dir / "console.console.log", "a", encoding="utf-8")
