@@ -37,7 +37,7 @@ MIN_NODE = (20, 19)
 # What a build reads: a change to any of these (or a file added to or removed from src/ or
 # public/) makes dist stale.
 SOURCE_DIRS = ("src", "public")
-SOURCE_FILES = ("index.html", "vite.config.ts", "tsconfig.json", "tsconfig.app.json",
+SOURCE_FILES = ("index.html", "vite.config.ts", "tsconfig.json", "tsconfig.app.json", "tsconfig.vitest.json",
                 "tsconfig.node.json", "package.json", "package-lock.json")
 # Written by the build itself (unplugin's type declarations): never a reason to build again.
 GENERATED = frozenset({"src/auto-imports.d.ts", "src/components.d.ts"})
