@@ -167,6 +167,8 @@ async def page(browser):
     p = await context.new_page()
     errors: list[str] = []
     p.on("pageerror", lambda e: errors.append(str(e)))
+    # the console runs under the production Content-Security-Policy (the gateway sends it)
+    p.on("console", lambda m: errors.append(m.text) if m.type == "error" and "Content Security Policy" in m.text else None)
     try:
         yield p
     finally:

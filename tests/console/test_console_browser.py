@@ -64,6 +64,10 @@ async def test_team_lead_previews_and_commits_an_allocation(page, console_site: 
               "(plan lines; measured, not asserted)")
     await shot(page, "allocation-plan-items")
 
+    await page.click("[data-test=menu-alloc-sla]")
+    await page.wait_for_selector("[data-test=sla] tbody tr")
+    await shot(page, "allocation-sla")
+
     # the cases are owned now: allocation says so through its public API
     async with httpx.AsyncClient() as c:
         from recoup_local.cli import mint
@@ -109,6 +113,30 @@ async def test_finance_opens_a_statement_and_downloads_the_pdf(page, console_sit
     assert path.read_bytes().startswith(b"%PDF-"), "the download is not a PDF"
     assert path.stat().st_size > 1000
 
+    await page.click("[data-test=menu-billing-schedules]")
+    await page.wait_for_selector("[data-test=schedule-v1]")
+    await shot(page, "fee-schedules")
+    await page.click("[data-test=menu-billing-performance]")
+    await page.wait_for_selector("[data-test=performance]")
+    await shot(page, "performance")
+
+    # English is one choice away, and remembered
+    await page.click("[data-test=locale]")
+    await page.click("li.el-select-dropdown__item:has-text('English')")
+    await page.wait_for_selector("[data-test=menu-billing-statements]:has-text('Statements')")
+    await page.reload()
+    await page.wait_for_selector("[data-test=menu-billing-statements]:has-text('Statements')")
+
+
+async def test_collector_sees_own_cases_and_where_the_later_screens_go(page, console_site: ConsoleSite):
+    await sign_in(page, console_site, "demo-c01")
+    await page.wait_for_selector("[data-test=card-my-cases] .stat")
+    planned = await page.inner_text("[data-test=card-planned]")
+    assert "我的案件" in planned and "contact" in planned  # the worklist comes with the contact service
+    assert await page.locator("[data-test=menu-worklist].is-disabled").count() == 1
+    assert await page.locator("[data-test=menu-alloc-preview]").count() == 0
+    await shot(page, "dashboard-collector")
+
 
 async def test_admin_sees_the_placement_and_its_rejected_rows(page, console_site: ConsoleSite):
     await sign_in(page, console_site, "demo-admin")
@@ -125,6 +153,7 @@ async def test_admin_sees_the_placement_and_its_rejected_rows(page, console_site
     await page.wait_for_selector("[data-test=intake-case]")
     before = await page.inner_text("[data-test=intake-case]")
     assert "*" in before
+    await shot(page, "case-masked")
     await page.click("[data-test=reveal]")
     await page.fill("textarea[data-test=reveal-reason]", "浏览器测试：核对身份")
     await page.click("[data-test=reveal-confirm]")

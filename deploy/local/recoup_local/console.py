@@ -49,6 +49,16 @@ HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-authenticate", "proxy
                         "te", "trailer", "transfer-encoding", "upgrade", "host"})
 ASSET_CACHE = "public, max-age=31536000, immutable"  # file names carry a content hash
 DEV_TOKEN_TTL_SECONDS = 8 * 3600  # one working day
+# The policy console/deploy/security-headers.inc gives in production, so that the browser tests
+# run the console under it.
+SECURITY_HEADERS = {
+    "content-security-policy": "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                               "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' https:; "
+                               "frame-ancestors 'none'; base-uri 'self'; form-action 'self' https:",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+}
 
 # The demo users of the development sign-in, one or more per R-45 role. The team lead and the
 # collectors are those `recoup demo` registers in allocation (demo_allocation.py).
@@ -147,10 +157,10 @@ async def spa(request: Request) -> Response:
         candidate = (dist / rel).resolve()
         if candidate.is_relative_to(dist) and candidate.is_file():
             cache = ASSET_CACHE if rel.startswith("assets/") else "no-cache"
-            return FileResponse(candidate, headers={"cache-control": cache})
+            return FileResponse(candidate, headers={"cache-control": cache, **SECURITY_HEADERS})
     if rel.startswith("assets/") or rel.startswith("api/"):
         return problem(404, "not-found", "Not found")  # a missing asset is not the SPA
-    return FileResponse(dist / "index.html", headers={"cache-control": "no-cache"})
+    return FileResponse(dist / "index.html", headers={"cache-control": "no-cache", **SECURITY_HEADERS})
 
 
 async def runtime_config(request: Request) -> Response:

@@ -156,6 +156,7 @@ async def test_serves_the_spa_with_caching_and_fallback(dist):
 
     r = await _with_lifespan(app, run)
     assert r["/"].text.startswith("<!doctype html>") and r["/"].headers["cache-control"] == "no-cache"
+    assert "script-src 'self'" in r["/"].headers["content-security-policy"]
     assert r["/billing/statements/demo-bank/2026-11"].text.startswith("<!doctype html>")  # the router's page
     assert r["/assets/index-abc123.js"].headers["cache-control"] == "public, max-age=31536000, immutable"
     assert r["/assets/missing-1.js"].status_code == 404  # never index.html for a missing asset
