@@ -245,6 +245,9 @@ def create_app(settings: ConsoleSettings | None = None, *, upstreams: dict[str, 
     from recoup_shared.logging import configure_logging
 
     configure_logging("console", settings.log_level, settings.log_file)
+    # Ours is the access log (_AccessLog); uvicorn's and httpx's request lines carry query strings.
+    logging.getLogger("uvicorn.access").disabled = True
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     ups = upstreams if upstreams is not None else json.loads(settings.console_upstreams or "{}")
     dist_dir = dist if dist is not None else (Path(settings.console_dist) if settings.console_dist else None)
 
