@@ -64,6 +64,12 @@ async def test_team_lead_previews_and_commits_an_allocation(page, console_site: 
               "(plan lines; measured, not asserted)")
     await shot(page, "allocation-plan-items")
 
+    # the monthly rotation previews through the same plan view
+    await page.click("[data-test=menu-alloc-rotation]")
+    await page.click("[data-test=rotation-preview]")
+    await page.wait_for_selector("[data-test=plan-result], [data-test=problem]")
+    await shot(page, "allocation-rotation")
+
     await page.click("[data-test=menu-alloc-sla]")
     await page.wait_for_selector("[data-test=sla] tbody tr")
     await shot(page, "allocation-sla")
@@ -159,6 +165,40 @@ async def test_admin_sees_the_placement_and_its_rejected_rows(page, console_site
     await page.click("[data-test=reveal-confirm]")
     await page.wait_for_selector("[data-test=hide]")
     assert "明文" in await page.inner_text("[data-test=intake-case]")
+
+
+async def test_data_specialist_writes_an_import_template_and_sees_field_errors(page, console_site: ConsoleSite):
+    await sign_in(page, console_site, "demo-data")
+    await page.click("[data-test=menu-intake-templates]")
+    await page.click("[data-test=new-template]")
+    form = page.locator("[data-test=template-form]")
+    await form.locator("input").nth(0).fill("cards-v1")
+    await form.locator("input").nth(2).fill("证件号码")  # the first column's header
+    await page.locator(".el-dialog .el-select").first.click()
+    await page.keyboard.type("debtor.nonsense")
+    await page.keyboard.press("Enter")
+    await page.click(".el-dialog__footer .el-button--primary")
+    problem = await page.wait_for_selector(".el-dialog [data-test=problem]")
+    assert "debtor.nonsense" in await problem.inner_text()  # the service's reason, in the form
+    await shot(page, "template-field-errors")
+
+    # the columns the service requires at least, one row each
+    columns = [("证件号码", "debtor.id_number"), ("账号", "account_ref"), ("姓名", "debtor.name"),
+               ("委案金额", "placed_amount"), ("逾期天数", "dpd")]
+    for i, (header, path) in enumerate(columns):
+        if i:
+            await page.click(".el-dialog button:has-text('添加一列')")
+        row = page.locator(".el-dialog [data-test=template-form] .el-table__body tr").nth(i)
+        await row.locator("input").first.fill(header)
+        await row.locator(".el-select").click()
+        await page.keyboard.press("Control+A")
+        await page.keyboard.type(path)
+        await page.keyboard.press("Enter")
+    await page.click(".el-dialog__footer .el-button--primary")
+    try:
+        await page.wait_for_selector("[data-test=templates] tbody tr:has-text('cards-v1')", timeout=15000)
+    finally:
+        await shot(page, "templates")
 
 
 async def test_problem_answers_are_shown_in_words(page, console_site: ConsoleSite):
