@@ -35,7 +35,7 @@ export default defineConfig({
   server: {
     proxy: {
       '/api': gateway,
-      '/auth': gateway,
+      '/auth/dev': gateway,
       '/config.json': gateway,
     },
   },

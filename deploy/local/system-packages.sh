@@ -8,7 +8,8 @@
 #   fonts-wqy-zenhei  a Chinese font, so the console's pages and screenshots show characters, not boxes
 #
 # Add a package to PACKAGES below; say why in a line above. Needs root for apt-get; without it the
-# missing packages are listed with the command to run, and the script exits 1.
+# missing packages are listed with the command to run (a warning: `make up` still starts; the
+# browser tests then say that chromium is missing).
 set -euo pipefail
 
 PACKAGES=(chromium fonts-wqy-zenhei)
@@ -26,8 +27,8 @@ if ! command -v apt-get >/dev/null 2>&1; then
   exit 1
 fi
 if [ "$(id -u)" != 0 ]; then
-  echo "system-packages: missing ${missing[*]}; run as root: apt-get install -y ${missing[*]}" >&2
-  exit 1
+  echo "system-packages: WARNING missing ${missing[*]}; as root: apt-get install -y ${missing[*]}" >&2
+  exit 0
 fi
 
 echo "system-packages: installing ${missing[*]} (Debian)" >&2

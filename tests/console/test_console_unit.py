@@ -46,3 +46,20 @@ def test_first_load_is_under_500_kb_gzipped(npm, capsys):
     assert float(m.group(1)) < 500
     with capsys.disabled():
         print(f"\n  console: {proc.stdout.strip()}")
+
+
+def test_api_types_match_the_services_openapi(npm, tmp_path, capsys):
+    """The typed client follows the services: a changed route or schema shows here first.
+    A service without types yet (one just written) is named, not failed: its screens come later."""
+    from recoup_local.console_build import api_types
+
+    api_types(tmp_path, say=lambda _: None)
+    committed = console_dir() / "src" / "api" / "schema"
+    stale = [f.name for f in sorted(tmp_path.glob("*.ts"))
+             if (committed / f.name).is_file() and (committed / f.name).read_text() != f.read_text()]
+    assert not stale, (f"console/src/api/schema/{', '.join(stale)} no longer match the services' OpenAPI: "
+                       "run `make console-api`, then fix what `npm run typecheck` in console/ reports")
+    new = [f.stem for f in sorted(tmp_path.glob("*.ts")) if not (committed / f.name).is_file()]
+    if new:
+        with capsys.disabled():
+            print(f"\n  console: no API types yet for {', '.join(new)} (`make console-api` adds them)")

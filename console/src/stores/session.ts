@@ -55,8 +55,12 @@ export const useSession = defineStore('session', () => {
     if (auth.mode === 'dev') {
       const saved = sessionStorage.getItem(DEV_KEY)
       if (saved) {
-        const { t, name } = JSON.parse(saved) as { t: string; name?: string }
-        if (!accept(t, name)) sessionStorage.removeItem(DEV_KEY)
+        try {
+          const { t, name } = JSON.parse(saved) as { t: string; name?: string }
+          if (!accept(t, name)) sessionStorage.removeItem(DEV_KEY)
+        } catch {
+          sessionStorage.removeItem(DEV_KEY)
+        }
       }
     } else if (auth.mode === 'oidc') {
       const { oidcRestore, onOidcTokenRenewed } = await import('@/auth/oidc')
