@@ -19,6 +19,9 @@ export default defineConfig({
   ],
   resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
   build: {
+    // `make up` builds into a fresh directory and swaps it in whole (console_build.py), so a
+    // running gateway never serves half a build
+    outDir: process.env.RECOUP_CONSOLE_OUT_DIR ?? 'dist',
     target: 'es2022',
     manifest: true, // read by scripts/size.mjs
     chunkSizeWarningLimit: 600,

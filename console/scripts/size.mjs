@@ -6,7 +6,9 @@ import { gzipSync } from 'node:zlib'
 import { join } from 'node:path'
 
 const BUDGET_KB = 500
-const dist = new URL('../dist/', import.meta.url).pathname
+const dist = process.env.RECOUP_CONSOLE_OUT_DIR
+  ? join(new URL('..', import.meta.url).pathname, process.env.RECOUP_CONSOLE_OUT_DIR)
+  : new URL('../dist/', import.meta.url).pathname
 const manifestPath = join(dist, '.vite', 'manifest.json')
 if (!existsSync(manifestPath)) {
   console.error('no dist/.vite/manifest.json: run vite build first')

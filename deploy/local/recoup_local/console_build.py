@@ -41,6 +41,7 @@ SOURCE_FILES = ("index.html", "vite.config.ts", "tsconfig.json", "tsconfig.app.j
                 "tsconfig.node.json", "package.json", "package-lock.json")
 # Written by the build itself (unplugin's type declarations): never a reason to build again.
 GENERATED = frozenset({"src/auto-imports.d.ts", "src/components.d.ts"})
+NEXT_DIST = ".dist-next"
 
 
 class ConsoleBuildError(RuntimeError):
@@ -53,9 +54,11 @@ def console_dir() -> Path:
     return repo_root() / "console"
 
 
-def _run(argv: list[str], cwd: Path, what: str, say: Callable[[str], None]) -> None:
+def _run(argv: list[str], cwd: Path, what: str, say: Callable[[str], None],
+         env: dict[str, str] | None = None) -> None:
     t0 = time.monotonic()
-    proc = subprocess.run(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.run(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          env={**os.environ, **(env or {})})
     if proc.returncode != 0:
         raise ConsoleBuildError(f"{what} failed (exit {proc.returncode}):\n{proc.stdout[-4000:]}")
     say(f"console: {what} done in {time.monotonic() - t0:.1f}s")
@@ -116,6 +119,15 @@ def build_stale(cdir: Path) -> bool:
     return not stamp.is_file() or newest_source_mtime(cdir) > stamp.stat().st_mtime
 
 
+def _swap_in(new: Path, dist: Path) -> None:
+    old = dist.with_name(".dist-old")
+    shutil.rmtree(old, ignore_errors=True)
+    if dist.exists():
+        dist.rename(old)
+    new.rename(dist)
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def ensure_deps(cdir: Path | None = None, *, say: Callable[[str], None] = procs.say) -> None:
     cdir = cdir or console_dir()
     npm = check_node()
@@ -138,10 +150,13 @@ def ensure_built(cdir: Path | None = None, *, say: Callable[[str], None] = procs
         if build_stale(cdir):
             started = time.time()
             say("console: sources changed since the last build: npm run build")
-            _run([npm, "run", "build"], cdir, "npm run build", say)
-            stamp = cdir / "dist" / ".recoup-build-stamp"
+            # built beside dist, then swapped in: a running gateway never serves half a build
+            shutil.rmtree(cdir / NEXT_DIST, ignore_errors=True)
+            _run([npm, "run", "build"], cdir, "npm run build", say, env={"RECOUP_CONSOLE_OUT_DIR": NEXT_DIST})
+            stamp = cdir / NEXT_DIST / ".recoup-build-stamp"
             stamp.write_text("the console's sources as they were when this build started\n")
             os.utime(stamp, (started, started))
+            _swap_in(cdir / NEXT_DIST, cdir / "dist")
         else:
             say("console: dist is up to date")
     return cdir / "dist"
