@@ -1,28 +1,32 @@
 // OpenID Connect, authorization code + PKCE, with oidc-client-ts against the agency's identity
 // provider (issuer, client id and redirect URI from /config.json). Loaded only when the
 // configuration asks for it, so the development build's first load does not carry it.
-import type { UserManager } from 'oidc-client-ts'
+import type { UserManager, UserManagerSettings } from 'oidc-client-ts'
 import type { OidcConfig } from '@/config'
 
 let manager: Promise<UserManager> | null = null
 
 export const CALLBACK_PATH = '/auth/callback'
 
+/** The client's settings, all from /config.json: nothing about the identity provider is built in. */
+export function oidcSettings(cfg: OidcConfig, origin: string): Omit<UserManagerSettings, 'userStore'> {
+  return {
+    authority: cfg.issuer,
+    client_id: cfg.client_id,
+    redirect_uri: cfg.redirect_uri ?? origin + CALLBACK_PATH,
+    post_logout_redirect_uri: cfg.post_logout_redirect_uri ?? origin + '/sign-in',
+    response_type: 'code', // authorization code; oidc-client-ts adds PKCE (S256) to it
+    scope: cfg.scope ?? 'openid profile',
+    automaticSilentRenew: true,
+  }
+}
+
 function managerFor(cfg: OidcConfig): Promise<UserManager> {
-  manager ??= import('oidc-client-ts').then(({ UserManager, WebStorageStateStore }) => {
-    const origin = window.location.origin
-    return new UserManager({
-      authority: cfg.issuer,
-      client_id: cfg.client_id,
-      redirect_uri: cfg.redirect_uri ?? origin + CALLBACK_PATH,
-      post_logout_redirect_uri: cfg.post_logout_redirect_uri ?? origin + '/sign-in',
-      response_type: 'code', // PKCE is on by default for the code flow
-      scope: cfg.scope ?? 'openid profile',
-      // per tab, gone with the tab: a shared computer keeps no session
-      userStore: new WebStorageStateStore({ store: window.sessionStorage }),
-      automaticSilentRenew: true,
-    })
-  })
+  manager ??= import('oidc-client-ts').then(({ UserManager, WebStorageStateStore }) => new UserManager({
+    ...oidcSettings(cfg, window.location.origin),
+    // per tab, gone with the tab: a shared computer keeps no session
+    userStore: new WebStorageStateStore({ store: window.sessionStorage }),
+  }))
   return manager
 }
 
