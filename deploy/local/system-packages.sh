@@ -6,13 +6,15 @@
 #   chromium          the browser of the console's end-to-end tests, driven by Playwright through
 #                     its executable path (/usr/bin/chromium): no browser is ever downloaded
 #   fonts-wqy-zenhei  a Chinese font, so the console's pages and screenshots show characters, not boxes
+#   nginx             the console's production server config (console/deploy/nginx.conf) is tested
+#                     with the real server (tests/console/test_console_nginx.py); not run as a daemon
 #
 # Add a package to PACKAGES below; say why in a line above. Needs root for apt-get; without it the
 # missing packages are listed with the command to run (a warning: `make up` still starts; the
 # browser tests then say that chromium is missing).
 set -euo pipefail
 
-PACKAGES=(chromium fonts-wqy-zenhei)
+PACKAGES=(chromium fonts-wqy-zenhei nginx)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
