@@ -7,6 +7,7 @@
 import createClient, { type Client } from 'openapi-fetch'
 import type { paths as AllocationPaths } from './schema/allocation'
 import type { paths as BillingPaths } from './schema/billing'
+import type { paths as FieldopsPaths } from './schema/fieldops'
 import type { paths as IntakePaths } from './schema/intake'
 import { send, serviceBase, type Service } from './http'
 import { ApiError } from './problem'
@@ -19,6 +20,7 @@ function client<P extends {}>(service: Service): Client<P> {
 export const intake = client<IntakePaths>('intake')
 export const allocation = client<AllocationPaths>('allocation')
 export const billing = client<BillingPaths>('billing')
+export const fieldops = client<FieldopsPaths>('fieldops')
 
 /** The data of a typed call; errors were already thrown by `send` as ApiError. */
 export async function call<T>(pending: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
@@ -32,4 +34,5 @@ export async function call<T>(pending: Promise<{ data?: T; error?: unknown; resp
 
 export type { components as AllocationSchemas } from './schema/allocation'
 export type { components as BillingSchemas } from './schema/billing'
+export type { components as FieldopsSchemas } from './schema/fieldops'
 export type { components as IntakeSchemas } from './schema/intake'
