@@ -1,5 +1,8 @@
 # Recoup — `make up` (local stack, foreground, Ctrl-C stops it) and `make test`.
-# Both create .venv on first use and install everything from the package index.
+# Both create .venv on first use and install exactly the locked dependencies
+# (requirements/dev.txt, hash-checked), then the project's own packages without dependencies.
+# `make lock` re-locks after a dependency is added or changed in a pyproject.toml or
+# requirements-dev.txt (requirements/lock.py).
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -10,16 +13,18 @@ SERVICES_LIST := $(VENV)/.recoup-services
 # Every service with a pyproject.toml is installed: a new service needs no edit here.
 SERVICE_PROJECTS := $(sort $(wildcard services/*/pyproject.toml))
 SERVICE_DIRS := $(patsubst %/,%,$(dir $(SERVICE_PROJECTS)))
-INSTALL_INPUTS := shared/pyproject.toml deploy/local/pyproject.toml requirements-dev.txt deploy/k8s/tools/requirements.txt $(SERVICE_PROJECTS)
+LOCK := requirements/dev.txt
+INSTALL_INPUTS := $(LOCK) shared/pyproject.toml deploy/local/pyproject.toml $(SERVICE_PROJECTS)
 BASE_PYTHON := $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null)
 ARGS ?=
 
-.PHONY: help venv up test bench clean distclean FORCE
+.PHONY: help venv up test bench lock clean distclean FORCE
 
 help:
 	@echo "make up         local stack in the foreground: PostgreSQL, Tansu, every service (Ctrl-C stops it)"
 	@echo "make test       all tests, on a throw-away stack of their own (runs beside make up)"
 	@echo "make bench      benchmarks (bench/bench_*.py)"
+	@echo "make lock       re-pin the dependencies with hashes (requirements/); ARGS=--upgrade for newest"
 	@echo "make clean      remove local data (.local/) and caches; make distclean also removes .venv"
 	@echo "ARGS='...'      extra arguments, e.g. make test ARGS='-k intake -x'"
 
@@ -30,28 +35,39 @@ $(PY):
 	@$(BASE_PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { \
 	  echo "make: $(BASE_PYTHON) is Python $$($(BASE_PYTHON) -c 'import platform; print(platform.python_version())'); Recoup needs 3.11" >&2; exit 1; }
 	$(BASE_PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
 
 # Rewritten only when the set of services changes, so a new service triggers an install.
 $(SERVICES_LIST): FORCE | $(PY)
 	@echo '$(SERVICE_DIRS)' | cmp -s - $@ || echo '$(SERVICE_DIRS)' > $@
 
-# Re-install only when a project or requirements file is newer than the last install.
+# Re-install only when the lock or a project is newer than the last install. The lock first, every
+# file checked against its hash (pip refuses anything unpinned or unhashed, so the lock must be
+# complete); then the project's packages, editable, with no dependencies of their own and built
+# with the locked setuptools (no build isolation: nothing unpinned is fetched).
 $(STAMP): $(INSTALL_INPUTS) $(SERVICES_LIST) | $(PY)
-	@echo "installing: shared deploy/local $(SERVICE_DIRS) + requirements-dev.txt"
+	@echo "installing: $(LOCK) (hash-checked), then shared deploy/local $(SERVICE_DIRS)"
 	PYTHONWARNINGS=ignore $(PY) -m pip install --quiet --disable-pip-version-check \
-	  -e shared -e deploy/local $(addprefix -e ,$(SERVICE_DIRS)) -r requirements-dev.txt
+	  --require-hashes -r $(LOCK)
+	PYTHONWARNINGS=ignore $(PY) -m pip install --quiet --disable-pip-version-check \
+	  --no-deps --no-build-isolation -e shared -e deploy/local $(addprefix -e ,$(SERVICE_DIRS))
 	@touch $@
 
 up: venv
+	@deploy/local/system-packages.sh
 	$(VENV)/bin/recoup up $(ARGS)
 
 test: venv
+	@deploy/local/system-packages.sh
 	@VENV=$(VENV) deploy/k8s/tools/ensure-kustomize.sh
 	$(PY) -m pytest $(ARGS)
 
 bench: venv
 	$(PY) -m bench $(ARGS)
+
+# Re-pin after changing a declared dependency (then commit requirements/); see requirements/lock.py.
+lock: venv
+	$(PY) requirements/lock.py $(ARGS)
+	@echo "now: make test (tests/test_lock.py checks the locks against the declarations)"
 
 FORCE:
 

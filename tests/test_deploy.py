@@ -31,6 +31,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 REPO = Path(__file__).resolve().parents[1]
 K8S = REPO / "deploy" / "k8s"
@@ -41,13 +43,18 @@ COMPOSE_ENV = REPO / "deploy" / "compose.env"
 DEMO_KEYS = REPO / "deploy" / "docker" / "demo-keys"
 
 # Kinds served by operators (CRDs): not in the core Kubernetes schemas.
-STRIMZI_KINDS = {"Kafka", "KafkaNodePool", "KafkaTopic"}
+STRIMZI_KINDS = {"Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser"}
 CNPG_KINDS = {"Cluster"}
-MODEL_VALIDATED_KINDS = {"ScaledObject", "ServiceMonitor", "PrometheusRule"}
+MODEL_VALIDATED_KINDS = {"ScaledObject", "TriggerAuthentication", "ServiceMonitor", "PrometheusRule"}
 CRD_KINDS = STRIMZI_KINDS | CNPG_KINDS | MODEL_VALIDATED_KINDS
 
 # JWT verification key: a JWKS URL in Kubernetes, a static public key in compose (no IdP there).
 JWT_KEY_VARS = {"RECOUP_JWT_JWKS_URL", "RECOUP_JWT_PUBLIC_KEY_PEM"}
+# Broker security: TLS + SCRAM (or mutual TLS) in Kubernetes, plaintext explicitly allowed in compose.
+KAFKA_SECURITY_VARS = {"RECOUP_KAFKA_SECURITY_PROTOCOL", "RECOUP_KAFKA_SASL_MECHANISM",
+                       "RECOUP_KAFKA_SASL_USERNAME", "RECOUP_KAFKA_SASL_PASSWORD_FILE",
+                       "RECOUP_KAFKA_SSL_CAFILE", "RECOUP_KAFKA_SSL_CERTFILE", "RECOUP_KAFKA_SSL_KEYFILE",
+                       "RECOUP_KAFKA_ALLOW_PLAINTEXT"}
 
 
 # --- loading --------------------------------------------------------------------------------
@@ -62,7 +69,9 @@ def _load_generator():
 
 GEN = _load_generator()
 SPEC = GEN.load_spec()
-SERVICES: dict[str, dict[str, Any]] = SPEC["services"]
+# The services that are deployed; `planned: true` ones (package not written yet) have no objects.
+SERVICES: dict[str, dict[str, Any]] = GEN.deployed(SPEC)
+PLANNED = sorted(set(SPEC["services"]) - set(SERVICES))
 
 
 def _renderer() -> list[str] | None:
@@ -141,7 +150,18 @@ def test_services_list_matches_the_shared_topics():
     assert sorted(GEN.all_topics(SPEC)) == sorted(topics.all_topics())
 
 
-@pytest.mark.parametrize("name", sorted(SERVICES))
+@pytest.mark.parametrize("name", sorted(SPEC["services"]))
+def test_planned_means_not_written_yet(name):
+    """`planned: true` reserves a service's port and topology until the service runs (its app
+    module exists — its rules may come first); that commit removes the flag (and so deploys it)."""
+    written = (REPO / "services" / name / f"recoup_{name}" / "app.py").exists()
+    if SPEC["services"][name]["planned"]:
+        assert not written, f"services/{name}/ exists: delete `planned: true` in deploy/k8s/services.yaml"
+    else:
+        assert written, f"{name} is deployed but services/{name}/pyproject.toml is missing: mark it planned"
+
+
+@pytest.mark.parametrize("name", sorted(SPEC["services"]))
 def test_consumed_topics_match_the_service_handlers(name):
     """KEDA watches the lag of the topics listed in services.yaml: they must be the ones the
     service's consumer actually reads (handlers.HANDLERS keys are topic names)."""
@@ -219,7 +239,9 @@ def _crd_models() -> dict[str, Any]:
         from cloudcoil.models.prometheus_operator.v1 import PrometheusRule, ServiceMonitor
     except ImportError as exc:
         pytest.skip(f"CRD models not installed ({exc}); run deploy/k8s/tools/ensure-kustomize.sh")
-    return {"ScaledObject": ScaledObject, "ServiceMonitor": ServiceMonitor, "PrometheusRule": PrometheusRule}
+    from cloudcoil.models.keda.v1alpha1 import TriggerAuthentication
+    return {"ScaledObject": ScaledObject, "TriggerAuthentication": TriggerAuthentication,
+            "ServiceMonitor": ServiceMonitor, "PrometheusRule": PrometheusRule}
 
 
 @pytest.mark.parametrize("target", RENDERS)
@@ -258,10 +280,10 @@ def test_crd_model_check_rejects_unknown_fields_and_wrong_types():
 
 
 def test_strimzi_and_cloudnativepg_schema_validation():
-    pytest.skip("Strimzi (Kafka, KafkaNodePool, KafkaTopic) and CloudNativePG (Cluster): no package "
+    pytest.skip("Strimzi (Kafka, KafkaNodePool, KafkaTopic, KafkaUser) and CloudNativePG (Cluster): no package "
                 "on PyPI or Debian ships their CRD schemas for offline use (kubernetes-validate has "
                 "core APIs only; cloudcoil-models has no Strimzi/CNPG package), and the test run has "
-                "no network; their essentials are asserted by test_kafka_* and "
+                "no network; their essentials are asserted by test_kafka_*, the KafkaUser ACL tests and "
                 "test_one_database_cluster_per_service instead")
 
 
@@ -438,6 +460,9 @@ def test_network_policies_default_deny_and_least_privilege(target):
         assert {"cnpg.io/cluster": f"{name}-db"} in targets, name
         assert any(t.get("strimzi.io/cluster") == cluster for t in targets), name
         assert len(targets) == 2, (name, targets)
+        kafka_ports = [p["port"] for rule in pol["egress"] for p in rule["ports"]
+                       if any(_peer_labels(peer).get("strimzi.io/cluster") for peer in rule["to"])]
+        assert kafka_ports == [GEN.KAFKA_TLS_PORT], (name, kafka_ports)   # TLS only
         # ingress: only the ingress controller and Prometheus, only on the HTTP port
         namespaces = set()
         for rule in pol["ingress"]:
@@ -456,7 +481,7 @@ def test_network_policies_default_deny_and_least_privilege(target):
     kafka = policies[cluster]
     client_rules = [r for r in kafka["ingress"]
                     if any(_peer_labels(p).get(GEN.KAFKA_CLIENT_LABEL) == "true" for p in r["from"])]
-    assert client_rules and all(p["port"] == 9092 for r in client_rules for p in r["ports"])
+    assert client_rules and all(p["port"] == GEN.KAFKA_TLS_PORT for r in client_rules for p in r["ports"])
     for name in SERVICES:
         labels = named(docs, "Deployment", name)["spec"]["template"]["metadata"]["labels"]
         assert labels.get(GEN.KAFKA_CLIENT_LABEL) == "true", name
@@ -508,7 +533,7 @@ def test_kafka_is_kraft_with_durable_topics_and_dlqs(target):
         assert t["spec"]["replicas"] == 3, name
         assert t["spec"]["config"]["min.insync.replicas"] == "2", name
     common = [c for c in of_kind(docs, "ConfigMap") if c["metadata"]["name"].startswith("recoup-common")]
-    assert common[0]["data"]["RECOUP_KAFKA_BOOTSTRAP_SERVERS"] == f"{k['cluster']}-kafka-bootstrap:9092"
+    assert common[0]["data"]["RECOUP_KAFKA_BOOTSTRAP_SERVERS"] == f"{k['cluster']}-kafka-bootstrap:9093"
     assert common[0]["data"]["RECOUP_TOPIC_REPLICATION"] == "3"
 
 
@@ -545,7 +570,9 @@ def test_no_secret_values_are_committed(target):
     for d in [*of_kind(docs, "Deployment"), *of_kind(docs, "Job")]:
         for c in d["spec"]["template"]["spec"]["containers"]:
             for e in c.get("env", []):
-                assert "value" not in e or not re.search(r"(?i)key|password|secret|token", e["name"]), e
+                # a *_FILE variable holds the path of a mounted Secret, not a secret
+                assert ("value" not in e or e["name"].endswith("_FILE")
+                        or not re.search(r"(?i)key|password|secret|token", e["name"])), e
                 if "valueFrom" in e:
                     ref = e["valueFrom"]["secretKeyRef"]
                     refs.add((ref["name"], ref["key"]))
@@ -618,8 +645,17 @@ def test_dockerfile_is_multistage_slim_nonroot_with_exec_cmd_and_healthcheck(nam
     assert any(k == "RUN" and "pip wheel" in a and "./shared" in a and f"./services/{name}" in a
                for k, a in builder)
 
-    # final: offline install from the wheels, numeric non-root user
-    assert any(k == "RUN" and "pip install --no-index" in a and f"recoup-{name}" in a for k, a in final)
+    # supply chain: the service's lock (hashes), wheels only, the recoup wheels without deps
+    lock = f"requirements/images/{name}.txt"
+    assert (REPO / lock).is_file(), f"no {lock}: run make lock"
+    assert any(k == "COPY" and lock in a for k, a in builder)
+    assert any(k == "RUN" and "pip download --require-hashes --only-binary=:all:" in a and f"requirements/{name}.txt" in a
+               for k, a in builder)
+    assert any(k == "RUN" and "pip wheel --no-deps --no-build-isolation" in a for k, a in builder)
+
+    # final: offline install from the wheels, hash-checked, numeric non-root user
+    assert any(k == "RUN" and "pip install --no-index" in a and "--require-hashes" in a
+               and f"--no-deps recoup-shared recoup-{name}" in a for k, a in final)
     users = [a for k, a in final if k == "USER"]
     assert users and users[-1].split(":")[0].isdigit() and int(users[-1].split(":")[0]) == GEN.UID
 
@@ -711,6 +747,13 @@ def test_compose_has_the_same_services_ports_and_environment_as_kubernetes():
 
         compose_env = set(app["environment"]) | set(secrets_env)
         k8s_env = k8s_env_names(docs, named(docs, "Deployment", name))
+        # the broker connection differs on purpose: TLS + SCRAM in Kubernetes, plaintext allowed
+        # explicitly in compose (one broker on a private Docker network)
+        assert app["environment"]["RECOUP_KAFKA_ALLOW_PLAINTEXT"] == "true"
+        assert "RECOUP_KAFKA_ALLOW_PLAINTEXT" not in k8s_env
+        assert k8s_env_values(docs, named(docs, "Deployment", name))["RECOUP_KAFKA_SECURITY_PROTOCOL"] in ("SASL_SSL", "SSL")
+        compose_env = {n for n in compose_env if n not in KAFKA_SECURITY_VARS}
+        k8s_env = {n for n in k8s_env if n not in KAFKA_SECURITY_VARS}
         assert compose_env - JWT_KEY_VARS == k8s_env - JWT_KEY_VARS, (
             f"{name}: only in compose {sorted(compose_env - k8s_env - JWT_KEY_VARS)}, "
             f"only in k8s {sorted(k8s_env - compose_env - JWT_KEY_VARS)}")
@@ -770,10 +813,12 @@ def test_compose_demo_keys_are_valid_for_the_production_profile_and_not_the_loca
         assert kid and len(base64.b64decode(key)) == 32
     assert len(base64.b64decode(env["RECOUP_BLIND_INDEX_KEY"])) >= 32
 
+    allow_plaintext = load_compose()["x-recoup-env"]["RECOUP_KAFKA_ALLOW_PLAINTEXT"]
     settings = settings_mod.ServiceSettings(
         profile="production", data_keys=env["RECOUP_DATA_KEYS"],
         blind_index_key=env["RECOUP_BLIND_INDEX_KEY"], jwt_public_key_pem=env["RECOUP_JWT_PUBLIC_KEY_PEM"],
-        jwt_issuer=env["RECOUP_JWT_ISSUER"], jwt_audience=env["RECOUP_JWT_AUDIENCE"])
+        jwt_issuer=env["RECOUP_JWT_ISSUER"], jwt_audience=env["RECOUP_JWT_AUDIENCE"],
+        kafka_allow_plaintext=allow_plaintext)
     assert settings.profile == "production"
 
     public = serialization.load_pem_public_key(env["RECOUP_JWT_PUBLIC_KEY_PEM"].encode())
@@ -806,5 +851,158 @@ def test_operations_guide_covers_the_runbook():
     for needle in ("recoup_consumer_lag", "recoup_outbox_backlog", "recoup_events_dead_lettered_total",
                    "recoup_events_failed_total", "recoup_http_request_duration_seconds",
                    "dlq-replay", "RECOUP_DATA_KEYS", "JWKS", "rollout undo", "ensure-kustomize.sh",
-                   "deploy.sh", "docker compose up"):
+                   "deploy.sh", "docker compose up", "KafkaUser", "SCRAM-SHA-512", "mutual TLS",
+                   "rollout restart deployment/billing", "make lock", "--require-hashes"):
         assert needle in guide, needle
+
+
+# --- Kafka security: TLS listener, users and ACLs (issue 14) --------------------------------
+
+def _acl_allows(acls: list[dict[str, Any]], operation: str, kind: str, name: str) -> bool:
+    """Kafka's simple authorizer for the ACLs we generate (allow rules only): a literal resource
+    matches its name, a prefixed one every name starting with it; Read and Write imply Describe."""
+    for a in acls:
+        r = a["resource"]
+        if r["type"] != kind:
+            continue
+        hit = r["name"] == name if r["patternType"] == "literal" else name.startswith(r["name"])
+        ops = set(a["operations"])
+        if hit and (operation in ops or (operation == "Describe" and ops & {"Read", "Write"})):
+            return True
+    return False
+
+
+def _check_acls(name: str, svc: dict[str, Any], acls: list[dict[str, Any]], topics: list[str]) -> None:
+    for a in acls:
+        assert a["resource"]["type"] in ("topic", "group"), a          # never cluster-wide rights
+        assert a["resource"]["patternType"] == "literal", a            # never a wildcard or prefix
+        assert set(a["operations"]) <= {"Read", "Write", "Describe"}, a
+    for topic in [*topics, *(f"{t}.dlq" for t in topics)]:
+        may_write = topic in svc["emits"] or topic in {f"{t}.dlq" for t in svc["consumes"]}
+        assert _acl_allows(acls, "Write", "topic", topic) == may_write, (name, topic)
+        assert _acl_allows(acls, "Read", "topic", topic) == (topic in svc["consumes"]), (name, topic)
+    for group in ("recoup-intake", "recoup-allocation", "recoup-billing", f"recoup-{name}", "recoup-x"):
+        may_join = bool(svc["consumes"]) and group == f"recoup-{name}"
+        assert _acl_allows(acls, "Read", "group", group) == may_join, (name, group)
+
+
+@pytest.mark.parametrize("target", RENDERS)
+def test_kafka_users_acls_match_services_yaml(target):
+    """Each service produces only what it emits and reads only what it consumes (plus its group
+    and the .dlq twins it dead-letters to), as rendered."""
+    docs = render(target)
+    users = {u["metadata"]["name"]: u for u in of_kind(docs, "KafkaUser")}
+    assert set(users) == {GEN.kafka_user_name(n) for n in [*SERVICES, GEN.DLQ_REPLAY]}
+    for name, svc in SERVICES.items():
+        user = users[GEN.kafka_user_name(name)]
+        assert user["metadata"]["labels"]["strimzi.io/cluster"] == SPEC["kafka"]["cluster"]
+        assert user["spec"]["authentication"]["type"] == SPEC["kafka"]["authentication"]
+        assert user["spec"]["authorization"]["type"] == "simple"
+        _check_acls(name, svc, user["spec"]["authorization"]["acls"], SPEC["topics"])
+    replay = users[GEN.kafka_user_name(GEN.DLQ_REPLAY)]["spec"]["authorization"]["acls"]
+    for t in SPEC["topics"]:
+        assert _acl_allows(replay, "Read", "topic", f"{t}.dlq") and _acl_allows(replay, "Write", "topic", t)
+        assert not _acl_allows(replay, "Read", "topic", t) and not _acl_allows(replay, "Write", "topic", f"{t}.dlq")
+    assert _acl_allows(replay, "Read", "group", "recoup-dlq-replay-case.received")
+    assert not _acl_allows(replay, "Read", "group", "recoup-billing")
+
+
+_TOPIC_NAMES = st.lists(st.from_regex(r"[a-z]{1,6}\.[a-z]{1,6}", fullmatch=True), min_size=1,
+                        max_size=8, unique=True)
+
+
+@st.composite
+def _specs(draw):
+    topics = draw(_TOPIC_NAMES)
+    names = draw(st.lists(st.from_regex(r"[a-z]{2,8}", fullmatch=True), min_size=1, max_size=5, unique=True))
+    owner = {t: draw(st.sampled_from([None, *names])) for t in topics}   # one producer per topic
+    services = {n: {"port": 8001 + i, "emits": [t for t in topics if owner[t] == n],
+                    "consumes": draw(st.lists(st.sampled_from(topics), unique=True))}
+                for i, n in enumerate(names)}
+    return {"kafka": {"cluster": "k"}, "topics": topics, "services": services}
+
+
+@settings(max_examples=150, deadline=None)
+@given(_specs())
+def test_generated_acls_grant_exactly_what_services_yaml_declares(spec):
+    """Property: for any list of services, the generated KafkaUser of each grants Write on a
+    topic iff it emits it (or it is the .dlq twin of one it consumes), Read iff it consumes it,
+    its own consumer group only, and nothing cluster-wide or by prefix."""
+    GEN.validate_spec(spec)
+    for name, svc in spec["services"].items():
+        user = GEN.kafka_user(spec, name, svc)
+        _check_acls(name, svc, user["spec"]["authorization"]["acls"], spec["topics"])
+
+
+def test_two_producers_of_one_topic_are_refused():
+    spec = {"topics": ["a.b"], "services": {"x": {"port": 1, "emits": ["a.b"]},
+                                            "y": {"port": 2, "emits": ["a.b"]}}}
+    with pytest.raises(SystemExit, match="one producer"):
+        GEN.validate_spec(spec)
+
+
+@pytest.mark.parametrize("target", RENDERS)
+def test_kafka_listener_is_tls_with_authentication_and_acls(target):
+    docs = render(target)
+    kafka = named(docs, "Kafka", SPEC["kafka"]["cluster"])["spec"]
+    listeners = kafka["kafka"]["listeners"]
+    assert listeners and all(lst["tls"] is True for lst in listeners), "no plaintext listener"
+    assert [lst["port"] for lst in listeners] == [GEN.KAFKA_TLS_PORT]
+    assert all(lst["authentication"]["type"] == SPEC["kafka"]["authentication"] for lst in listeners)
+    assert kafka["kafka"]["authorization"]["type"] == "simple"
+    assert "userOperator" in kafka["entityOperator"]
+    policy = named(docs, "NetworkPolicy", SPEC["kafka"]["cluster"])["spec"]
+    client_ports = {p["port"] for r in policy["ingress"] if r.get("ports") for p in r["ports"]
+                    if p["port"] not in (9404, 9308)}
+    assert client_ports == {GEN.KAFKA_TLS_PORT}
+
+
+@pytest.mark.parametrize("target", RENDERS)
+def test_services_connect_with_their_own_user_over_tls(target):
+    docs = render(target)
+    auths = {a["metadata"]["name"]: a["spec"] for a in of_kind(docs, "TriggerAuthentication")}
+    for name, svc in SERVICES.items():
+        deploy = named(docs, "Deployment", name)
+        env = k8s_env_values(docs, deploy)
+        user = GEN.kafka_user_name(name)
+        assert env["RECOUP_KAFKA_SECURITY_PROTOCOL"] == ("SASL_SSL" if GEN.scram(SPEC) else "SSL")
+        assert env["RECOUP_KAFKA_BOOTSTRAP_SERVERS"].endswith(f":{GEN.KAFKA_TLS_PORT}")
+        volumes = {v["name"]: v for v in deploy["spec"]["template"]["spec"]["volumes"]}
+        assert volumes["kafka-user"]["secret"]["secretName"] == user
+        assert volumes["kafka-ca"]["secret"]["secretName"] == GEN.cluster_ca_secret(SPEC)
+        mounts = {m["mountPath"]: m for m in app_container(deploy)["volumeMounts"]}
+        assert env["RECOUP_KAFKA_SSL_CAFILE"].startswith(GEN.KAFKA_CA_DIR)
+        if GEN.scram(SPEC):
+            assert env["RECOUP_KAFKA_SASL_USERNAME"] == user
+            assert env["RECOUP_KAFKA_SASL_PASSWORD_FILE"] == f"{GEN.KAFKA_USER_DIR}/password"
+        for path in (GEN.KAFKA_USER_DIR, GEN.KAFKA_CA_DIR):
+            assert mounts[path]["readOnly"] is True
+        # the migrations touch no broker: no Kafka credentials
+        job = named(docs, "Job", f"{name}-migrate")["spec"]["template"]["spec"]
+        assert not any(v["name"].startswith("kafka") for v in job["volumes"])
+        if svc["consumes"]:   # KEDA reads the lag as the service's user
+            so = [s for s in of_kind(docs, "ScaledObject") if s["spec"]["scaleTargetRef"]["name"] == name][0]
+            for t in so["spec"]["triggers"]:
+                if t["type"] == "kafka":
+                    assert t["authenticationRef"] == {"name": f"{name}-kafka"}
+                    assert t["metadata"]["tls"] == "enable"
+            refs = {r["parameter"]: (r["name"], r["key"]) for r in auths[f"{name}-kafka"]["secretTargetRef"]}
+            assert refs["ca"] == (GEN.cluster_ca_secret(SPEC), "ca.crt")
+            if GEN.scram(SPEC):
+                assert refs["password"] == (user, "password")
+
+
+def test_settings_from_the_manifests_are_accepted_and_refuse_plaintext_in_production(tmp_path):
+    """The RECOUP_KAFKA_* a Deployment gets make valid production settings and client arguments
+    (with stand-ins for the mounted files); without them production refuses plaintext."""
+    security = pytest.importorskip("recoup_shared.bus.security")
+    docs = render("base")
+    env = k8s_env_values(docs, named(docs, "Deployment", "billing"))
+    kafka_env = {k: v for k, v in env.items() if k.startswith("RECOUP_KAFKA_")}
+    with pytest.raises(ValueError, match="refuses an unencrypted"):
+        security.KafkaSettings(profile="production",
+                               kafka_bootstrap_servers=kafka_env["RECOUP_KAFKA_BOOTSTRAP_SERVERS"])
+    values = {k.removeprefix("RECOUP_").lower(): v for k, v in kafka_env.items()}
+    s = security.KafkaSettings(profile="production", **values)
+    assert s.kafka_security_protocol in ("SASL_SSL", "SSL")
+    assert str(s.kafka_ssl_cafile).startswith(GEN.KAFKA_CA_DIR)

@@ -12,7 +12,9 @@ from functools import cached_property
 from typing import Literal
 
 from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from .bus.security import KafkaSettings
 
 # Local-only key material. Public in the repository by design; refused outside the local profile.
 LOCAL_DATA_KEYS = "local-1:" + base64.b64encode(hashlib.sha256(b"recoup-local-data-key-1").digest()).decode()
@@ -20,7 +22,10 @@ LOCAL_BLIND_INDEX_KEY = base64.b64encode(hashlib.sha256(b"recoup-local-blind-ind
 LOCAL_JWT_PRIVATE_KEY_FILE = "local"  # sentinel: the key pair shipped in recoup_shared/keys/
 
 
-class ServiceSettings(BaseSettings):
+class ServiceSettings(KafkaSettings):
+    """Kafka connection and security (TLS, SCRAM, mutual TLS; plaintext refused in production):
+    the RECOUP_KAFKA_* fields of `KafkaSettings` (bus/security.py)."""
+
     model_config = SettingsConfigDict(env_prefix="RECOUP_", extra="ignore", frozen=True)
 
     service_name: str = "recoup"

@@ -23,7 +23,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .auth import verifier_from_settings
 from .bus.consumer import BatchHandler, EventConsumer
+from .bus import topology
 from .bus.outbox import OutboxRelay, make_producer
+from .bus.security import client_kwargs
 from .context import Context, base_context
 from .db import create_pool
 from .errors import (PayloadTooLarge, ServiceError, UnprocessableInput, declare_problems,
@@ -54,9 +56,15 @@ def create_service_app(*, name: str, settings: ServiceSettings, routers: Sequenc
                        handlers: Mapping[str, BatchHandler] | None = None,
                        jobs: Sequence[Job] = (), context: ContextBuilder | None = None,
                        title: str | None = None, description: str = "",
-                       run_relay: bool = True) -> FastAPI:
+                       run_relay: bool | None = None) -> FastAPI:
     """Wiring shared by every service. `context(base)` builds the service's own Ctx (context.py)
     from the shared part; handlers get `(conn, ctx, envelopes)`, jobs `ctx`, routes `Context`."""
+    # Derived from deploy/k8s/services.yaml (bus/topology.py): a service that emits nothing runs
+    # no relay, and the relay publishes only the topics the service is declared to emit (what its
+    # Kafka ACLs allow in production). A service not in the list (tests) relays anything.
+    emits = topology.emits(name)
+    if run_relay is None:
+        run_relay = emits is None or bool(emits)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -67,21 +75,24 @@ def create_service_app(*, name: str, settings: ServiceSettings, routers: Sequenc
                                            max_size=settings.db_pool_max)
         base = base_context(name, settings, pool=app.state.pool)
         app.state.ctx = ctx = await context(base) if context is not None else base
-        app.state.producer = make_producer(settings.kafka_bootstrap_servers)
+        security = client_kwargs(settings)  # TLS/SASL: the same for every Kafka client
+        app.state.producer = make_producer(settings.kafka_bootstrap_servers, **security)
         await _start_with_retry(app.state.producer.start, "kafka")
         app.state.relay = None
         if run_relay:
             app.state.relay = OutboxRelay(app.state.pool, app.state.producer, service=name,
                                           batch_size=settings.relay_batch_size,
                                           poll_seconds=settings.relay_poll_seconds,
-                                          retention_days=settings.outbox_retention_days)
+                                          retention_days=settings.outbox_retention_days,
+                                          topics=emits)
             await app.state.relay.start()
         app.state.consumer = None
         if handlers:
             app.state.consumer = EventConsumer(
                 app.state.pool, context=ctx, bootstrap_servers=settings.kafka_bootstrap_servers,
                 group_id=f"recoup-{name}", handlers=dict(handlers), service=name,
-                batch_max=settings.consumer_batch_max, max_attempts=settings.consumer_max_attempts)
+                batch_max=settings.consumer_batch_max, max_attempts=settings.consumer_max_attempts,
+                security=security)
             await _start_with_retry(app.state.consumer.start, "kafka consumer")
         app.state.jobs = JobRunner(ctx, jobs, service=name)
         await app.state.jobs.start()

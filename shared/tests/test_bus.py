@@ -337,3 +337,28 @@ async def test_dlq_replay_after_fix_applies_once(stack, bus_pool):
         await wait_for(lambda: _eq(applied_count(bus_pool, events), 3))
     finally:
         await consumer.stop()
+
+
+async def test_relay_publishes_only_the_topics_the_service_declares(stack, bus_pool):
+    """services.yaml `emits` (bus/topology.py) bounds what a service's relay publishes, as its
+    Kafka ACLs do in production: a row for another topic stays in the outbox (nothing lost) and
+    the relay fails loudly instead of publishing it."""
+    from recoup_shared.bus.outbox import UndeclaredTopic
+
+    declared, other = await fresh_topic(stack), await fresh_topic(stack)
+    events = envelopes(3)
+    async with bus_pool.acquire() as conn, conn.transaction():
+        await write_outbox(conn, [(declared, events[0]), (other, events[1]), (declared, events[2])])
+    ids = [uuid.UUID(e["event_id"]) for e in events]
+    producer = make_producer(stack.bootstrap)
+    await producer.start()
+    try:
+        relay = OutboxRelay(bus_pool, producer, service="svc", topics=[declared])
+        with pytest.raises(UndeclaredTopic, match=other):
+            await relay.publish_batch()
+        assert await bus_pool.fetchval(
+            "SELECT count(*) FROM outbox WHERE event_id = ANY($1::uuid[])", ids) == 3
+        assert await read_all(stack, declared, expect=0, timeout=1) == []
+    finally:
+        await producer.stop()
+        await bus_pool.execute("DELETE FROM outbox WHERE event_id = ANY($1::uuid[])", ids)

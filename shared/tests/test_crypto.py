@@ -44,10 +44,10 @@ def test_blind_index_normalises_and_separates_kinds():
 
 def test_production_refuses_local_keys():
     with pytest.raises(ValueError, match="RECOUP_DATA_KEYS"):
-        ServiceSettings(profile="production")
+        ServiceSettings(profile="production", kafka_allow_plaintext=True)
     key = base64.b64encode(os.urandom(32)).decode()
     s = ServiceSettings(profile="production", data_keys=f"p1:{key}", blind_index_key=key,
-                        jwt_jwks_url="https://idp.example/jwks")
+                        jwt_jwks_url="https://idp.example/jwks", kafka_allow_plaintext=True)
     assert s.active_data_key_id == "p1"
 
 

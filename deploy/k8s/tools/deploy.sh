@@ -2,7 +2,7 @@
 # Deploy an overlay with plain kubectl, in the order Recoup needs:
 #   1. platform   everything but the workloads: namespace, ConfigMaps, NetworkPolicies, Kafka,
 #                 topics, database clusters, Services, PDBs, ServiceMonitors, Ingress
-#   2. wait       Kafka and every CloudNativePG Cluster Ready
+#   2. wait       Kafka, every KafkaUser and every CloudNativePG Cluster Ready
 #   3. migrate    re-create each <service>-migrate Job (Jobs are immutable) and wait for all
 #   4. apps       Deployments and their autoscalers; wait for the rollouts
 # A GitOps controller gets the same order from the Jobs' sync-wave/hook annotations.
@@ -41,6 +41,8 @@ select_kinds -v "$WORKLOADS" | kubectl apply "${DRY[@]}" -f -
 if [ ${#DRY[@]} -eq 0 ]; then
   echo "== 2/4 waiting for Kafka and the databases"
   kubectl -n "$NS" wait kafka.kafka.strimzi.io --all --for=condition=Ready --timeout=20m
+  # the services' Kafka credentials (Secrets written by Strimzi's user operator) must exist first
+  kubectl -n "$NS" wait kafkauser.kafka.strimzi.io --all --for=condition=Ready --timeout=10m
   kubectl -n "$NS" wait clusters.postgresql.cnpg.io --all --for=condition=Ready --timeout=20m
 fi
 

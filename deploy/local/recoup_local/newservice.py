@@ -44,9 +44,10 @@ def create(root: Path, name: str, port: int, *, fill_existing: bool = False) -> 
         raise ValueError(f"{target} exists already (--fill-existing adds the missing files)")
     spec = root / "deploy" / "k8s" / "services.yaml"
     text = spec.read_text(encoding="utf-8")
-    if re.search(rf"^  {name}:\s*$", text, re.M):
+    planned = re.search(rf"^  {name}:\n(?:    .*\n)*?    planned: true\n", text, re.M)
+    if planned is None and re.search(rf"^  {name}:\s*$", text, re.M):
         raise ValueError(f"{name} is already in {spec}")
-    if re.search(rf"^    port: {port}\s*$", text, re.M):
+    if planned is None and re.search(rf"^    port: {port}\s*$", text, re.M):
         raise ValueError(f"port {port} is taken in {spec}")
     for src in sorted(template.rglob("*")):
         rel = src.relative_to(template)
@@ -63,7 +64,11 @@ def create(root: Path, name: str, port: int, *, fill_existing: bool = False) -> 
         else:
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dest)
-    spec.write_text(text.rstrip("\n") + "\n" + _yaml_entry(name, port), encoding="utf-8")
+    if planned is not None:  # its port and topology were reserved: the service now exists
+        text = text[:planned.start()] + planned.group(0).replace("    planned: true\n", "") + text[planned.end():]
+        spec.write_text(text, encoding="utf-8")
+    else:
+        spec.write_text(text.rstrip("\n") + "\n" + _yaml_entry(name, port), encoding="utf-8")
     return target
 
 

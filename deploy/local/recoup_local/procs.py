@@ -74,17 +74,21 @@ def stop_process(proc: subprocess.Popen | psutil.Process, sig: int = signal.SIGT
         return None
 
 
-# The fixed ports of `recoup up`: a throw-away stack never takes them, so `make up` can start
-# while tests run.
-RESERVED_PORTS = frozenset({55432, 9092, 8001, 8002, 8003, 8004, 8005, 8006})
+# The fixed ports of `recoup up` (PostgreSQL, broker, every service of services.yaml): a
+# throw-away stack never takes them, so `make up` can start while tests run.
+def reserved_ports() -> frozenset[int]:
+    from .services import SERVICES
+
+    return frozenset({55432, 9092, *SERVICES.values()})
 
 
 def free_port(host: str = "127.0.0.1") -> int:
+    reserved = reserved_ports()
     while True:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
             s.bind((host, 0))
             port = s.getsockname()[1]
-        if port not in RESERVED_PORTS:
+        if port not in reserved:
             return port
 
 

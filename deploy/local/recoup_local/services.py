@@ -1,9 +1,16 @@
-"""The six services as child processes: which exist, where they listen, how they are run."""
+"""The services as child processes: which exist, where they listen, how they are run.
+
+The list and the fixed local ports come from deploy/k8s/services.yaml in the checkout we run
+from — the one list behind the deployment too — so a new service needs no edit here. A service
+listed there but not written yet (`planned`) gets its database and its port reserved; it is
+started once its package is installed.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import importlib.util
+import os
 import signal
 import subprocess
 import sys
@@ -14,15 +21,39 @@ from typing import IO
 
 from . import procs
 
-# Fixed local ports (contracts: intake first, the others as they are written).
-SERVICES: dict[str, int] = {
-    "intake": 8001,
-    "allocation": 8002,
-    "contact": 8003,
-    "letters": 8004,
-    "fieldops": 8005,
-    "billing": 8006,
-}
+SPEC_PATH = Path("deploy") / "k8s" / "services.yaml"
+
+
+def repo_root() -> Path:
+    """The checkout we run from: the nearest parent of the working directory holding
+    deploy/local/pyproject.toml, else the checkout this package was installed from."""
+    for d in (Path.cwd(), *Path.cwd().parents):
+        if (d / "deploy" / "local" / "pyproject.toml").is_file():
+            return d
+    here = Path(__file__).resolve().parents[3]
+    if (here / "deploy" / "local" / "pyproject.toml").is_file():
+        return here
+    return Path.cwd()
+
+
+def load_ports(spec_file: Path | None = None) -> dict[str, int]:
+    """name -> fixed local port, in port order, from services.yaml (RECOUP_SERVICES_FILE to use
+    another); without a checkout, from the copy packaged in recoup_shared (bus/topology.py)."""
+    path = Path(spec_file or os.environ.get("RECOUP_SERVICES_FILE") or repo_root() / SPEC_PATH)
+    if path.is_file():
+        import yaml
+
+        services = yaml.safe_load(path.read_text(encoding="utf-8"))["services"]
+        ports = {name: int(svc["port"]) for name, svc in services.items()}
+    else:
+        from recoup_shared.bus.topology import SERVICES as packaged
+
+        ports = {name: int(svc["port"]) for name, svc in packaged.items()}
+    return dict(sorted(ports.items(), key=lambda item: item[1]))
+
+
+# Fixed local ports of `recoup up` (deploy/k8s/services.yaml `port`).
+SERVICES: dict[str, int] = load_ports()
 
 GRACEFUL_SECONDS = 20  # uvicorn --timeout-graceful-shutdown; the stop waits a little longer
 

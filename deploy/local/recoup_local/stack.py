@@ -39,16 +39,7 @@ class StackError(RuntimeError):
     pass
 
 
-def repo_root() -> Path:
-    """The checkout we run from: the nearest parent of the working directory holding
-    deploy/local/pyproject.toml, else the checkout this package was installed from."""
-    for d in (Path.cwd(), *Path.cwd().parents):
-        if (d / "deploy" / "local" / "pyproject.toml").is_file():
-            return d
-    here = Path(__file__).resolve().parents[3]
-    if (here / "deploy" / "local" / "pyproject.toml").is_file():
-        return here
-    return Path.cwd()
+repo_root = services.repo_root  # the checkout we run from
 
 
 def default_local_dir() -> Path:
@@ -92,6 +83,7 @@ class Stack:
                                    log_file=self.log_dir / "postgres.log", durable=durable)
         self.broker = TansuBroker(port=kafka_port, log_file=self.log_dir / "tansu.log")
         self.services: dict[str, services.ServiceProcess] = {}
+        self.service_status: dict[str, dict] = {}  # restarts and crash loops (supervise.py)
         self.migrated: list[str] = []
         self.started_in: float | None = None
         self._running = False
@@ -145,7 +137,23 @@ class Stack:
             "RECOUP_KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
             "RECOUP_TOPIC_PARTITIONS": str(self.partitions),
             "RECOUP_LOG_FILE": str(self.log_dir / f"{service}.log"),
+            "RECOUP_CLOCK_FILE": str(self.clock_file),
         }
+
+    @property
+    def clock_file(self) -> Path:
+        """The business clock every service of this stack reads (recoup_shared.clock): absent =
+        real time; `set_clock("fixed:2026-12-05T21:05:00+08:00")` moves them all at once."""
+        return self.run_dir / "clock"
+
+    def set_clock(self, spec: str | None) -> None:
+        from recoup_shared.clock import write_clock_file
+
+        if spec is None:
+            self.clock_file.unlink(missing_ok=True)
+            return
+        self.clock_file.parent.mkdir(parents=True, exist_ok=True)
+        write_clock_file(str(self.clock_file), spec)
 
     @contextlib.contextmanager
     def environ(self) -> Iterator[None]:
@@ -196,7 +204,7 @@ class Stack:
     async def create_databases(self) -> None:
         from recoup_shared.db import ensure_database
 
-        for name in services.SERVICES:  # all six, even for services not written yet
+        for name in services.SERVICES:  # every listed service, even one not written yet
             await ensure_database(self.admin_dsn, services.database(name))
 
     async def migrate(self) -> None:
@@ -240,6 +248,19 @@ class Stack:
         """Run one service as its own uvicorn process against this stack; returns its URL."""
         urls = await self.start_services([name], ports={name: port} if port else None)
         return urls[name]
+
+    async def restart_service(self, name: str) -> str:
+        """Start a service that has died again, on the same port with the same environment;
+        returns its URL once /healthz answers (raises if it dies or stays unhealthy)."""
+        old = self.services.pop(name)
+        await old.stop()  # reaps it and drains its output
+        proc = services.ServiceProcess(name, port=old.port, env=old.env, log_file=old.log_file,
+                                       console=old.console)
+        self.services[name] = proc
+        proc.start()
+        self._record()
+        await proc.wait_healthy()
+        return proc.url
 
     async def stop_service(self, name: str) -> int | None:
         """Stop one service started by start_service (SIGTERM, graceful); its exit code."""
@@ -361,7 +382,8 @@ class Stack:
         children = [("postgres", self.pg.proc), ("broker", self.broker.proc),
                     *((n, s.proc) for n, s in self.services.items())]
         state = {"launcher": _ident(os.getpid()),
-                 "children": [dict(_ident(p.pid), name=n) for n, p in children if p is not None]}
+                 "children": [dict(_ident(p.pid), name=n) for n, p in children if p is not None],
+                 "services": self.service_status}
         self.state_file.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.state_file.with_suffix(".tmp")
         tmp.write_text(json.dumps(state))
@@ -486,27 +508,8 @@ async def _start_and_announce(stack: Stack, with_services: bool | Iterable[str])
 
 
 async def _supervise(stack: Stack, stop: asyncio.Event) -> int:
-    """Wait for a stop signal; report any child that dies. Losing PostgreSQL or the broker ends
-    the stack (nothing works without them); a dead service is reported and the rest keep going."""
-    reported: set[str] = set()
-    code = 0
-    while not stop.is_set():
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=0.5)
-        except asyncio.TimeoutError:
-            pass
-        for name, exit_code in stack.dead():
-            if name in reported:
-                continue
-            reported.add(name)
-            code = 1
-            if name in ("postgres", "broker"):
-                log = stack.pg.log_file if name == "postgres" else stack.broker.log_file
-                say(f"ERROR: {name} exited with code {exit_code}; last lines of {log}:")
-                for line in procs.tail(log, 20).splitlines():
-                    say(f"    {line}")
-                say("stopping the stack")
-                return code
-            say(f"ERROR: service {name} exited with code {exit_code} — its output is above, "
-                f"JSON log in {stack.log_dir / (name + '.log')}; the other services keep running")
-    return code
+    """Wait for a stop signal; restart a dead service with back-off and report a crash loop;
+    losing PostgreSQL or the broker ends the stack (supervise.py)."""
+    from .supervise import Supervisor
+
+    return await Supervisor(stack).run(stop)

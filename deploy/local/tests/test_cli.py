@@ -52,3 +52,15 @@ def test_token_for_fixture(token_for) -> None:
     assert _verify(token_for(["team_lead"], sub="lead-7", team_id="T9")).team_id == "T9"
     with pytest.raises(ValueError):
         token_for("client")
+
+
+def test_clock_command_writes_the_stack_clock_file(tmp_path):
+    from recoup_local.cli import main
+    from recoup_shared.clock import BusinessClock
+
+    assert main(["clock", "fixed:2026-12-05T21:05:00+08:00", "--data-dir", str(tmp_path)]) == 0
+    clock = BusinessClock(spec_file=str(tmp_path / "run" / "clock"))
+    assert clock.local_now().hour == 21
+    assert main(["clock", "yesterday", "--data-dir", str(tmp_path)]) == 2
+    assert main(["clock", "real", "--data-dir", str(tmp_path)]) == 0
+    assert not (tmp_path / "run" / "clock").exists()

@@ -68,3 +68,14 @@ def test_fill_existing_adds_the_missing_files_and_keeps_the_service_own(tmp_path
     target = create(root, "dunning", 8097, fill_existing=True)
     assert (own / "__init__.py").read_text(encoding="utf-8") == '"""the service\'s own rules"""\n'
     assert (target / "recoup_dunning" / "app.py").is_file() and (target / "tests" / "test_api.py").is_file()
+
+
+def test_a_planned_service_keeps_its_reserved_entry_and_loses_the_flag(tmp_path):
+    root = _checkout(tmp_path)
+    spec_file = root / "deploy" / "k8s" / "services.yaml"
+    text = spec_file.read_text(encoding="utf-8")
+    spec_file.write_text(text.rstrip("\n") + "\n  dunning:\n    port: 8097\n    planned: true\n"
+                         "    emits: [contact.logged]\n    consumes: [case.received]\n", encoding="utf-8")
+    create(root, "dunning", 8097)
+    spec = yaml.safe_load(spec_file.read_text(encoding="utf-8"))
+    assert spec["services"]["dunning"] == {"port": 8097, "emits": ["contact.logged"], "consumes": ["case.received"]}

@@ -204,7 +204,7 @@ async def test_a_service_runs_as_its_own_process_on_the_stack(stack: Stack) -> N
     name = runnable[0]
     url = await stack.start_service(name)
     try:
-        assert int(url.rsplit(":", 1)[1]) not in procs.RESERVED_PORTS  # beside `make up`
+        assert int(url.rsplit(":", 1)[1]) not in procs.reserved_ports()  # beside `make up`
         async with httpx.AsyncClient(base_url=url, timeout=10) as client:
             assert (await client.get("/healthz")).status_code == 200
             ready = await client.get("/readyz")

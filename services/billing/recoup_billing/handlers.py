@@ -1,5 +1,7 @@
-"""Consumed events → billing facts. Batch handlers: each gets one run of envelopes of one type
-inside the consumer's transaction (with the inbox rows) and writes them set-based.
+"""Consumed events → billing facts. HANDLERS maps an event type to a thin batch handler
+`(conn, ctx, envelopes)`: each gets one run of envelopes of one type inside the consumer's
+transaction (with the inbox rows) and writes them set-based. Business dates (repayment dates,
+effective dates, contact days) are taken in the business zone, ctx.settings.timezone.
 
 A payload that does not validate raises pydantic.ValidationError and a value billing can never
 accept raises PoisonEvent: the consumer isolates the event and dead-letters it.
@@ -9,7 +11,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 import asyncpg
 
@@ -18,21 +19,9 @@ from recoup_shared.bus.consumer import BatchHandler, PoisonEvent
 from recoup_shared.bus.envelope import Envelope
 from recoup_shared.bus.events import CaseAllocated, CaseReceived, CaseUpdated, ContactLogged, PaymentPosted
 
+from .context import Ctx
 from .store import facts
 from .store.facts import Columns
-
-# The business time zone: repayment dates, effective dates and contact days (architecture.md).
-# Overridable per deployment through BillingSettings.timezone via configure().
-_TZ = {"name": "Asia/Shanghai"}
-
-
-def configure(timezone: str) -> None:
-    ZoneInfo(timezone)  # fail fast on a bad name
-    _TZ["name"] = timezone
-
-
-def _tz() -> ZoneInfo:
-    return ZoneInfo(_TZ["name"])
 
 
 def _case_id(env: Envelope) -> UUID:
@@ -51,7 +40,7 @@ def _money(value: Decimal | None, what: str) -> Decimal | None:
     return value
 
 
-async def on_case_received(conn: asyncpg.Connection, envelopes: list[Envelope]) -> None:
+async def on_case_received(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[Envelope]) -> None:
     cols = Columns()
     for env in envelopes:
         p = CaseReceived.model_validate(env.payload)
@@ -66,9 +55,9 @@ async def on_case_received(conn: asyncpg.Connection, envelopes: list[Envelope]) 
     await facts.refresh_cases(conn, cols.data["case_id"])
 
 
-async def on_case_updated(conn: asyncpg.Connection, envelopes: list[Envelope]) -> None:
+async def on_case_updated(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[Envelope]) -> None:
     cols = Columns()
-    tz = _tz()
+    tz = ctx.clock.zone
     for env in envelopes:
         p = CaseUpdated.model_validate(env.payload)
         placed = p.placed_amount
@@ -82,19 +71,19 @@ async def on_case_updated(conn: asyncpg.Connection, envelopes: list[Envelope]) -
     await facts.refresh_cases(conn, cols.data["case_id"])
 
 
-async def on_payment_posted(conn: asyncpg.Connection, envelopes: list[Envelope]) -> None:
+async def on_payment_posted(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[Envelope]) -> None:
     cols = Columns()
     for env in envelopes:
         p = PaymentPosted.model_validate(env.payload)
         cols.add(client_id=env.client_id, txn_ref=p.txn_ref, event_id=env.event_id,
                  case_id=_case_id(env), amount=_money(p.amount, "amount"), paid_at=p.paid_at,
                  channel=p.channel, closes_case=p.closes_case)
-    inserted = await facts.insert_repayments(conn, cols, _TZ["name"])
+    inserted = await facts.insert_repayments(conn, cols, ctx.settings.timezone)
     closing = [r["case_id"] for r in inserted if r["closes_case"]]
     await facts.refresh_cases(conn, closing)  # R-5: fully repaid → closed
 
 
-async def on_case_allocated(conn: asyncpg.Connection, envelopes: list[Envelope]) -> None:
+async def on_case_allocated(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[Envelope]) -> None:
     cols = Columns()
     for env in envelopes:
         p = CaseAllocated.model_validate(env.payload)
@@ -104,7 +93,7 @@ async def on_case_allocated(conn: asyncpg.Connection, envelopes: list[Envelope])
     await facts.insert_ownership(conn, cols)
 
 
-async def on_contact_logged(conn: asyncpg.Connection, envelopes: list[Envelope]) -> None:
+async def on_contact_logged(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[Envelope]) -> None:
     cols = Columns()
     for env in envelopes:
         p = ContactLogged.model_validate(env.payload)
@@ -115,7 +104,7 @@ async def on_contact_logged(conn: asyncpg.Connection, envelopes: list[Envelope])
                  party=p.party, result=p.result, effective=p.effective, status=p.status,
                  ptp_amount=_money(ptp.amount, "ptp.amount") if ptp else None,
                  ptp_due_on=ptp.due_on if ptp else None, occurred_at=p.occurred_at)
-    await facts.insert_contacts(conn, cols, _TZ["name"])
+    await facts.insert_contacts(conn, cols, ctx.settings.timezone)
 
 
 HANDLERS: dict[str, BatchHandler] = {

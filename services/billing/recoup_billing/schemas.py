@@ -1,4 +1,5 @@
-"""Requests and responses of the billing API. Amounts and rates are Decimal, serialised as decimal
+"""Requests and responses of the billing API (imported by the routes only; the use cases answer
+plain data of the same shape). Amounts and rates are Decimal, serialised as decimal
 strings (never floats, R-44); rates are fractions (0.85 = 85%) with a *_pct text beside them."""
 
 from __future__ import annotations
@@ -215,7 +216,8 @@ class StatementSummaryOut(BaseModel):
 
 class StatementListOut(BaseModel):
     client_id: str
-    statements: list[StatementSummaryOut]
+    statements: list[StatementSummaryOut] = Field(description="newest month and revision first")
+    next_cursor: str | None = Field(default=None, description="pass as `cursor` for the next page")
 
 
 class ReissueIn(_In):
@@ -261,7 +263,7 @@ class DrillDownOut(BaseModel):
     revision: int | None
     total: int
     limit: int
-    offset: int
+    next_cursor: str | None = Field(default=None, description="pass as `cursor` for the next page")
     sums: DrillSumsOut = Field(description="over the whole line (every page); equals the line's figures")
     cases: list[DrillCaseOut]
 
@@ -273,7 +275,7 @@ class NotCountedPageOut(BaseModel):
     revision: int | None
     total: int
     limit: int
-    offset: int
+    next_cursor: str | None = Field(default=None, description="pass as `cursor` for the next page")
     by_reason: list[NotCountedReasonOut]
     repayments: list[NotCountedRepaymentOut]
 
@@ -344,6 +346,7 @@ class ExclusionOut(BaseModel):
 class ExclusionListOut(BaseModel):
     total: int
     exclusions: list[ExclusionOut]
+    next_cursor: str | None = Field(default=None, description="pass as `cursor` for the next page")
 
 
 # --- performance ------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""Billing test fixtures: the billing database of the session's throw-away stack, event factories
-and a way to apply events straight through the handlers (no broker needed)."""
+"""Billing test fixtures: the billing database of the session's throw-away stack, the service's
+context (a real Ctx, built as the app builds it, on a fixed business clock), event factories and
+a way to apply events straight through the handlers (no broker needed)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,17 @@ import asyncpg
 import pytest
 import pytest_asyncio
 
+from recoup_billing.context import Ctx, build
+from recoup_billing.settings import BillingSettings
+from recoup_shared.auth import Principal
 from recoup_shared.bus.envelope import Envelope
+from recoup_shared.context import base_context
 from recoup_shared.db import create_pool
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Business today of the use-case tests: every month up to October 2026 is over.
+CLOCK = "fixed:2026-11-24T10:00:00+08:00"
+FINANCE = Principal(sub="fin-1", roles=frozenset({"finance"}))
 
 # A schedule with the domain.md defaults and example base rates 10/18/25/33%, 20% relative reduction.
 SCHEDULE_BODY: dict[str, Any] = {
@@ -121,10 +129,35 @@ async def billing_pool(stack) -> AsyncIterator[asyncpg.Pool]:
         await pool.close()
 
 
+async def billing_context(pool: asyncpg.Pool | None = None, **settings: Any) -> Ctx:
+    """The Ctx the app builds, from BillingSettings (test profile, fixed clock) and `settings`."""
+    values = {"profile": "test", "clock": CLOCK, **settings}
+    return await build(base_context("billing", BillingSettings(**values), pool=pool))
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def ctx(billing_pool: asyncpg.Pool) -> Ctx:
+    return await billing_context(billing_pool, not_counted_sample=10)
+
+
 @pytest.fixture
-def apply(billing_pool: asyncpg.Pool) -> Callable[..., Any]:
-    """apply(*envelopes): runs each run of one event type through its handler in one transaction,
-    as the consumer does (without the inbox, to show the handlers are idempotent themselves)."""
+def make_ctx(billing_pool: asyncpg.Pool) -> Callable[..., Any]:
+    """make_ctx(**settings): a Ctx with other settings (e.g. default_schedule_fallback=True)."""
+    async def make(**settings: Any) -> Ctx:
+        return await billing_context(billing_pool, **settings)
+    return make
+
+
+@pytest.fixture
+def finance() -> Principal:
+    return FINANCE
+
+
+@pytest.fixture
+def apply(billing_pool: asyncpg.Pool, ctx: Ctx) -> Callable[..., Any]:
+    """apply(*envelopes): runs each run of one event type through its handler `(conn, ctx,
+    envelopes)` in one transaction, as the consumer does (without the inbox, to show the
+    handlers are idempotent themselves)."""
     from recoup_billing.handlers import HANDLERS
 
     async def run(*envelopes: Envelope) -> None:
@@ -132,11 +165,11 @@ def apply(billing_pool: asyncpg.Pool) -> Callable[..., Any]:
             batch: list[Envelope] = []
             for e in envelopes:
                 if batch and batch[-1].event_type != e.event_type:
-                    await HANDLERS[batch[0].event_type](conn, batch)
+                    await HANDLERS[batch[0].event_type](conn, ctx, batch)
                     batch = []
                 batch.append(e)
             if batch:
-                await HANDLERS[batch[0].event_type](conn, batch)
+                await HANDLERS[batch[0].event_type](conn, ctx, batch)
 
     return run
 
@@ -223,10 +256,10 @@ def scenario(ev: Events, apply, put_schedule, billing_pool, client_id) -> Callab
             ev.paid(ids["I"], on=d(8, 10), amount="1000.00"),
         )
         if with_exclusion:
-            from recoup_billing.store import facts
+            from recoup_billing.store import exclusions
 
             async with billing_pool.acquire() as conn, conn.transaction():
-                await facts.insert_exclusion(conn, case_id=ids["E"], placement_id="P1", client_id=client_id,
+                await exclusions.insert_exclusion(conn, case_id=ids["E"], placement_id="P1", client_id=client_id,
                                              kind="death", evidence_ref="doc://death-cert/E",
                                              evidence_sha256=EVIDENCE, note=None, recorded_by="test")
         return ids

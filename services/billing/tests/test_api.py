@@ -7,7 +7,6 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 import pytest_asyncio
@@ -20,7 +19,8 @@ PROBLEM = "application/problem+json"
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def svc(stack) -> AsyncIterator[RunningService]:
-    async with running_service(stack, "billing") as s:
+    # the business clock of the whole service (RECOUP_CLOCK): November 2026 is not over yet
+    async with running_service(stack, "billing", clock="fixed:2026-11-24T10:00:00+08:00") as s:
         yield s
 
 
@@ -222,16 +222,18 @@ async def test_issue_reissue_and_revisions(svc, scenario, client_id, check_aug):
     assert [(s["month"], s["revision"], s["status"]) for s in listing["statements"]] == [
         (AUG, 2, "issued"), (AUG, 1, "superseded")]
     # the month that is not over cannot be issued
-    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
-    problem(await svc.client.post(f"/v1/statements/{client_id}/{today.year:04d}-{today.month:02d}/issue",
-                                  headers=FIN), 409, "month-not-over")
+    body = problem(await svc.client.post(f"/v1/statements/{client_id}/2026-11/issue", headers=FIN), 409,
+                   "month-not-over")
+    assert "today is 2026-11-24" in body["detail"]
     # drill-down of the issued revision
     r = await svc.client.get(f"{base}/lines/91-180/cases?limit=2", headers=FIN)
     dd = r.json()
     assert r.status_code == 200 and (dd["status"], dd["revision"], dd["total"], len(dd["cases"])) == ("issued", 2, 3, 2)
     assert dd["sums"] == {"cases": 3, "placed": "56000.00", "excluded_placed": "20000.00",
                           "recovered_in_cycle": "12600.00", "recovered": "7600.00"}
-    page2 = (await svc.client.get(f"{base}/lines/91-180/cases?limit=2&offset=2", headers=FIN)).json()
+    page2 = (await svc.client.get(f"{base}/lines/91-180/cases", params={"limit": 2, "cursor": dd["next_cursor"]},
+                                  headers=FIN)).json()
+    assert len(page2["cases"]) == 1 and page2["next_cursor"] is None and page2["total"] == 3
     seen = {c["case_id"] for c in dd["cases"]} | {c["case_id"] for c in page2["cases"]}
     assert seen == {str(ids[k]) for k in "AEG"}
     nc = (await svc.client.get(f"{base}/not-counted?revision=1", headers=FIN)).json()
@@ -314,6 +316,7 @@ async def test_exclusions(svc, scenario, client_id):
     problem(await svc.client.post("/v1/exclusions", json={**body, "evidence_ref": ""}, headers=FIN), 422)
     listing = (await svc.client.get(f"/v1/exclusions?client_id={client_id}", headers=H("auditor"))).json()
     assert listing["total"] == 1 and listing["exclusions"][0]["kind"] == "death"
+    assert listing["next_cursor"] is None
 
 
 async def test_recovery_rates(svc, scenario, client_id):
@@ -376,3 +379,46 @@ async def test_collector_performance(svc, ev, apply, client_id):
     problem(await svc.client.get(f"/v1/performance/{AUG}?team_id=T2", headers=H("team_lead", team_id="T1")), 403)
     problem(await svc.client.get(f"/v1/performance/{AUG}", headers=H("team_lead")), 403)
     problem(await svc.client.get("/v1/performance/2026-00", headers=FIN), 422)
+
+
+# --- paging and bounds (issue 14.5: nothing a client sends is a 500) ---------------------------
+
+async def test_lists_page_with_opaque_cursors(svc, scenario, client_id):
+    await scenario()
+    base = f"/v1/statements/{client_id}/{AUG}"
+    seen = []
+    cursor = None
+    while True:
+        params = {"limit": 1, **({"cursor": cursor} if cursor else {})}
+        page = (await svc.client.get(f"{base}/not-counted", params=params, headers=FIN)).json()
+        assert page["total"] == 4 and page["limit"] == 1
+        seen += [r["txn_ref"] for r in page["repayments"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    everything = (await svc.client.get(f"{base}/not-counted", headers=FIN)).json()["repayments"]
+    assert seen == [r["txn_ref"] for r in everything] and len(seen) == 4
+    for month in ("2026-06", "2026-07"):
+        assert (await svc.client.post(f"/v1/statements/{client_id}/{month}/issue", headers=FIN)).status_code == 201
+    first = (await svc.client.get(f"/v1/statements/{client_id}", params={"limit": 1}, headers=FIN)).json()
+    rest = (await svc.client.get(f"/v1/statements/{client_id}", params={"cursor": first["next_cursor"]},
+                                 headers=FIN)).json()
+    assert [s["month"] for s in first["statements"] + rest["statements"]] == ["2026-07", "2026-06"]
+    assert rest["next_cursor"] is None
+
+
+@pytest.mark.parametrize("path, params", [
+    ("/v1/statements/{c}/2026-08", {"revision": 2**31}),
+    ("/v1/statements/{c}/2026-08", {"revision": 10**30}),
+    ("/v1/statements/{c}/2026-08/lines/1/cases", {"limit": 10**30}),
+    ("/v1/statements/{c}/2026-08/lines/1/cases", {"cursor": "garbage!"}),
+    ("/v1/statements/{c}/2026-08/lines/1/cases", {"cursor": "WzEsMl0"}),          # [1,2]: not a spell key
+    ("/v1/statements/{c}/2026-08/lines/" + "9" * 5000 + "/cases", {}),           # bucket longer than a name
+    ("/v1/statements/{c}/2026-08/not-counted", {"cursor": "WyIyMDI2LTA4LTAxIiwiYVx1MDAwMCJd"}),  # NUL
+    ("/v1/statements/{c}", {"cursor": "WyIyMDI2LTA4LTAxIiw5OTk5OTk5OTk5OTld"}),  # revision beyond int4
+    ("/v1/exclusions", {"cursor": "WzE4NDQ2NzQ0MDczNzA5NTUxNjE2XQ"}),              # [2**64]: beyond bigint
+    ("/v1/recovery-rates/{c}", {"month": "2026-08", "history": 10**30}),
+])
+async def test_out_of_range_and_forged_values_are_422(svc, client_id, path, params):
+    r = await svc.client.get(path.format(c=client_id), params=params, headers=FIN)
+    problem(r, 422, "validation-error")

@@ -95,6 +95,21 @@ async def test_repayment_business_date_is_shanghai(ev, apply, billing_pool, clie
         assert await conn.fetchval("SELECT paid_on FROM billing_repayments WHERE case_id = $1", case) == date(2026, 8, 1)
 
 
+async def test_business_dates_follow_the_configured_zone(ev, billing_pool, make_ctx, client_id):
+    """The zone is a setting (ctx.settings.timezone): in UTC the same repayment is a July one."""
+    utc = await make_ctx(timezone="UTC")
+    case = uuid.uuid4()
+    e = ev.paid(case, on=date(2026, 8, 1), amount="10.00")
+    e = e.model_copy(update={"payload": {**e.payload, "paid_at": "2026-07-31T23:30:00+00:00"}})
+    c = ev.contact(case, collector_id="c-utc", when=datetime.fromisoformat("2026-07-31T23:30:00+00:00"))
+    async with billing_pool.acquire() as conn:
+        async with conn.transaction():
+            await on_payment_posted(conn, utc, [e])
+            await HANDLERS["contact.logged"](conn, utc, [c])
+        assert await conn.fetchval("SELECT paid_on FROM billing_repayments WHERE case_id = $1", case) == date(2026, 7, 31)
+        assert await conn.fetchval("SELECT day FROM billing_contacts WHERE case_id = $1", case) == date(2026, 7, 31)
+
+
 async def test_ownership_intervals_from_allocations_in_any_order(ev, apply, billing_pool, client_id):
     case = uuid.uuid4()
     t1 = datetime.fromisoformat("2026-08-01T10:00:00+08:00")
@@ -135,19 +150,19 @@ async def test_contacts_and_ptps(ev, apply, billing_pool, client_id):
     ({"amount": "abc"}, pydantic.ValidationError),
     ({"paid_at": None}, pydantic.ValidationError),
 ])
-async def test_poison_payments_are_refused(ev, billing_pool, change, error):
+async def test_poison_payments_are_refused(ev, billing_pool, ctx, change, error):
     e = ev.paid(uuid.uuid4(), on=date(2026, 8, 1), amount="1.00")
     e = e.model_copy(update={"payload": {**e.payload, **change}})
     async with billing_pool.acquire() as conn, conn.transaction():
         with pytest.raises(error):
-            await on_payment_posted(conn, [e])
+            await on_payment_posted(conn, ctx, [e])
 
 
-async def test_case_id_must_be_a_uuid(ev, billing_pool):
+async def test_case_id_must_be_a_uuid(ev, billing_pool, ctx):
     e = ev.paid(uuid.uuid4(), on=date(2026, 8, 1), amount="1.00").model_copy(update={"case_id": "not-a-uuid"})
     async with billing_pool.acquire() as conn, conn.transaction():
         with pytest.raises(PoisonEvent):
-            await on_payment_posted(conn, [e])
+            await on_payment_posted(conn, ctx, [e])
 
 
 async def test_consumed_from_the_broker_once(stack, ev, billing_pool, client_id):

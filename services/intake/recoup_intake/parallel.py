@@ -20,7 +20,8 @@ Each worker is a ProcessPoolExecutor of one process, so a part's second round fi
 its first round kept. Processes start from a forkserver (never a fork of the running service),
 ignore SIGINT/SIGTERM (the service stops them in on_shutdown, after uvicorn has finished the
 requests in flight) and hold no database or broker connection. A worker that dies fails the
-request in flight and is replaced for the next one.
+request in flight and is replaced for the next one. A worker never outlives the service (issue 14:
+a killed intake left its ~180 MB workers behind): see `_die_with_service`.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ import multiprocessing
 import os
 import pickle
 import signal
+import sys
+import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -51,10 +54,60 @@ _PROTECTOR: Protector | None = None
 _PARTS: dict[tuple[str, int], list[Identified]] = {}
 
 
-def _init(protector: Protector) -> None:
+_PR_SET_PDEATHSIG = 1
+WATCHDOG_SECONDS = 1.0
+
+
+def _alive(pid: int) -> bool:
+    """`pid` runs (a zombie — dead, not yet reaped by its parent — counts as dead)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc (not Linux)
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            pass
+        return True
+
+
+def _die_with_service(service_pid: int) -> None:
+    """Make this worker exit when the service does, however the service ends (kill -9 too).
+
+    The worker's parent is the forkserver, which exits when the service's end of its pipe
+    closes, i.e. when the service dies. Linux: PR_SET_PDEATHSIG has the kernel SIGKILL the worker
+    when that parent goes. Everywhere, and for the window before prctl: a watchdog thread checks
+    the service's pid and the worker's parent every second."""
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # the watchdog still applies
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent or not _alive(service_pid):
+                os._exit(1)
+            time.sleep(WATCHDOG_SECONDS)
+
+    if os.getppid() != parent or not _alive(service_pid):  # died before prctl took effect
+        os._exit(1)
+    threading.Thread(target=watch, name="die-with-service", daemon=True).start()
+
+
+def _init(protector: Protector, service_pid: int | None = None) -> None:
     global _PROTECTOR
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if service_pid is not None:
+        _die_with_service(service_pid)
     _PROTECTOR = protector
     # Bulk work that makes no reference cycles: the collector would only rescan big heaps.
     gc.disable()
@@ -174,7 +227,7 @@ class PlacementWorkers:
 
     def _new(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=1, mp_context=self._context, initializer=_init,
-                                   initargs=(self._protector,))
+                                   initargs=(self._protector, os.getpid()))
 
     @property
     def size(self) -> int:

@@ -66,18 +66,21 @@ class EventConsumer:
                  handlers: dict[str, BatchHandler], service: str, context: Any = None,
                  topics: Sequence[str] | None = None,
                  batch_max: int = 2000, max_attempts: int = 5, retry_backoff: float = 0.5,
-                 max_backoff: float = 10.0, **consumer_overrides: Any) -> None:
+                 max_backoff: float = 10.0, security: dict[str, Any] | None = None,
+                 **consumer_overrides: Any) -> None:
         self.pool, self.group_id, self.handlers, self.service = pool, group_id, handlers, service
         self.context = context
         self.topics = list(topics or handlers.keys())
         self.batch_max, self.max_attempts = batch_max, max_attempts
         self.retry_backoff, self.max_backoff = retry_backoff, max_backoff
         self.bootstrap_servers = bootstrap_servers
+        # `security`: bus.security.client_kwargs(settings) — TLS/SASL for both clients.
+        security = security or {}
         self._consumer = AIOKafkaConsumer(
             bootstrap_servers=bootstrap_servers, group_id=group_id, enable_auto_commit=False,
             auto_offset_reset="earliest", max_partition_fetch_bytes=4 * 1024 * 1024,
-            **consumer_overrides)
-        self._dlq_producer = make_producer(bootstrap_servers)
+            **security, **consumer_overrides)
+        self._dlq_producer = make_producer(bootstrap_servers, **security)
         self._lock = asyncio.Lock()
         self._failures: dict[TopicPartition, _Failure] = {}
         self._stopping = False

@@ -11,7 +11,7 @@ rows are never abandoned (eShop's "stuck forever" gap).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -117,11 +117,19 @@ async def produce_all(producer: AIOKafkaProducer, messages: Sequence[tuple[str, 
     await asyncio.gather(*futures)
 
 
+class UndeclaredTopic(RuntimeError):
+    """An outbox row for a topic the service is not declared to emit (services.yaml)."""
+
+
 class OutboxRelay:
     def __init__(self, pool: asyncpg.Pool, producer: AIOKafkaProducer, *, service: str,
                  batch_size: int = 5000, poll_seconds: float = 1.0, retention_days: int = 7,
-                 max_backoff: float = 30.0) -> None:
+                 max_backoff: float = 30.0, topics: Collection[str] | None = None) -> None:
         self.pool, self.producer, self.service = pool, producer, service
+        # The topics this service may publish (services.yaml `emits`; None: any). A row for
+        # another topic is not published and the batch is retried, as the production ACLs would
+        # do, so a missing `emits` entry fails the tests instead of production.
+        self.topics = frozenset(topics) if topics is not None else None
         self.batch_size, self.poll_seconds = batch_size, poll_seconds
         self.retention_days, self.max_backoff = retention_days, max_backoff
         self._wake = asyncio.Event()
@@ -203,6 +211,13 @@ class OutboxRelay:
                 OUTBOX_BACKLOG.labels(self.service).set(0)
                 return 0
             rows.sort(key=lambda r: r["id"])  # RETURNING order is not guaranteed; publish in id order
+            if self.topics is not None:
+                undeclared = sorted({r["topic"] for r in rows} - self.topics)
+                if undeclared:
+                    raise UndeclaredTopic(
+                        f"{self.service} writes {undeclared} to its outbox but deploy/k8s/services.yaml "
+                        f"declares it emits only {sorted(self.topics)}: add them to its `emits` and "
+                        "run deploy/k8s/tools/generate.py")
             try:
                 await produce_all(self.producer, [(r["topic"], r["key"], r["value"]) for r in rows])
             except Exception as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
@@ -19,13 +20,14 @@ from .topics import TOPICS, dlq
 
 async def replay_dlq(bootstrap_servers: str, topic: str, *, service: str | None = None,
                      group_id: str | None = None, dry_run: bool = False, idle_seconds: float = 3.0,
-                     out=sys.stdout) -> int:
+                     out=sys.stdout, security: dict[str, Any] | None = None) -> int:
     # Manual assignment with a group id: offsets are committed per group (each dead letter is
     # replayed once) without waiting for a group rebalance.
+    security = security or {}  # bus.security.client_kwargs(settings): TLS/SASL
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers,
                                 group_id=group_id or f"recoup-dlq-replay-{topic}",
-                                enable_auto_commit=False, auto_offset_reset="earliest")
-    producer = make_producer(bootstrap_servers)
+                                enable_auto_commit=False, auto_offset_reset="earliest", **security)
+    producer = make_producer(bootstrap_servers, **security)
     await consumer.start()
     await producer.start()
     await consumer.topics()  # refreshes metadata
@@ -61,7 +63,7 @@ async def replay_dlq(bootstrap_servers: str, topic: str, *, service: str | None 
 
 
 def main(argv: list[str] | None = None) -> int:
-    from ..settings import ServiceSettings
+    from .security import KafkaSettings, client_kwargs
 
     parser = argparse.ArgumentParser(prog="recoup dlq-replay", description=__doc__)
     parser.add_argument("--topic", required=True, choices=TOPICS)
@@ -69,8 +71,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bootstrap-servers", default=None)
     parser.add_argument("--dry-run", action="store_true")
     args = parser.parse_args(argv)
-    bootstrap = args.bootstrap_servers or ServiceSettings().kafka_bootstrap_servers
-    n = asyncio.run(replay_dlq(bootstrap, args.topic, service=args.service, dry_run=args.dry_run))
+    # Only the bus settings: the replay Job (deploy/k8s) has Kafka credentials and no service keys.
+    settings = KafkaSettings()
+    bootstrap = args.bootstrap_servers or settings.kafka_bootstrap_servers
+    n = asyncio.run(replay_dlq(bootstrap, args.topic, service=args.service, dry_run=args.dry_run,
+                               security=client_kwargs(settings)))
     print(f"replayed {n} event(s) to {args.topic}")
     return 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
@@ -19,14 +20,15 @@ PAYMENT_POSTED = "payment.posted"
 LETTER_DISPATCHED = "letter.dispatched"
 LETTER_RETURNED = "letter.returned"
 VISIT_COMPLETED = "visit.completed"
-CASE_PAUSED = "case.paused"
-CASE_RESUMED = "case.resumed"
-VISIT_REQUESTED = "visit.requested"
-VISIT_APPROVED = "visit.approved"
-VISIT_REJECTED = "visit.rejected"
-VISIT_PLANNED = "visit.planned"
-POLICY_CHANGED = "policy.changed"
+CASE_PAUSED = "case.paused"            # allocation (R-13)
+CASE_RESUMED = "case.resumed"          # allocation (R-13)
+VISIT_REQUESTED = "visit.requested"    # fieldops (R-34)
+VISIT_APPROVED = "visit.approved"      # fieldops (R-34)
+VISIT_REJECTED = "visit.rejected"      # fieldops (R-34)
+VISIT_PLANNED = "visit.planned"        # fieldops (R-34, R-36)
+POLICY_CHANGED = "policy.changed"      # contact
 
+# The same list, in the same order, as deploy/k8s/services.yaml `topics` (tests/test_deploy.py).
 TOPICS = (CASE_RECEIVED, CASE_UPDATED, CASE_ALLOCATED, CONTACT_LOGGED, PAYMENT_POSTED,
           LETTER_DISPATCHED, LETTER_RETURNED, VISIT_COMPLETED, CASE_PAUSED, CASE_RESUMED,
           VISIT_REQUESTED, VISIT_APPROVED, VISIT_REJECTED, VISIT_PLANNED, POLICY_CHANGED)
@@ -41,11 +43,13 @@ def all_topics() -> list[str]:
 
 
 async def ensure_topics(bootstrap_servers: str, partitions: int = 12, replication: int = 1,
-                        topics: list[str] | None = None, attempts: int = 30) -> None:
-    """Create missing topics; idempotent. Retries while the broker is still starting."""
+                        topics: list[str] | None = None, attempts: int = 30,
+                        security: dict[str, Any] | None = None) -> None:
+    """Create missing topics; idempotent. Retries while the broker is still starting.
+    `security`: bus.security.client_kwargs(settings) (TLS/SASL), none for the local broker."""
     wanted = topics or all_topics()
     for attempt in range(attempts):
-        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, **(security or {}))
         try:
             await admin.start()
             existing = set(await admin.list_topics())
@@ -68,9 +72,11 @@ async def ensure_topics(bootstrap_servers: str, partitions: int = 12, replicatio
 def main() -> None:
     """`python -m recoup_shared.bus.topics`: create every topic (init job in compose/k8s)."""
     from ..settings import ServiceSettings
+    from .security import client_kwargs
 
     s = ServiceSettings()
-    asyncio.run(ensure_topics(s.kafka_bootstrap_servers, s.topic_partitions, s.topic_replication))
+    asyncio.run(ensure_topics(s.kafka_bootstrap_servers, s.topic_partitions, s.topic_replication,
+                              security=client_kwargs(s)))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Routes only: parse, authorise, call a use case (closing/ or store/), shape the answer."""
+"""Routes only: parse, authorise (typed dependencies in deps.py), call one use case, answer."""
 
 from .exclusions import router as exclusions_router
 from .performance import router as performance_router

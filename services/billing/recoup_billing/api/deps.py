@@ -1,54 +1,119 @@
-"""Shared route helpers: role sets, month parsing, the close configuration, business today."""
+"""Typed dependencies of billing's routes: Conn (one transaction per request), Context (the
+service's Ctx), the role dependencies (R-45), and the parsed path and query values — a month,
+a client id, a revision, a page's keyset — so a route receives typed values and a malformed one
+is a 422 at the edge."""
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
 
-from fastapi import Request
+from fastapi import Depends, Path, Query
 
-from recoup_shared.auth import Principal, Role
+from recoup_shared.api import Conn, get_context, roles  # noqa: F401 - Conn re-exported for routes
+from recoup_shared.auth import Authenticated, Principal
+from recoup_shared.clock import parse_month
 from recoup_shared.errors import UnprocessableInput
+from recoup_shared.paging import Cursor, decode_cursor
 
-from ..closing import CloseConfig
+from ..context import Ctx
+from ..settings import EXCLUSION_WRITERS, FINANCE, PERFORMANCE_READERS, READERS
 
-# R-45: who may do what in billing.
-SCHEDULE_WRITERS = (Role.FINANCE, Role.ADMIN)
-READERS = (Role.FINANCE, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR)
-ISSUERS = (Role.FINANCE, Role.ADMIN)
-EXCLUSION_WRITERS = (Role.FINANCE, Role.SUPERVISOR, Role.ADMIN)
-PERFORMANCE_READERS = (*READERS, Role.TEAM_LEAD)
+Context = Annotated[Ctx, Depends(get_context)]
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+Finance = roles(*FINANCE)                        # fee schedules, issue, re-issue
+Reader = roles(*READERS)                         # drafts, rates, exclusions
+ExclusionWriter = roles(*EXCLUSION_WRITERS)
+PerformanceReader = roles(*PERFORMANCE_READERS)  # a team lead: own team (use case)
 
 
-def parse_month(value: str, field: str = "month") -> date:
-    """`YYYY-MM` → the month's first day; anything else → 422 problem+json with the field."""
-    m = _MONTH.match(value or "")
-    if not m or not (1 <= int(m.group(2)) <= 12) or not (2000 <= int(m.group(1)) <= 2100):
+async def _statement_reader(p: Authenticated) -> Principal:
+    """Statement reads: staff readers, and client systems — which reach only their own client's
+    issued statements (the object check is in the use case)."""
+    return p if p.is_client else p.require(*READERS)
+
+
+StatementReader = Annotated[Principal, Depends(_statement_reader)]
+
+ClientId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
+Bucket = Annotated[str, Path(max_length=40, description="a bucket name, or its position 1..n")]
+# issue 14.5: every integer parameter is bounded (PostgreSQL integer), so a huge one is a 422
+Revision = Annotated[int | None, Query(ge=1, le=2_147_483_647,
+                                       description="an issued revision; default: the current one")]
+History = Annotated[int, Query(ge=0, le=23, description="also the N months before")]
+# A page of spells fetches every repayment of those spells: pages stay at 500 rows at most.
+PageLimit = Annotated[int, Query(ge=1, le=500, description="rows per page")]
+
+
+def _month(value: str, field: str) -> date:
+    try:
+        return parse_month(value)
+    except ValueError:
         raise UnprocessableInput(f"{field} must be YYYY-MM (e.g. 2026-11), got {value!r}",
-                                 errors=[{"field": field, "reason": "expected YYYY-MM, month 01-12"}])
-    return date(int(m.group(1)), int(m.group(2)), 1)
+                                 errors=[{"field": field, "reason": "expected YYYY-MM, month 01-12"}]) from None
 
 
-def close_config(request: Request) -> CloseConfig:
-    st = request.app.state.settings
-    return CloseConfig(default_schedule_fallback=st.default_schedule_fallback,
-                       not_counted_sample=st.not_counted_sample,
-                       allow_issue_open_month=st.allow_issue_open_month,
-                       work_mem=st.close_work_mem or None)
+def _month_path(month: Annotated[str, Path(description="YYYY-MM", examples=["2026-11"])]) -> date:
+    return _month(month, "month")
 
 
-def business_today(request: Request) -> date:
-    return datetime.now(ZoneInfo(request.app.state.settings.timezone)).date()
+def _month_query(month: Annotated[str, Query(description="YYYY-MM")]) -> date:
+    return _month(month, "month")
 
 
-def statement_reader(p: Principal, client_id: str) -> bool:
-    """Returns whether drafts may be shown. A client system reads only its own client's issued
-    statements; finance, supervisor, admin and auditor read everything; nobody else."""
-    if p.is_client:
-        p.require_client(client_id)
-        return False
-    p.require(*READERS)
-    return True
+MonthPath = Annotated[date, Depends(_month_path)]
+MonthQuery = Annotated[date, Depends(_month_query)]
+
+
+# --- keyset cursors: the opaque `cursor` of recoup_shared.paging, decoded to a typed key --------
+
+def _text(v: Any) -> str:
+    if not isinstance(v, str) or "\x00" in v:
+        raise ValueError("not text")
+    return v
+
+
+def _integer(bits: int) -> Callable[[Any], int]:
+    def parse(v: Any) -> int:
+        if isinstance(v, bool) or not isinstance(v, int) or not -2**(bits - 1) <= v < 2**(bits - 1):
+            raise ValueError(f"not an int{bits // 8}")
+        return v
+    return parse
+
+
+def _keyset(cursor: str | None, *parts: Callable[[Any], Any]) -> Any:
+    key = decode_cursor(cursor)
+    if key is None:
+        return None
+    try:
+        if not isinstance(key, list) or len(key) != len(parts):
+            raise ValueError("wrong shape")
+        return tuple(part(v) for part, v in zip(parts, key))
+    except (TypeError, ValueError):
+        raise UnprocessableInput("invalid cursor", errors=[
+            {"field": "cursor", "reason": "not a cursor this service issued"}]) from None
+
+
+def _after_statement(cursor: Cursor = None) -> tuple[date, int] | None:
+    return _keyset(cursor, lambda v: date.fromisoformat(_text(v)), _integer(32))
+
+
+def _after_spell(cursor: Cursor = None) -> tuple[UUID, str] | None:
+    return _keyset(cursor, lambda v: UUID(_text(v)), _text)
+
+
+def _after_repayment(cursor: Cursor = None) -> tuple[date, str] | None:
+    return _keyset(cursor, lambda v: date.fromisoformat(_text(v)), _text)
+
+
+def _after_exclusion(cursor: Cursor = None) -> int | None:
+    key = _keyset(cursor, _integer(64))
+    return key[0] if key else None
+
+
+AfterStatement = Annotated[tuple[date, int] | None, Depends(_after_statement)]
+AfterSpell = Annotated[tuple[UUID, str] | None, Depends(_after_spell)]
+AfterRepayment = Annotated[tuple[date, str] | None, Depends(_after_repayment)]
+AfterExclusion = Annotated[int | None, Depends(_after_exclusion)]

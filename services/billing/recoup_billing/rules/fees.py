@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from recoup_shared.clock import add_months, month_start, next_month
+
 from .money import (
     RATE_QUANTUM,
     ZERO,
@@ -290,6 +292,5 @@ def cycle_window(month: date, cycle_months: int) -> tuple[date, date]:
     (2024-03, 3) → (2024-01-01, 2024-04-01)."""
     if isinstance(cycle_months, bool) or not isinstance(cycle_months, int) or cycle_months < 1:
         raise BillingRuleError(f"cycle_months must be an int >= 1, got {cycle_months!r}")
-    index = month.year * 12 + month.month - 1
-    start, end = index - (cycle_months - 1), index + 1
-    return date(start // 12, start % 12 + 1, 1), date(end // 12, end % 12 + 1, 1)
+    first = month_start(month)
+    return add_months(first, -(cycle_months - 1)), next_month(first)

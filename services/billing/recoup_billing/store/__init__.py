@@ -1,6 +1,3 @@
 """SQL through asyncpg, set-based; functions take the caller's connection and never commit
-(one transaction per request or per consumed batch). Split by sub-domain."""
-
-from . import close, facts, performance, schedules, statements
-
-__all__ = ["close", "facts", "performance", "schedules", "statements"]
+(one transaction per request or per consumed batch). One module per aggregate: facts (from
+events), schedules, statements (issued revisions), exclusions, close (the month close)."""

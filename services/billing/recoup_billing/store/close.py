@@ -29,7 +29,6 @@ FILTER per month. No per-case work in Python.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -37,59 +36,8 @@ from typing import Any
 
 import asyncpg
 
-ZERO = Decimal("0.00")
-
-
-def add_months(d: date, n: int) -> date:
-    index = d.year * 12 + d.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)
-
-
-@dataclass(frozen=True)
-class Window:
-    """Statement month M (its first day) and its collection cycle [start, end)."""
-
-    month: date
-    start: date
-    end: date
-
-    @classmethod
-    def of(cls, month: date, cycle_months: int) -> "Window":
-        return cls(month, add_months(month, -(cycle_months - 1)), add_months(month, 1))
-
-    @property
-    def month_end(self) -> date:  # exclusive
-        return self.end
-
-    @property
-    def first_month_end(self) -> date:
-        """Spells placed before this date (the window's first month) are in the last statement
-        of their cycle: their R-42 exclusions apply."""
-        return add_months(self.start, 1)
-
-
-@dataclass
-class Figures:
-    """One bucket of one month."""
-
-    cases: int = 0
-    placed: Decimal = ZERO            # before exclusions, after balance changes
-    excluded: Decimal = ZERO
-    cycle: Decimal = ZERO             # repaid in cycle by the cohort
-    cycle_n: int = 0
-    recovered: Decimal = ZERO         # counted repayments in the month (fee base)
-
-
-@dataclass
-class MonthFigures:
-    window: Window
-    buckets: dict[int, Figures] = field(default_factory=dict)   # 1-based bucket position
-    unmatched_n: int = 0              # repayments in the month not counted (fee month only)
-    unmatched: Decimal = ZERO
-    unmatched_refs: list[str] = field(default_factory=list)
-
-    def bucket(self, position: int) -> Figures:
-        return self.buckets.setdefault(position, Figures())
+from ..rules.model import MonthFigures, Window
+from ..rules.money import ZERO
 
 
 @lru_cache(maxsize=64)
@@ -249,8 +197,10 @@ def _per_case_args(client_id: str, lower_bounds: Sequence[int], w: Window) -> li
 
 
 async def cases_page(conn: asyncpg.Connection, client_id: str, lower_bounds: Sequence[int],
-                     w: Window, position: int, limit: int, offset: int) -> tuple[asyncpg.Record, list[asyncpg.Record]]:
-    """(sums over the whole line, one page of its spells ordered by case)."""
+                     w: Window, position: int, limit: int,
+                     after: tuple[Any, str] | None = None) -> tuple[asyncpg.Record, list[asyncpg.Record]]:
+    """(sums over the whole line, one page of its spells ordered by case, after the keyset
+    (case_id, placement_id) of the previous page's last spell)."""
     args = [*_per_case_args(client_id, lower_bounds, w), position]
     sums = await conn.fetchrow(
         PER_CASE_CTE + """SELECT count(*) AS total, count(*) FILTER (WHERE in_cohort) AS cases,
@@ -259,9 +209,11 @@ async def cases_page(conn: asyncpg.Connection, client_id: str, lower_bounds: Seq
                COALESCE(sum(recovered_in_cycle), 0) AS recovered_in_cycle,
                COALESCE(sum(recovered_in_month), 0) AS recovered
         FROM per_case WHERE b = $7""", *args)
+    case_after, placement_after = after or (None, None)
     rows = await conn.fetch(
         PER_CASE_CTE + """SELECT * FROM per_case WHERE b = $7
-        ORDER BY case_id, placement_id LIMIT $8 OFFSET $9""", *args, limit, offset)
+          AND ($9::uuid IS NULL OR (case_id, placement_id) > ($9::uuid, $10::text))
+        ORDER BY case_id, placement_id LIMIT $8""", *args, limit, case_after, placement_after)
     return sums, rows
 
 
@@ -280,7 +232,7 @@ async def snapshot_cases(conn: asyncpg.Connection, statement_id: int, client_id:
 async def repayments_of_spells(conn: asyncpg.Connection, client_id: str, spells: Sequence[asyncpg.Record],
                                w: Window, recorded_by: Any = None) -> list[asyncpg.Record]:
     """Counted repayments of the given spells within the window (drill-down detail);
-    ``recorded_by`` limits to what was known when an issued statement was computed."""
+    ``recorded_by`` (database time) limits to what was known when an issued statement was written."""
     if not spells:
         return []
     return await conn.fetch(
@@ -329,33 +281,28 @@ WITH nc AS (
 )
 """
 
-NOT_COUNTED_REASONS = {
-    "case_unknown": "no case.received for this case (yet): billing does not know the placement",
-    "before_placement": "paid before the case was placed with the agency",
-    "after_recall": "paid after the client recalled the case (退案)",
-    "after_placement_end": "paid after the placement period ended (recall_on)",
-    "other_client": "the case belongs to another client",
-}
-
-
 async def not_counted(conn: asyncpg.Connection, client_id: str, w: Window, limit: int,
-                      offset: int = 0, refs: list[str] | None = None
+                      after: tuple[date, str] | None = None, refs: list[str] | None = None
                       ) -> tuple[list[asyncpg.Record], list[asyncpg.Record]]:
-    """(totals by reason, one page of the repayments), in one statement. ``refs``: the txn_refs
-    the aggregate found unmatched (no second scan of the month)."""
+    """(totals by reason, one page of the repayments after the keyset (paid_on, txn_ref) of the
+    previous page), in one statement. ``refs``: the txn_refs the aggregate found unmatched (no
+    second scan of the month)."""
     known = refs is not None
     n = 5 if known else 4
+    paid_after, txn_after = after or (None, None)
     rows = await conn.fetch(
         _not_counted_cte(known) + f"""
         , agg AS (SELECT reason, count(*) AS count, sum(amount) AS amount FROM nc GROUP BY reason)
-        , page AS (SELECT * FROM nc ORDER BY paid_on, txn_ref LIMIT ${n} OFFSET ${n + 1})
+        , page AS (SELECT * FROM nc
+                   WHERE ${n + 1}::date IS NULL OR (paid_on, txn_ref) > (${n + 1}::date, ${n + 2}::text)
+                   ORDER BY paid_on, txn_ref LIMIT ${n})
         SELECT true AS is_total, reason, count, amount, NULL::text AS txn_ref, NULL::uuid AS case_id,
                NULL::date AS paid_on FROM agg
         UNION ALL
         SELECT false, reason, NULL, amount, txn_ref, case_id, paid_on FROM page
         ORDER BY 1 DESC, 2""",
         *([client_id, w.month, w.month_end, refs] if known else [client_id, w.month, w.month_end]),
-        limit, offset)
+        limit, paid_after, txn_after)
     by_reason = [r for r in rows if r["is_total"]]
     page = sorted((r for r in rows if not r["is_total"]), key=lambda r: (r["paid_on"], r["txn_ref"]))
     return by_reason, page

@@ -227,7 +227,7 @@ async def insert_contacts(conn: asyncpg.Connection, cols: Columns, tz: str) -> N
     await conn.execute(_INSERT_CONTACTS, *a[:12], tz, a[12])
 
 
-# --- exclusions (R-42) ------------------------------------------------------------------------
+# --- placement spells (an R-42 exclusion names one) ----------------------------------------------
 
 async def find_spell(conn: asyncpg.Connection, case_id: UUID,
                      placement_id: str | None = None) -> asyncpg.Record | None:
@@ -235,27 +235,3 @@ async def find_spell(conn: asyncpg.Connection, case_id: UUID,
     return await conn.fetchrow(
         """SELECT * FROM billing_cases WHERE case_id = $1 AND ($2::text IS NULL OR placement_id = $2)
            ORDER BY placed_on DESC, placement_id DESC LIMIT 1""", case_id, placement_id)
-
-
-async def insert_exclusion(conn: asyncpg.Connection, *, case_id: UUID, placement_id: str,
-                           client_id: str, kind: str, evidence_ref: str, evidence_sha256: str,
-                           note: str | None, recorded_by: str) -> asyncpg.Record | None:
-    """None when the spell already has an exclusion."""
-    return await conn.fetchrow(
-        """INSERT INTO billing_exclusions (case_id, placement_id, client_id, kind, evidence_ref,
-                                           evidence_sha256, note, recorded_by)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-           ON CONFLICT (case_id, placement_id) DO NOTHING RETURNING *""",
-        case_id, placement_id, client_id, kind, evidence_ref, evidence_sha256, note, recorded_by)
-
-
-async def list_exclusions(conn: asyncpg.Connection, client_id: str | None, limit: int,
-                          offset: int) -> tuple[int, list[asyncpg.Record]]:
-    rows = await conn.fetch(
-        """SELECT x.*, c.placed_on, c.placed_amount, count(*) OVER () AS total
-           FROM billing_exclusions x
-           JOIN billing_cases c ON c.case_id = x.case_id AND c.placement_id = x.placement_id
-           WHERE $1::text IS NULL OR x.client_id = $1
-           ORDER BY x.id LIMIT $2 OFFSET $3""", client_id, limit, offset)
-    return (rows[0]["total"] if rows else 0), rows
-

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import asyncpg
+
+from recoup_shared.locks import xact_lock
 
 from ..rules import FeeSchedule, schedule_from_dict, schedule_to_dict
 
@@ -14,7 +15,7 @@ async def insert_schedule(conn: asyncpg.Connection, client_id: str, body: dict[s
                           created_by: str, note: str | None) -> tuple[FeeSchedule, asyncpg.Record]:
     """Validates through the rules (FeeScheduleError / TypeError propagate) and stores version
     max+1. The advisory lock serialises concurrent PUTs of one client."""
-    await conn.execute("SELECT pg_advisory_xact_lock(hashtext('billing-schedule:' || $1))", client_id)
+    await xact_lock(conn, "billing-schedule", client_id)
     version = await conn.fetchval(
         "SELECT COALESCE(max(version), 0) + 1 FROM fee_schedules WHERE client_id = $1", client_id)
     schedule = schedule_from_dict({**body, "client_id": client_id, "version": version})
@@ -30,8 +31,3 @@ async def load_schedules(conn: asyncpg.Connection, client_id: str) -> list[tuple
         "SELECT * FROM fee_schedules WHERE client_id = $1 ORDER BY version", client_id)
     return [(schedule_from_dict(r["schedule"]), r) for r in rows]
 
-
-def in_force(schedules: list[FeeSchedule], on: date) -> FeeSchedule | None:
-    """Latest effective_from <= on, then highest version (rules.schedule_in_force, without raising)."""
-    candidates = [s for s in schedules if s.effective_from <= on]
-    return max(candidates, key=lambda s: (s.effective_from, s.version)) if candidates else None

@@ -4,15 +4,17 @@ that a re-issue marks the previous revision superseded."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import asyncpg
 
+from recoup_shared.locks import xact_lock
+
 
 async def lock_month(conn: asyncpg.Connection, client_id: str, month: date) -> None:
-    await conn.execute("SELECT pg_advisory_xact_lock(hashtext('billing-statement:' || $1 || $2))",
-                       client_id, month.isoformat())
+    """Serialises issuing one client's month until the transaction ends."""
+    await xact_lock(conn, "billing-statement", client_id, month.isoformat())
 
 
 async def get_issued(conn: asyncpg.Connection, client_id: str, month: date,
@@ -31,15 +33,6 @@ async def latest_revision(conn: asyncpg.Connection, client_id: str, month: date)
     return await conn.fetchval(
         "SELECT max(revision) FROM billing_statements WHERE client_id = $1 AND month = $2",
         client_id, month)
-
-
-async def list_statements(conn: asyncpg.Connection, client_id: str,
-                          issued_only: bool = False) -> list[asyncpg.Record]:
-    return await conn.fetch(
-        """SELECT id, client_id, month, revision, status, schedule_version, total_placed,
-                  total_recovered, total_fee, issued_at, issued_by, reason, superseded_at
-           FROM billing_statements WHERE client_id = $1 AND (NOT $2 OR status = 'issued')
-           ORDER BY month DESC, revision DESC""", client_id, issued_only)
 
 
 async def lines(conn: asyncpg.Connection, statement_id: int) -> list[asyncpg.Record]:
@@ -105,34 +98,3 @@ async def insert_statement(conn: asyncpg.Connection, head: dict[str, Any],
         f"""INSERT INTO billing_statement_lines (statement_id, {", ".join(_LINE_COLUMNS)})
             SELECT $1, * FROM unnest({unnest})""", row["id"], *arrays)
     return row
-
-
-async def statement_cases_page(conn: asyncpg.Connection, statement_id: int, position: int,
-                               limit: int, offset: int) -> tuple[asyncpg.Record, list[asyncpg.Record]]:
-    sums = await conn.fetchrow(
-        """SELECT count(*) AS total, count(*) FILTER (WHERE in_cohort) AS cases,
-                  COALESCE(sum(placed), 0) AS placed,
-                  COALESCE(sum(placed) FILTER (WHERE excluded), 0) AS excluded_placed,
-                  COALESCE(sum(recovered_in_cycle), 0) AS recovered_in_cycle,
-                  COALESCE(sum(recovered_in_month), 0) AS recovered
-           FROM billing_statement_cases WHERE statement_id = $1 AND position = $2""",
-        statement_id, position)
-    rows = await conn.fetch(
-        """SELECT * FROM billing_statement_cases WHERE statement_id = $1 AND position = $2
-           ORDER BY case_id, placement_id LIMIT $3 OFFSET $4""", statement_id, position, limit, offset)
-    return sums, rows
-
-
-async def statement_not_counted(conn: asyncpg.Connection, statement_id: int, limit: int,
-                                offset: int) -> tuple[list[asyncpg.Record], list[asyncpg.Record]]:
-    by_reason = await conn.fetch(
-        """SELECT reason, count(*) AS count, sum(amount) AS amount FROM billing_statement_not_counted
-           WHERE statement_id = $1 GROUP BY reason ORDER BY reason""", statement_id)
-    rows = await conn.fetch(
-        """SELECT * FROM billing_statement_not_counted WHERE statement_id = $1
-           ORDER BY paid_on, txn_ref LIMIT $2 OFFSET $3""", statement_id, limit, offset)
-    return by_reason, rows
-
-
-def month_of(d: date | datetime) -> date:
-    return date(d.year, d.month, 1)

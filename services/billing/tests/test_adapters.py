@@ -16,16 +16,19 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from recoup_billing import closing, exports
+from recoup_billing.adapters import exports
+from recoup_billing.schemas import StatementOut
+from recoup_billing.usecases import statements
 
 AUG = date(2026, 8, 1)
 
 
 @pytest.fixture
-async def doc(scenario, billing_pool, client_id):
+async def doc(scenario, billing_pool, ctx, client_id):
+    """The draft as the export routes hand it over: the API document in its response model."""
     await scenario()
     async with billing_pool.acquire() as conn, conn.transaction():
-        return (await closing.compute_draft(conn, closing.CloseConfig(), client_id, AUG)).out
+        return StatementOut.model_validate((await statements.compute_draft(conn, ctx, client_id, AUG)).doc)
 
 
 async def test_csv_parses_and_carries_the_figures(doc, check_aug):
@@ -101,10 +104,11 @@ async def test_pdf_has_the_chinese_title(doc):
     assert "合计" in text
 
 
-async def test_issued_exports_say_revision(scenario, billing_pool, client_id):
+async def test_issued_exports_say_revision(scenario, billing_pool, ctx, finance, client_id):
     await scenario()
     async with billing_pool.acquire() as conn, conn.transaction():
-        issued = await closing.issue(conn, closing.CloseConfig(), client_id, AUG, "fin", date(2026, 11, 24))
+        issued = StatementOut.model_validate(
+            await statements.issue(conn, ctx, finance, statements.Issue(client_id, AUG)))
     rows = list(csv.DictReader(io.StringIO(exports.to_csv(issued))))
     assert {(r["status"], r["revision"]) for r in rows} == {("issued", "1")}
     wb = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(issued)))

@@ -1,18 +1,23 @@
 """Statement exports (R-43): CSV (machine-readable), XLSX (finance), PDF (print-ready, Chinese).
 
-All three render the same StatementOut, so an export never disagrees with the API. Amounts keep
-their exact decimal values (XLSX cells hold Decimals; CSV and PDF print decimal strings).
+All three render the statement document the API answers — the route validates it into its
+response model (schemas.StatementOut) and hands that over — so an export never disagrees with
+the API. Amounts keep their exact decimal values (XLSX cells hold Decimals; CSV and PDF print
+decimal strings).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from xml.sax.saxutils import escape
 from decimal import Decimal
+from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape
 
-from . import schemas as s
-from .rules import fmt_money
+from ..rules import fmt_money
+
+if TYPE_CHECKING:  # the document's shape only: adapters do not depend on the API layer
+    from ..schemas import StatementOut
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TITLE = "服务费结算单"
@@ -32,7 +37,7 @@ def _s(v: object) -> str:
     return "" if v is None else str(v)
 
 
-def to_csv(doc: s.StatementOut) -> str:
+def to_csv(doc: StatementOut) -> str:
     """One row per line and a final TOTAL row; every row repeats the statement's identity so the
     file stands alone. Decimals as plain strings (no thousands separators)."""
     buf = io.StringIO()
@@ -50,7 +55,7 @@ def to_csv(doc: s.StatementOut) -> str:
     return buf.getvalue()
 
 
-def _meta(doc: s.StatementOut) -> list[tuple[str, str]]:
+def _meta(doc: StatementOut) -> list[tuple[str, str]]:
     state = {"draft": "草稿 draft", "issued": "已出具 issued", "superseded": "已被替代 superseded"}[doc.status]
     rows = [
         ("委托方 Client", doc.client_id),
@@ -66,7 +71,7 @@ def _meta(doc: s.StatementOut) -> list[tuple[str, str]]:
     return rows
 
 
-def to_xlsx(doc: s.StatementOut) -> bytes:
+def to_xlsx(doc: StatementOut) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -127,7 +132,24 @@ def _pct(v: Decimal | None) -> str:
     return f"{(v * 100).normalize():f}%" if v else "0%"
 
 
-def to_pdf(doc: s.StatementOut) -> bytes:
+def _pdf_rows(doc: StatementOut) -> list[list[str]]:
+    """The lines table of the PDF: a header, one row per line, the total."""
+    head = ["逾期阶段", "案件数", "委案金额", "剔除", "周期回款", "回收率", "基准", "最低", "档位", "费率",
+            "当月回款", "服务费"]
+    rows = [head]
+    for ln in doc.lines:
+        rows.append([ln.bucket, str(ln.cases), fmt_money(ln.placed_before_exclusions), fmt_money(ln.excluded_placed),
+                     fmt_money(ln.recovered_in_cycle), _pct(ln.recovery_rate), _pct(ln.benchmark),
+                     _pct(ln.minimum), TIER_ZH.get(ln.tier, ln.tier), _pct(ln.fee_rate),
+                     fmt_money(ln.recovered), fmt_money(ln.fee)])
+    t = doc.totals
+    rows.append(["合计", str(t.cases), fmt_money(t.placed_before_exclusions), fmt_money(t.excluded_placed),
+                 fmt_money(t.recovered_in_cycle), _pct(t.recovery_rate), "", "", "", "",
+                 fmt_money(t.recovered), fmt_money(t.fee)])
+    return rows
+
+
+def to_pdf(doc: StatementOut) -> bytes:
     """A4 landscape, reportlab's built-in CID font STSong-Light: Chinese renders with no font file."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
@@ -153,19 +175,8 @@ def to_pdf(doc: s.StatementOut) -> bytes:
                  colWidths=[50 * mm, 200 * mm])
     meta.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), font, 9)]))
     story += [meta, Spacer(1, 4 * mm)]
-    head = ["逾期阶段", "案件数", "委案金额", "剔除", "周期回款", "回收率", "基准", "最低", "档位", "费率",
-            "当月回款", "服务费"]
-    rows = [head]
-    for ln in doc.lines:
-        rows.append([ln.bucket, str(ln.cases), fmt_money(ln.placed_before_exclusions), fmt_money(ln.excluded_placed),
-                     fmt_money(ln.recovered_in_cycle), _pct(ln.recovery_rate), _pct(ln.benchmark),
-                     _pct(ln.minimum), TIER_ZH.get(ln.tier, ln.tier), _pct(ln.fee_rate),
-                     fmt_money(ln.recovered), fmt_money(ln.fee)])
     t = doc.totals
-    rows.append(["合计", str(t.cases), fmt_money(t.placed_before_exclusions), fmt_money(t.excluded_placed),
-                 fmt_money(t.recovered_in_cycle), _pct(t.recovery_rate), "", "", "", "",
-                 fmt_money(t.recovered), fmt_money(t.fee)])
-    table = Table(rows, repeatRows=1)
+    table = Table(_pdf_rows(doc), repeatRows=1)
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), font, 9),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")),

@@ -1,0 +1,1 @@
+"""File formats: the statement exports (CSV, XLSX, PDF) of exports.py."""

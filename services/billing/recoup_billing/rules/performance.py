@@ -1,0 +1,25 @@
+"""Collector performance for the agency's pay scheme (R-43): what each figure means, and the
+PTP-kept rate. The set-based queries are in views.py."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .fees import recovery_rate
+
+DEFINITIONS = {
+    "recovered": "repayments counted for billing (paid while the case was placed) with paid_on in the month, "
+                 "attributed to the case's owner at paid_at (ownership interval from case.allocated)",
+    "unattributed": "counted repayments when no collector owned the case at paid_at",
+    "calls": "contact records with channel call or inbound_call, by the day logged",
+    "effective_contacts": "contact records marked effective (connected, R-15)",
+    "ptps_made": "contact records carrying a promise to pay (or the first instalment of a plan)",
+    "ptp_kept_rate": "kept ÷ decided; kept (R-23) = the case's repayments from the promise day to the due "
+                     "date reach the promised amount; decided = kept or due date passed",
+}
+
+
+def kept_rate(kept: int, decided: int) -> Decimal | None:
+    """A count ratio, truncated to 4 places like recovery rates (recovery_rate works on any
+    non-negative 2-place amounts); None while nothing is decided."""
+    return recovery_rate(Decimal(kept), Decimal(decided)) if decided else None

@@ -1,0 +1,64 @@
+"""Issue 14 item 11: intake's placement worker processes die with the service, however it ends."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import psutil
+import pytest
+
+from recoup_intake.parallel import _alive
+
+
+def _descendants(pid: int) -> list[psutil.Process]:
+    return psutil.Process(pid).children(recursive=True)
+
+
+def _running(procs: list[psutil.Process]) -> list[psutil.Process]:
+    out = []
+    for p in procs:
+        try:
+            if p.is_running() and p.status() != psutil.STATUS_ZOMBIE:
+                out.append(p)
+        except psutil.NoSuchProcess:
+            continue
+    return out
+
+
+async def test_workers_are_gone_within_seconds_of_a_kill_9_of_the_service(stack):
+    await stack.start_service("intake")
+    service = stack.services["intake"].proc
+    assert service is not None
+    try:
+        deadline = time.monotonic() + 30
+        while True:   # the workers start in the lifespan (PlacementWorkers.start)
+            # workers are forked by the forkserver (same command line), the service's child
+            workers = [w for p in psutil.Process(service.pid).children()
+                       if "forkserver" in " ".join(p.cmdline()) for w in p.children()]
+            if len(workers) >= 2 or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert len(workers) >= 2, [p.cmdline() for p in _descendants(service.pid)]
+        everything = _descendants(service.pid)     # workers, forkserver, resource tracker
+
+        os.kill(service.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 5
+        while _running(everything) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        left = _running(everything)
+        assert not left, f"left behind: {[(p.pid, p.cmdline()) for p in left]}"
+    finally:
+        await stack.stop_service("intake")
+
+
+def test_a_zombie_counts_as_dead():
+    assert _alive(os.getpid())
+    child = psutil.Popen(["true"])
+    deadline = time.monotonic() + 5
+    while _alive(child.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(child.pid)        # exited, not reaped yet: a zombie
+    child.wait()
+    assert not _alive(child.pid)
