@@ -37,7 +37,7 @@ def data_dir(tmp_path_factory) -> str:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def service(stack, db_dsn, data_dir):
-    async with running_service(stack, SERVICE, database_url=db_dsn, data_dir=data_dir, clock=CLOCK,
+    async with running_service(stack, SERVICE, database_url=db_dsn, data_dir=data_dir, clock=CLOCK, clock_file=None,
                                pdf_workers=2, letters_per_file=3, planning_check_seconds=3600) as svc:
         yield svc
 

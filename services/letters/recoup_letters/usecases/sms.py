@@ -69,18 +69,19 @@ async def _gate(conn: asyncpg.Connection, ctx: Ctx, snaps: dict[str, CaseSnapsho
                                        placements={c.placement_id for c in cases}, cases=list(snaps))
     cfgs = await configs(conn, {c.client_id for c in cases})
     out: dict[str, dict] = {}
+    # the client's own flags (the snapshots' flags also carry contact's holds, which the levels hold)
+    flags = {r["case_id"]: r["flags"] or () for r in await case_store.rows_for(conn, list(snaps))}
     policies = {cid: smsgate.case_policy(levels, client_id=s.client_id, placement_id=s.placement_id, case_id=cid,
-                                         flags=s.flags) for cid, s in snaps.items()}
+                                         flags=flags.get(cid, ())) for cid, s in snaps.items()}
     horizon = max((p.horizon for p in policies.values()), default=None)
     ours, theirs = await store.history(conn, list(snaps), at - horizon) if horizon else ({}, {})
     for cid, snap in snaps.items():
-        block = case_block(snap, cfgs[snap.client_id])
-        if block is not None:
-            out[cid] = smsgate.blocked(at, block)
-            continue
         p = policies[cid]
         zones = smsgate.zones_for([a.province for a in snap.addresses if a.party_id == facts.DEBTOR], p.default_zone)
-        out[cid] = smsgate.decide_sms(p, zones, smsgate.history(ours.get(cid, []), theirs.get(cid, [])), at)
+        decision = smsgate.decide_sms(p, zones, smsgate.history(ours.get(cid, []), theirs.get(cid, [])), at)
+        block = case_block(snap, cfgs[snap.client_id])
+        # the engine's reasons first (holds, windows, caps); else a case the letters rules block
+        out[cid] = smsgate.blocked(at, block) if decision["allowed"] and block is not None else decision
     return out
 
 
