@@ -11,14 +11,17 @@ Besides the shared part it holds the letters service's long-lived parts:
 
 from __future__ import annotations
 
+import asyncio
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 
 import httpx
 
 from recoup_shared.context import Context
 
-from .adapters.files import FileStore
+from .adapters.files import FileStore, LocalFileStore
+from .adapters.files_s3 import open_s3_files
 from .adapters.manifest import ManifestOptions
 from .adapters.pdf import C5_ENVELOPE, DL_ENVELOPE, PdfOptions
 from .adapters.print_batch import worker_pool
@@ -64,22 +67,34 @@ class Ctx(Context):
     agency: Agency = field(default_factory=lambda: Agency("", ""))
     pdf: PdfOptions = field(default_factory=PdfOptions)
     manifest: ManifestOptions = field(default_factory=ManifestOptions)
-    _http: httpx.AsyncClient | None = None
+    _resources: AsyncExitStack = field(default_factory=AsyncExitStack)
 
     async def close(self) -> None:
         if self.renderers is not None:
-            self.renderers.shutdown(wait=True, cancel_futures=True)
-            self.renderers = None
-        if self._http is not None:
-            await self._http.aclose()
-            self._http = None
+            pool, self.renderers = self.renderers, None
+            await asyncio.to_thread(pool.shutdown, True, cancel_futures=True)
+        await self._resources.aclose()
+
+
+async def file_store(s: LettersSettings, resources: AsyncExitStack) -> FileStore:
+    """The bucket in production (S3-compatible), a directory otherwise."""
+    if s.files_backend == "s3":
+        s.render_path.mkdir(parents=True, exist_ok=True)
+        secret = s.files_s3_secret_access_key.get_secret_value() if s.files_s3_secret_access_key else None
+        return await resources.enter_async_context(open_s3_files(
+            s.files_s3_bucket, s.render_path, endpoint_url=s.files_s3_endpoint_url, region=s.files_s3_region,
+            access_key_id=s.files_s3_access_key_id, secret_access_key=secret, path_style=s.files_s3_path_style))
+    s.storage_path.mkdir(parents=True, exist_ok=True)
+    return LocalFileStore(s.storage_path)
 
 
 async def build(base: Context) -> Ctx:
     s: LettersSettings = base.settings
-    s.storage_path.mkdir(parents=True, exist_ok=True)
-    http = httpx.AsyncClient(timeout=s.sms_timeout_seconds) if s.sms_provider == "aliyun" else None
-    return Ctx.extend(base, files=FileStore(s.storage_path),
+    resources = AsyncExitStack()
+    http = None
+    if s.sms_provider == "aliyun":
+        http = await resources.enter_async_context(httpx.AsyncClient(timeout=s.sms_timeout_seconds))
+    return Ctx.extend(base, files=await file_store(s, resources),
                       renderers=worker_pool(s.pdf_workers) if s.pdf_workers > 0 else None,
                       sms=sms_provider(s, base.clock, http), agency=agency_of(s), pdf=pdf_options(s),
-                      manifest=manifest_options(s), _http=http)
+                      manifest=manifest_options(s), _resources=resources)

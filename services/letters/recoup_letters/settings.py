@@ -9,6 +9,7 @@ whose defaults are the domain's; these settings are the agency's and the service
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Literal
 
@@ -40,10 +41,19 @@ class LettersSettings(ServiceSettings):
     service_name: str = "letters"
     database_url: str = "postgresql://postgres@127.0.0.1:55432/recoup_letters"
 
-    # --- where files go: a local directory in local/test; production: a persistent volume shared by
-    # the replicas (ReadWriteMany) mounted at storage_dir, README "Files"
+    # --- where files go (README "Files"): a local directory in local/test; in production an
+    # S3-compatible bucket (batches rendered in the pod's /tmp, then uploaded), or a volume shared by
+    # the replicas (ReadWriteMany) mounted at an explicit storage_dir
     data_dir: str = ".local/data/letters"
-    storage_dir: str | None = None                      # default: <data_dir>/files
+    files_backend: Literal["local", "s3"] = "local"
+    storage_dir: str | None = None                      # local: default <data_dir>/files
+    render_dir: str | None = None                       # s3: where batches render; default <tmp>/recoup-letters
+    files_s3_bucket: str | None = None
+    files_s3_endpoint_url: str | None = None
+    files_s3_region: str | None = None
+    files_s3_access_key_id: str | None = None
+    files_s3_secret_access_key: SecretStr | None = None
+    files_s3_path_style: bool = True
 
     # --- batches
     letters_per_file: int = Field(default=500, ge=1, le=10_000)           # N letters per PDF file
@@ -101,11 +111,20 @@ class LettersSettings(ServiceSettings):
         if self.profile == "production" and self.sms_provider == "recording":
             raise ValueError("production refuses the recording SMS provider: set RECOUP_SMS_PROVIDER "
                              "to aliyun (or disabled)")
+        if self.files_backend == "s3" and not self.files_s3_bucket:
+            raise ValueError("RECOUP_FILES_BACKEND=s3 needs RECOUP_FILES_S3_BUCKET")
+        if self.profile == "production" and self.files_backend == "local" and not self.storage_dir:
+            raise ValueError("production keeps batches in S3 (RECOUP_FILES_BACKEND=s3) or on a volume shared "
+                             "by the replicas mounted at an explicit RECOUP_STORAGE_DIR")
         return self
 
     @property
     def storage_path(self) -> Path:
         return Path(self.storage_dir) if self.storage_dir else Path(self.data_dir) / "files"
+
+    @property
+    def render_path(self) -> Path:
+        return Path(self.render_dir) if self.render_dir else Path(tempfile.gettempdir()) / "recoup-letters"
 
     @property
     def sms_recording_path(self) -> Path:

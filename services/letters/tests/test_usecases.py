@@ -3,6 +3,7 @@ dispatch with their files (R-33), QC (R-32), returns and re-sends (R-31), tracki
 
 from __future__ import annotations
 
+import io
 import random
 import uuid
 from datetime import date, datetime, timedelta, timezone
@@ -129,8 +130,10 @@ async def test_a_batch_from_preview_to_dispatch(conn, ctx, client_id):
     assert batch["status"] == "generated", batch["error"]
     names = {f["name"] for f in batch["files"]}
     assert {"manifest.csv", "manifest.xlsx", "letters_000001-000002.pdf", "envelopes_000003-000004.pdf"} <= names
-    path = ctx.files.batch_file(batch["batch_id"], "letters_000001-000002.pdf")
-    text = "".join(p.extract_text() for p in PdfReader(path).pages)
+    chunks, size = await ctx.files.open(batch["batch_id"], "letters_000001-000002.pdf")
+    data = b"".join([c async for c in chunks])
+    assert len(data) == size
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
     assert "410105************" in text and "622202*************" in text    # R-30 masked
     with pytest.raises(BatchBlocked):
         await _mismatch_and_approve(conn, ctx, batch["batch_id"])
@@ -210,7 +213,7 @@ async def test_unknown_codes_are_404_and_a_batch_fails_whole(conn, ctx, client_i
     await plan(conn, ctx, cases)
     batch = await generated_batch(conn, ctx, client_id)
     assert batch["status"] == "failed" and "TypeError" in batch["error"] and batch["files"] == []
-    assert not ctx.files.batch_dir(batch["batch_id"]).exists() and ctx.files.staging_dirs() == []
+    assert not ctx.files.render_dir(batch["batch_id"]).exists() and ctx.files.staging_dirs() == []
     assert batch["letters_by_status"] == {"planned": 5}                     # nothing half-generated
     async with conn.transaction():
         revoked = await batches.revoke(conn, ctx, CLERK, batch["batch_id"], "template fixed in a new version")

@@ -11,7 +11,6 @@ from fastapi.responses import StreamingResponse
 from recoup_shared.errors import PayloadTooLarge, problem_responses
 from recoup_shared.paging import Cursor, Limit, page
 
-from ..adapters.files import read_chunks
 from ..rules.errors import (BatchBlocked, BatchNotFound, FileNotFound, NothingToBatch, StateConflict,
                             TrackingFileRejected)
 from ..rules.model import LetterType
@@ -87,10 +86,10 @@ async def dispatch(batch_id: Id, conn: Conn, ctx: Context, who: Clerk) -> dict:
 async def download(batch_id: Id, conn: Conn, ctx: Context, who: FileReader,
                    name: str = Path(max_length=64, pattern=r"^[a-z]+(_\d{6}-\d{6})?\.(pdf|csv|xlsx)$")
                    ) -> StreamingResponse:
-    path = await batches.file_path(conn, ctx, who, batch_id, name)
-    return StreamingResponse(read_chunks(path), media_type=_MEDIA[name.rsplit(".", 1)[1]],
+    chunks, size = await batches.open_file(conn, ctx, who, batch_id, name)
+    return StreamingResponse(chunks, media_type=_MEDIA[name.rsplit(".", 1)[1]],
                              headers={"content-disposition": f'attachment; filename="{name}"',
-                                      "content-length": str(path.stat().st_size)})
+                                      "content-length": str(size)})
 
 
 @router.get("/{batch_id}/manifest", responses={**problem_responses(BatchNotFound, StateConflict),

@@ -5,10 +5,9 @@ generation job: usecases/generation.py), approve it, revoke it before dispatch, 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from typing import Any
 
-import anyio.to_thread
 import asyncpg
 
 from recoup_shared.auth import Principal
@@ -125,7 +124,7 @@ async def revoke(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, batch
     await store.update(conn, batch_id, at, status="revoked", revoked_by=principal.sub, revoked_at=at,
                        revoke_reason=reason)
     await store.log(conn, batch_id, at, principal.sub, "revoked", {"reason": reason, "released": released})
-    await anyio.to_thread.run_sync(ctx.files.clear_batch, batch_id)
+    await ctx.files.clear(batch_id)
     return await view.batch(conn, batch_id)
 
 
@@ -169,13 +168,14 @@ async def retry(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, batch_
     return await view.batch(conn, batch_id)
 
 
-async def file_path(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, batch_id: str, name: str):
-    """A generated file to stream (full addresses inside: every download is logged, R-46)."""
+async def open_file(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, batch_id: str,
+                    name: str) -> tuple[AsyncIterator[bytes], int]:
+    """A generated file to stream, and its size (full addresses inside: every download is logged, R-46)."""
     batch = await store.get(conn, batch_id)
     if batch is None:
         raise BatchNotFound(f"batch {batch_id} is unknown")
     if batch["status"] not in ("generated", "approved", "dispatched"):
         raise StateConflict(f"a {batch['status']} batch has no files")
-    path = await anyio.to_thread.run_sync(ctx.files.batch_file, batch_id, name)
+    found = await ctx.files.open(batch_id, name)
     await store.log(conn, batch_id, ctx.clock.now(), principal.sub, "downloaded", {"file": name})
-    return path
+    return found

@@ -123,7 +123,7 @@ def _bridge(rows: AsyncIterator, loop: asyncio.AbstractEventLoop, n: int, p: Pri
 async def render(conn: asyncpg.Connection, ctx: Ctx, batch_id: str) -> tuple[RenderedBatch, list[str]]:
     async with conn.transaction():
         sources, printing = await prepare(conn, ctx, batch_id)
-    await anyio.to_thread.run_sync(ctx.files.clear_batch, batch_id)      # what a crashed attempt left
+    await ctx.files.clear(batch_id)                                     # what a crashed attempt left
     seen: list[str] = []
     loop = asyncio.get_running_loop()
     s = ctx.settings
@@ -132,10 +132,11 @@ async def render(conn: asyncpg.Connection, ctx: Ctx, batch_id: str) -> tuple[Ren
         letters = _bridge(rows, loop, s.render_fetch_rows, printing, ctx, seen)
         try:
             rendered = await anyio.to_thread.run_sync(lambda: render_batch(
-                letters, sources, ctx.files.batch_dir(batch_id), ctx.pdf, workers=s.pdf_workers,
+                letters, sources, ctx.files.render_dir(batch_id), ctx.pdf, workers=s.pdf_workers,
                 manifest=ctx.manifest, executor=ctx.renderers))
         finally:
             await rows.aclose()
+    await ctx.files.publish(batch_id)                                   # all the files, or none
     return rendered, seen
 
 
@@ -163,13 +164,13 @@ async def generate(conn: asyncpg.Connection, ctx: Ctx, batch_id: str) -> str:
                 at = ctx.clock.now()
                 await batch_store.update(conn, batch_id, at, status="failed", error=detail[:2000])
                 await batch_store.log(conn, batch_id, at, "system", "failed", {"error": detail[:500]})
-        await anyio.to_thread.run_sync(ctx.files.clear_batch, batch_id)
+        await ctx.files.clear(batch_id)
         log.warning("batch generation failed", batch_id=batch_id, error=detail[:500])
         return "failed"
     async with conn.transaction():
         batch = await batch_store.get(conn, batch_id, lock=True)
         if batch is None or batch["status"] != "rendering":
-            await anyio.to_thread.run_sync(ctx.files.clear_batch, batch_id)
+            await ctx.files.clear(batch_id)
             return batch["status"] if batch else "gone"
         at = ctx.clock.now()
         files = file_rows(rendered)

@@ -126,7 +126,7 @@ async def approve(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, temp
     except lifecycle.Refused as e:
         raise StateConflict(e.detail) from None
     sha = document_sha256.lower()
-    stored = ctx.files.has_document(template_id, number, sha)
+    stored = await ctx.files.has_document(template_id, number, sha)
     await store.approve(conn, template_id, number, {
         "approved_by": approved_by, "approved_at": approved_at, "reference": reference, "document_sha256": sha,
         "recorded_by": principal.sub, "stored": stored}, ctx.clock.now())
@@ -137,14 +137,12 @@ async def put_document(conn: asyncpg.Connection, ctx: Ctx, principal: Principal,
                        data: bytes) -> dict[str, Any]:
     """The approval document itself. After the approval it must be the document the approval
     names (its SHA-256); before, it is kept and its digest returned for the approval."""
-    import anyio.to_thread
-
     v = await _version(conn, template_id, number)
     sha = hashlib.sha256(data).hexdigest()
     named = v["approval_document_sha256"]
     if named and named != sha:
         raise ApprovalDocumentMismatch(f"the document's SHA-256 is {sha}; the approval names {named}")
-    await anyio.to_thread.run_sync(ctx.files.put_document, template_id, number, data)
+    await ctx.files.put_document(template_id, number, data)
     if named:
         await store.document_stored(conn, template_id, number)
     return {"template_id": template_id, "version": number, "sha256": sha, "size": len(data),
