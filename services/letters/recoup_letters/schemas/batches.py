@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from ..rules.model import LetterType
 
@@ -160,7 +160,8 @@ class QcReportOut(BaseModel):
 class SmsIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     template_id: str = Field(min_length=1, max_length=64)
-    case_ids: list[str] = Field(min_length=1, max_length=100_000)
+    case_ids: list[Annotated[str, StringConstraints(min_length=1, max_length=64)]] = Field(
+        min_length=1, max_length=100_000)
 
 
 class SmsResult(BaseModel):

@@ -8,6 +8,7 @@ from typing import Any
 import asyncpg
 
 from recoup_shared.auth import Principal
+from recoup_shared.locks import xact_lock
 
 from .. import views
 from ..context import Ctx
@@ -22,7 +23,7 @@ async def request_letter(conn: asyncpg.Connection, ctx: Ctx, principal: Principa
                          letter_type: LetterType, recipient_id: str) -> dict[str, Any]:
     """R-26: a letter the clerk asks for. The rules may refuse it (a third party, a blocked case,
     already sent, no approved template for the client, R-27): 422 with the reason."""
-    await conn.execute("SELECT pg_advisory_xact_lock(hashtext('letters-case:' || $1))", case_id)
+    await xact_lock(conn, "letters-case", case_id)
     snaps = await snapshots(conn, [case_id])
     snap = snaps.get(case_id)
     if snap is None:
