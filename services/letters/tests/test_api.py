@@ -188,3 +188,37 @@ async def _qc_tracking_dispatch(service, clerk, batch_id, client_id) -> None:
     assert r.status_code == 200 and r.json()["status"] == "dispatched", r.text
     csv = (await service.client.get(f"/v1/batches/{batch_id}/manifest", headers=clerk)).content.decode("utf-8-sig")
     assert csv.count("EA") == 5
+
+
+async def test_the_approval_document_or_its_digest(service):
+    """R-27: the client's approval names its document by SHA-256; the document itself may be
+    uploaded before (its digest is returned) or after (it must be the one named)."""
+    clerk = service.auth("letters_clerk", sub="clerk-doc")
+    r = await service.client.post("/v1/templates/letters", headers=clerk, json={
+        "client_id": f"doc-{uuid.uuid4().hex[:6]}", "letter_type": "callback_notice",
+        "source": "{{ recipient_name }}：请于{{ reply_by|date_cn }}前致电{{ agency_phone }}。"})
+    assert r.status_code == 201 and r.json()["status"] == "draft" and r.json()["approval"] is None
+    base = f"/v1/templates/{r.json()['template_id']}/versions/1"
+    doc = "委托方信函模板确认书（盖章扫描件）".encode()
+    r = await service.client.put(f"{base}/approval-document", content=doc,
+                                 headers={**clerk, "content-type": "application/pdf"})
+    assert r.status_code == 200 and not r.json()["approval_recorded"]
+    sha = r.json()["sha256"]
+    r = await service.client.post(f"{base}/approval", headers=clerk, json={
+        "approved_by": "王经理", "approved_at": "2026-11-20T15:00:00+08:00", "reference": "ZH-2026-118",
+        "document_sha256": sha})
+    assert r.status_code == 200 and r.json()["status"] == "approved"
+    assert r.json()["approval"]["document_stored"] and r.json()["approval"]["recorded_by"] == "clerk-doc"
+    r = await service.client.put(f"{base}/approval-document", content=b"another document", headers=clerk)
+    assert r.status_code == 422 and r.json()["type"].endswith("/approval-document-mismatch")
+    r = await service.client.post(f"{base}/approval", headers=clerk, json={
+        "approved_by": "x", "approved_at": "2026-11-20T15:00:00+08:00", "reference": "r", "document_sha256": sha})
+    assert r.status_code == 409
+
+
+async def test_receipts_need_the_providers_token_or_a_staff_role(service):
+    assert (await service.client.post("/v1/sms/receipts", content=b"[]")).status_code == 401
+    r = await service.client.post("/v1/sms/receipts", content=b"[]", headers=service.auth("letters_clerk"))
+    assert r.status_code == 200 and r.json() == {"receipts": 0, "applied": 0}
+    r = await service.client.post("/v1/sms/receipts", content=b"{not json", headers=service.auth("admin"))
+    assert r.status_code == 422

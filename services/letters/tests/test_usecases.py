@@ -242,3 +242,20 @@ async def test_a_returned_letter_is_re_sent_once_to_the_collectors_newer_address
                                WHERE l.case_id = $1 AND l.status = 'planned'""", c)
     assert [(r["origin"], r["line"]) for r in rows] == [("resend", "人民路 5 号")]
     assert (await plan(conn, ctx, [c])).planned == 0                           # once
+
+
+async def test_the_daily_planning_run_happens_once_per_business_day_and_manual_runs_on_request(conn, ctx, client_id):
+    from recoup_letters.usecases import planning
+
+    await approved(conn, ctx, client_id, [LetterType.NOTICE])
+    cases = await new_cases(conn, ctx, client_id, 3)
+    while await planning.run_next(ctx) == 0:              # today's scheduled run (10:00 > planning hour)
+        pass
+    runs = await conn.fetch("SELECT kind, status, day FROM planning_runs WHERE kind = 'scheduled'")
+    assert [(r["kind"], r["status"], r["day"]) for r in runs] == [("scheduled", "done", ctx.clock.today())]
+    assert await conn.fetchval("SELECT count(*) FROM letters WHERE case_id = ANY($1::text[])", cases) == 3
+    assert await planning.run_next(ctx) is None            # nothing more today
+    async with conn.transaction():
+        run = await planning.request_run(conn, ctx, CLERK)
+    assert run["status"] == "queued" and await planning.run_next(ctx) == 0
+    assert (await planning.get_run(conn, ctx, CLERK, run["run_id"]))["status"] == "done"
