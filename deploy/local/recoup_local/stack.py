@@ -495,6 +495,10 @@ async def _start_and_announce(stack: Stack, with_services: bool | Iterable[str])
     say(f"Kafka        {stack.bootstrap}   (Tansu, memory-only; log {stack.broker.log_file})")
     for name, svc in stack.services.items():
         say(f"{name:<12} {svc.url}   docs {svc.url}/docs   (JSON log {stack.log_dir / (name + '.log')})")
+    if with_services and stack.services:
+        from .console_build import announce_console  # the staff console and the APIs at one origin
+
+        await announce_console(stack)
     missing = [n for n in services.SERVICES if n not in services.runnable()]
     if not with_services:
         say("services not started (--no-services)")
