@@ -3,11 +3,12 @@
 //
 //   const teams = await call(allocation.GET('/v1/teams'))
 //
-// A later service adds its schema file and one line here (contact, letters, fieldops).
+// A later service adds its schema file and one line here (contact, fieldops).
 import createClient, { type Client } from 'openapi-fetch'
 import type { paths as AllocationPaths } from './schema/allocation'
 import type { paths as BillingPaths } from './schema/billing'
 import type { paths as IntakePaths } from './schema/intake'
+import type { paths as LettersPaths } from './schema/letters'
 import { send, serviceBase, type Service } from './http'
 import { ApiError } from './problem'
 
@@ -19,6 +20,7 @@ function client<P extends {}>(service: Service): Client<P> {
 export const intake = client<IntakePaths>('intake')
 export const allocation = client<AllocationPaths>('allocation')
 export const billing = client<BillingPaths>('billing')
+export const letters = client<LettersPaths>('letters')
 
 /** The data of a typed call; errors were already thrown by `send` as ApiError. */
 export async function call<T>(pending: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
@@ -33,3 +35,4 @@ export async function call<T>(pending: Promise<{ data?: T; error?: unknown; resp
 export type { components as AllocationSchemas } from './schema/allocation'
 export type { components as BillingSchemas } from './schema/billing'
 export type { components as IntakeSchemas } from './schema/intake'
+export type { components as LettersSchemas } from './schema/letters'
