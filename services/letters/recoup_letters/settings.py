@@ -99,6 +99,7 @@ class LettersSettings(ServiceSettings):
     sms_send_check_seconds: float = Field(default=5.0, gt=0, le=3600)
     sms_send_batch: int = Field(default=200, ge=1, le=10_000)
     sms_max_attempts: int = Field(default=3, ge=1, le=20)
+    sms_retry_seconds: int = Field(default=60, ge=1, le=86_400)      # after a provider's temporary failure
     sms_receipt_token: SecretStr | None = None          # the provider's push, without a JWT
 
     # --- lists

@@ -125,3 +125,42 @@ async def test_holds_and_blocked_cases_get_no_text(conn, ctx, client_id):
     async with conn.transaction():
         out = await sms.send(conn, ctx, CLERK, tid, [settled])
     assert out["results"][0]["decision"]["reasons"][0]["rule"] == "case.settled"
+
+
+class _ThrottledOnce:
+    """The provider answering Throttling once (its rate limit), then sending normally."""
+
+    def __init__(self, inner) -> None:
+        self.inner, self.name, self.calls = inner, inner.name, 0
+
+    async def send(self, msg):
+        from recoup_letters.adapters.sms import SmsSendResult
+
+        self.calls += 1
+        if self.calls == 1:
+            return SmsSendResult(False, None, "req-t", "Throttling.User", "rate limit", retryable=True)
+        return await self.inner.send(msg)
+
+    def parse_receipts(self, body):
+        return self.inner.parse_receipts(body)
+
+
+async def test_a_throttled_text_is_retried_later_and_passes_the_gate_again(conn, ctx, client_id):
+    tid = await approved_sms(conn, ctx, client_id)
+    c = str(uuid.uuid4())
+    await handle(conn, ctx, [received_envelope(c, client_id, placed_on=TODAY, occurred_at=NOW)])
+    async with conn.transaction():
+        [result] = (await sms.send(conn, ctx, CLERK, tid, [c]))["results"]
+    saved, ctx.sms = ctx.sms, _ThrottledOnce(ctx.sms)
+    try:
+        await sms.send_next(ctx)
+        m = await conn.fetchrow("SELECT status, attempt_at, next_attempt_at, attempts FROM sms_messages "
+                                "WHERE sms_id = $1", result["sms_id"])
+        assert m["status"] == "queued" and m["attempt_at"] is None and m["attempts"] == 1
+        assert await sms.send_next(ctx) is None                  # not before its retry moment
+        await conn.execute("UPDATE sms_messages SET next_attempt_at = $2 WHERE sms_id = $1", result["sms_id"],
+                           ctx.clock.now())
+        await sms.send_next(ctx)
+        assert (await sms.get(conn, ctx, CLERK, result["sms_id"]))["status"] == "sent"
+    finally:
+        ctx.sms = saved

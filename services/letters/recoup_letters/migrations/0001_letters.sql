@@ -294,6 +294,7 @@ CREATE TABLE sms_messages (
                                                                'delivered', 'undelivered')),
     decision          jsonb,
     attempts          integer       NOT NULL DEFAULT 0,
+    next_attempt_at   timestamptz,               -- a retry after a provider's temporary failure
     requested_by      text          NOT NULL,
     requested_at      timestamptz   NOT NULL,
     attempt_at        timestamptz,               -- the moment the gate counted (a reservation)

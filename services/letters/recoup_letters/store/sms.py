@@ -29,10 +29,12 @@ async def insert(conn: asyncpg.Connection, rows: Sequence[dict[str, Any]]) -> No
         as_json(list(rows)))
 
 
-async def claim_queued(conn: asyncpg.Connection, limit: int) -> list[asyncpg.Record]:
+async def claim_queued(conn: asyncpg.Connection, limit: int, now: datetime) -> list[asyncpg.Record]:
+    """Queued messages due now (a retry waits for its moment), locked for this sender."""
     return await conn.fetch(
-        f"""SELECT {COLUMNS} FROM sms_messages WHERE status = 'queued'
-            ORDER BY requested_at, sms_id LIMIT $1 FOR UPDATE SKIP LOCKED""", limit)
+        f"""SELECT {COLUMNS} FROM sms_messages
+            WHERE status = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= $2)
+            ORDER BY requested_at, sms_id LIMIT $1 FOR UPDATE SKIP LOCKED""", limit, now)
 
 
 async def history(conn: asyncpg.Connection, case_ids: Sequence[str],

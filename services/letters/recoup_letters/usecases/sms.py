@@ -12,7 +12,7 @@ pass more than the cap. Delivery receipts update the messages afterwards.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -140,7 +140,7 @@ async def send_next(ctx: Ctx) -> float | None:
     """The sender job: queued messages decided again and reserved (one transaction), then sent."""
     async with ctx.pool.acquire() as conn:
         async with conn.transaction():
-            queued = await store.claim_queued(conn, ctx.settings.sms_send_batch)
+            queued = await store.claim_queued(conn, ctx.settings.sms_send_batch, ctx.clock.now())
             if not queued:
                 return None
             reserved = await _reserve(conn, ctx, queued)
@@ -189,7 +189,9 @@ async def _deliver(conn: asyncpg.Connection, ctx: Ctx, m: dict) -> None:
                            provider_message_id=result.provider_message_id, provider_code=result.code,
                            provider_message=result.message[:500])
     elif (result is None or result.retryable) and m["attempts"] + 1 < ctx.settings.sms_max_attempts:
+        # not sent: the reservation is released and the gate decides again at the retry
         await store.update(conn, m["sms_id"], at, status="queued", attempt_at=None,
+                           next_attempt_at=at + timedelta(seconds=ctx.settings.sms_retry_seconds),
                            provider_code=result.code if result else "error")
     else:
         await store.update(conn, m["sms_id"], at, status="failed", provider=provider.name,
