@@ -82,12 +82,15 @@ def payment(case_id: str, client_id: str = "zhbank", *, amount: str = "500.00",
 
 
 def contact(case_id: str, client_id: str = "zhbank", *, ptp_due: date | None = None,
-            occurred_at: datetime | None = None, instalments: Sequence[date] = ()) -> dict[str, Any]:
+            occurred_at: datetime | None = None, instalments: Sequence[date] = (),
+            addresses_found: Sequence[dict[str, Any]] = (), collector_id: str = "c1") -> dict[str, Any]:
+    """A contact.logged as the contact service publishes it; `addresses_found`: AddressOut dicts a
+    collector found (skip tracing, R-25)."""
     occurred_at = occurred_at or datetime.now(timezone.utc)
     payload: dict[str, Any] = {
-        "contact_id": uuid.uuid4().hex, "collector_id": "c1", "channel": "call", "party": "debtor",
+        "contact_id": uuid.uuid4().hex, "collector_id": collector_id, "channel": "call", "party": "debtor",
         "result": "connected", "effective": True, "status": "PTP" if ptp_due else "REACHABLE_SELF",
-        "occurred_at": occurred_at.isoformat(),
+        "occurred_at": occurred_at.isoformat(), "addresses_found": list(addresses_found),
         "instalments": [{"amount": "100.00", "due_on": d.isoformat()} for d in instalments]}
     if ptp_due:
         payload["ptp"] = {"amount": "500.00", "due_on": ptp_due.isoformat()}

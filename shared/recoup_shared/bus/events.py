@@ -41,6 +41,8 @@ class AddressOut(_Payload):
     line: str
     employer: str | None = None
     verified: bool = False
+    postcode: str | None = None     # 邮政编码 where the source gives one (letters: envelopes, manifests)
+    owner: str = "debtor"           # debtor | contact: a contact person's address (R-30: never a letter)
 
 
 class DebtorOut(_Payload):
@@ -155,12 +157,20 @@ class LetterDispatched(_Payload):
     tracking_no: str | None = None
     check_code: str
     dispatched_at: datetime
+    batch_id: str | None = None
+    recipient_role: str | None = None   # debtor | guarantor
+    address: AddressOut | None = None   # the address the letter went to
+    resend_of: str | None = None        # the returned letter this one re-sends
 
 
 class LetterReturned(_Payload):
     letter_id: str
-    return_reason: str
+    return_reason: str                  # address_unknown | no_such_person | refused | moved | unclaimed | deceased | other
     returned_at: datetime
+    letter_type: str | None = None
+    tracking_no: str | None = None
+    address: AddressOut | None = None   # the address the letter came back from
+    address_invalidated: bool | None = None   # it is no longer used for letters
 
 
 class VisitCompleted(_Payload):
@@ -183,6 +193,7 @@ class VisitCompleted(_Payload):
     address_kind: str | None = None         # the kind of the visited (target) address
     addresses_found: list[AddressOut] = []  # a new address learned at the door
     phones_found: list[PhoneOut] = []       # a new phone learned at the door
+    address: AddressOut | None = None   # the address visited: with address_verified, a verified one
 
 
 class VisitRequested(_Payload):
