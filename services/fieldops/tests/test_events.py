@@ -40,7 +40,8 @@ def test_a_new_address_and_phone_learned_at_the_door_travel_on():
                               new_address=NewAddress("home", "河南省", "郑州市", "二七区", "新村 3 号")))
     assert p["met"] == ["neighbour"] and p["result"] == "visit_met"
     assert p["addresses_found"] == [{"kind": "home", "province": "河南省", "city": "郑州市",
-                                     "district": "二七区", "line": "新村 3 号", "verified": True}]
+                                     "district": "二七区", "line": "新村 3 号", "verified": True,
+                                     "owner": "debtor"}]
     phone = p["phones_found"][0]
     assert (phone["number"], phone["number_masked"]) == ("13912345678", "139****5678")
     assert phone["number_hash"] and "13912345678" not in phone["number_hash"]   # one blind index
