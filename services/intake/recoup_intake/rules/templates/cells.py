@@ -1,5 +1,5 @@
 """Reading one spreadsheet cell (R-3): what bank exports put in cells, turned into the JSON values
-of contracts.md §1 — or a reason why not. Used by `templates.parse_upload`; pure.
+of contracts.md §1 — or a reason why not. Used by `convert.convert_rows`; pure.
 
 Excel damage is reported, never "repaired" into a wrong value: ID and card numbers stored as
 numbers (digits lost) or in scientific notation, landlines that lost their leading 0, float noise in
@@ -15,10 +15,11 @@ import unicodedata
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from .validation import FLAGS
+from ..model import FLAGS
 
 if TYPE_CHECKING:
-    from .templates import FieldConversion, FieldSpec
+    from .fields import FieldSpec
+    from .model import FieldConversion
 
 # --- conversions -------------------------------------------------------------------------------
 DEFAULT_DATE_FORMATS = (
