@@ -41,8 +41,8 @@ async def test_search_by_id_card_and_phone_is_exact_masked_and_audited(intake, a
     # filters and keyset paging
     page1 = (await intake.client.get("/v1/cases", params={"client_id": client_id, "limit": 3}, headers=collector)).json()
     page2 = (await intake.client.get("/v1/cases", params={"client_id": client_id, "limit": 3,
-                                                          "after": page1["next_after"]}, headers=collector)).json()
-    assert len(page1["items"]) == 3 and len(page2["items"]) == 1 and page2["next_after"] is None
+                                                          "cursor": page1["next_cursor"]}, headers=collector)).json()
+    assert len(page1["items"]) == 3 and len(page2["items"]) == 1 and page2["next_cursor"] is None
     assert {i["row"] for i in page1["items"] + page2["items"]} == {0, 1, 2, 3}
     assert (await intake.client.get("/v1/cases", params={"id_number": "123"}, headers=collector)).status_code == 422
     # lookups are audited without the searched value
