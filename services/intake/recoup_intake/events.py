@@ -67,8 +67,7 @@ class CaseReceivedRecords:
         self.records: list[OutboxRecord] = []
 
     def add(self, it: Identified, text: CaseText, phone_hashes: Sequence[str], joint: list[str] | None) -> None:
-        vc = it.case
-        assert vc is not None
+        vc = it.case  # never None here
         payload: dict[str, Any] = {
             **self._common, "product": text.product,
             "account_masked": text.account_masked, "account_hash": it.account_hash,

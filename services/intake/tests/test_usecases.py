@@ -92,8 +92,9 @@ async def test_client_data_use_cases_work_in_the_callers_transaction_and_never_c
         recalled = await post_recall(conn, ctx, who, RecallRequest([acc0], None, "test", None), correlation_id=None)
         assert (paid["recorded"], changed["applied"], recalled["recalled"]) == (1, 1, 1)
         assert await conn.fetchval("SELECT status FROM cases WHERE id = $1::uuid", cases[0]) == "recalled"
-        assert await conn.fetchval("SELECT count(*) FROM outbox WHERE key = ANY($1::text[])",
-                                   list(cases.values())) == 3
+        assert await conn.fetchval(  # payment.posted, case.updated (flags), case.updated (recall)
+            "SELECT count(*) FROM outbox WHERE key = ANY($1::text[]) AND topic <> 'case.received'",
+            list(cases.values())) == 3
         await tx.rollback()   # the request failed after the use cases: nothing of theirs remains
     async with pool.acquire() as conn:
         state = await conn.fetch("SELECT status, repaid_total, flags FROM cases WHERE id = ANY($1::uuid[])",

@@ -57,8 +57,7 @@ class CaseRows:
         self._phones: list[str] = []
 
     def add(self, it: Identified, text: CaseText, personal_enc: bytes, phone_hashes: Sequence[str]) -> None:
-        vc, case_id, t, null = it.case, it.case_id, copy_text, NULL
-        assert vc is not None
+        vc, case_id, t, null = it.case, it.case_id, copy_text, NULL  # vc: never None here
         for h in phone_hashes:
             self._phones.append(f"{h}\t{case_id}\n")
         # hashes are hex, masked identifiers [0-9A-Za-z_./*] (validated), currency, DPD bucket,
