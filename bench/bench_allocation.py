@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import importlib
 import os
 import time
 from collections import defaultdict
@@ -53,11 +52,10 @@ def stage_timer(targets: list[tuple[Any, str, str]]) -> Iterator[dict[str, float
 
 
 async def main(stack) -> None:
-    # (planning re-exports a `commit` function, which hides the module of that name)
-    commit_mod = importlib.import_module("recoup_allocation.planning.commit")
-    from recoup_allocation.planning import previews
+    from recoup_allocation.usecases import commit as commit_mod, previews
     from recoup_allocation.store import plans, pool, staff
-    from recoup_local.factories import read_topic, seed_cases, seed_team_and_collectors
+    from recoup_local.allocation_seeds import seed_cases, seed_team_and_collectors
+    from recoup_local.factories import read_topic
     from recoup_local.inprocess import running_service
 
     async with running_service(stack, "allocation", auto_allocate_enabled=False, rotation_enabled=False,

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 import pytest_asyncio
 
-from recoup_local.factories import seed_cases
+from recoup_local.allocation_seeds import seed_cases
 from recoup_local.inprocess import running_service
 
 PROBLEM = "application/problem+json"

@@ -237,47 +237,9 @@ async def lock_case(conn: asyncpg.Connection, case_id: str) -> asyncpg.Record | 
         case_id)
 
 
-async def history(conn: asyncpg.Connection, case_id: str) -> list[asyncpg.Record]:
-    return await conn.fetch(
-        """SELECT collector_id, team_id, valid_from, valid_to, strategy, reason, end_reason, plan_id
-           FROM ownership WHERE case_id = $1 ORDER BY valid_from, id""", case_id)
-
-
-async def owner_at(conn: asyncpg.Connection, case_id: str, at: datetime) -> asyncpg.Record | None:
-    """The owner on a date (billing attributes repayments this way): the interval [from, to)."""
-    return await conn.fetchrow(
-        """SELECT collector_id, team_id, valid_from, valid_to, strategy, reason FROM ownership
-           WHERE case_id = $1 AND valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2)
-           ORDER BY valid_from DESC, id DESC LIMIT 1""", case_id, at)
-
-
 async def owned_in_team(conn: asyncpg.Connection, case_id: str, team_id: str) -> bool:
     return bool(await conn.fetchval(
         "SELECT EXISTS (SELECT 1 FROM ownership WHERE case_id = $1 AND team_id = $2)", case_id, team_id))
-
-
-async def list_cases(conn: asyncpg.Connection, *, collector_id: str | None = None,
-                     team_id: str | None = None, statuses: Sequence[str] | None = None,
-                     client_id: str | None = None, after: str | None = None,
-                     limit: int = 100) -> list[asyncpg.Record]:
-    """Keyset page by case_id (stable under inserts, no OFFSET scans)."""
-    return await conn.fetch(
-        f"""SELECT {CASE_COLUMNS}, {JOINT_CASE_IDS} FROM cases c
-            WHERE ($1::text IS NULL OR c.collector_id = $1) AND ($2::text IS NULL OR c.team_id = $2)
-              AND ($3::text[] IS NULL OR c.status = ANY($3)) AND ($4::text IS NULL OR c.client_id = $4)
-              AND ($5::text IS NULL OR c.case_id > $5)
-            ORDER BY c.case_id LIMIT $6""",
-        collector_id, team_id, list(statuses) if statuses else None, client_id, after, limit)
-
-
-async def team_load(conn: asyncpg.Connection, team_id: str) -> list[asyncpg.Record]:
-    return await conn.fetch(
-        """SELECT c.collector_id, c.name, c.active, c.max_open_cases, c.max_open_amount,
-                  COALESCE(l.n, 0) AS open_cases, COALESCE(l.amount, 0) AS open_amount
-           FROM collectors c
-           LEFT JOIN LATERAL (SELECT count(*) AS n, sum(placed_amount) AS amount FROM cases k
-                              WHERE k.collector_id = c.collector_id AND k.status = 'assigned') l ON true
-           WHERE c.team_id = $1 ORDER BY c.collector_id""", team_id)
 
 
 PLAN_CASE_COLUMNS = """case_id, client_id, product, placed_amount, dpd_bucket, region, joint_key, status,
@@ -312,13 +274,13 @@ async def select_for_plan(conn: asyncpg.Connection, *, statuses: Sequence[str] |
 
 
 async def auto_candidates(conn: asyncpg.Connection, *, unconfigured: bool, default_strategy: str,
-                          limit: int) -> list[asyncpg.Record]:
+                          now: datetime, limit: int) -> list[asyncpg.Record]:
     """Unassigned cases of clients allocated automatically (R-8), oldest first, with the
     client's default strategy; cases no one could take wait out their back-off."""
     return await conn.fetch(
         f"""SELECT {', '.join('c.' + x.strip() for x in PLAN_CASE_COLUMNS.split(','))},
                    COALESCE(r.default_strategy, $2) AS strategy
             FROM cases c LEFT JOIN client_rules r ON r.client_id = c.client_id
-            WHERE c.status = 'unassigned' AND (c.auto_retry_at IS NULL OR c.auto_retry_at <= now())
+            WHERE c.status = 'unassigned' AND (c.auto_retry_at IS NULL OR c.auto_retry_at <= $4)
               AND COALESCE(r.auto_allocate, $1)
-            ORDER BY c.received_at, c.case_id LIMIT $3""", unconfigured, default_strategy, limit)
+            ORDER BY c.received_at, c.case_id LIMIT $3""", unconfigured, default_strategy, limit, now)
