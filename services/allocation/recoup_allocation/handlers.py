@@ -14,7 +14,8 @@ Decisions (documented here because they shape the pool):
   and acts on the client's instruction, so every placed case is allocated. Flags listed in
   RECOUP_PAUSE_ON_FLAGS (default none) instead pause the case (owner released) on arrival or when
   set, and return it to the pool when the client lifts them; a staff pause is never lifted by a
-  flag change. Rotation skips cases whose collection a flag stopped.
+  flag change. Either is announced (case.paused / case.resumed, by "client"). Rotation skips
+  cases whose collection a flag stopped.
 - payment.posted: month facts (idempotent on txn_ref), outstanding; closes_case closes the case
   and releases the owner (end reason "repaid").
 - contact.logged: the latest PTP due date promised (PTP or instalments) and the last contact per
@@ -30,16 +31,20 @@ from decimal import Decimal
 import asyncpg
 
 from recoup_shared.bus import BatchHandler, Envelope
+from recoup_shared.bus.outbox import write_outbox_records
 from recoup_shared.bus.events import CaseReceived, CaseUpdated, ContactLogged, PaymentPosted
 from recoup_shared.bus.topics import CASE_RECEIVED, CASE_UPDATED, CONTACT_LOGGED, PAYMENT_POSTED
 from recoup_shared.logging import get_logger
 from recoup_shared.vocabulary import TERMINAL_CASE_STATUSES
 
+from . import events
 from .context import Ctx
 from .store import facts, pool
 from .store.pool import ReceivedRow, join_flags
 
 log = get_logger(__name__)
+
+FLAG_LIFTED = "client lifted the pausing flag (R-17)"
 
 
 async def on_case_received(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[Envelope]) -> None:
@@ -52,8 +57,8 @@ async def on_case_received(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[E
             dpd=p.dpd, dpd_bucket=p.dpd_bucket, region=p.region, flags=list(p.flags),
             joint_key=p.debtor.id_hash, recall_on=p.recall_on, received_at=env.occurred_at)
     inserted = await pool.upsert_received(conn, list(rows.values()))
-    await pool.apply_flag_pauses(conn, {cid: r.received_at for cid, r in rows.items()},
-                                 ctx.settings.pause_on_flags)
+    await _announce(conn, await pool.apply_flag_pauses(
+        conn, {cid: r.received_at for cid, r in rows.items()}, ctx.settings.pause_on_flags))
     await pool.wake(conn)
     log.info("cases received", events=len(envelopes), new_cases=inserted)
 
@@ -100,13 +105,14 @@ async def on_case_updated(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[En
         released += len(await pool.release(conn, ids, [folds[c].terminal_at for c in ids], status))
     reopen = [cid for cid, f in folds.items() if f.reopen_at is not None]
     reopened = await pool.reopen(conn, reopen, [folds[c].reopen_at for c in reopen])
-    paused, resumed = await pool.apply_flag_pauses(
+    flagged = await pool.apply_flag_pauses(
         conn, {cid: f.at for cid, f in folds.items() if f.flags_changed or cid in set(reopened)},
         ctx.settings.pause_on_flags)
-    if reopened or resumed:
+    await _announce(conn, flagged)
+    if reopened or flagged.resumed:
         await pool.wake(conn)
     log.info("cases updated", events=len(envelopes), released=released, reopened=len(reopened),
-             paused=len(paused), resumed=len(resumed))
+             paused=len(flagged.paused), resumed=len(flagged.resumed))
 
 
 async def on_payment_posted(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[Envelope]) -> None:
@@ -139,6 +145,19 @@ async def on_contact_logged(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[
         occurred.append(p.occurred_at)
         ptp_until.append(max(dues) if dues else None)
     await facts.record_contacts(conn, case_ids, occurred, ptp_until, ctx.settings.timezone)
+
+
+async def _announce(conn: asyncpg.Connection, flagged: pool.FlagPauses) -> None:
+    """R-13/R-17: a case a client flag paused (or whose flag was lifted) leaves (or rejoins) every
+    worklist downstream: case.paused / case.resumed, one outbox write for the batch."""
+    records = [events.case_paused(client_id=r.client_id, case_id=r.case_id, source="flag",
+                                  by=pool.FLAG_PAUSED_BY, reason=reason, at=r.at,
+                                  released_collector_id=r.collector_id, released_team_id=r.team_id)
+               for r, reason in flagged.paused]
+    records += [events.case_resumed(client_id=client_id, case_id=case_id, source="flag",
+                                    by=pool.FLAG_PAUSED_BY, reason=FLAG_LIFTED, at=at)
+                for case_id, client_id, at in flagged.resumed]
+    await write_outbox_records(conn, records)
 
 
 HANDLERS: dict[str, BatchHandler] = {

@@ -11,6 +11,7 @@ import pytest
 import pytest_asyncio
 
 from recoup_local.allocation_seeds import seed_cases
+from recoup_local.factories import read_topic
 from recoup_local.inprocess import running_service
 
 PROBLEM = "application/problem+json"
@@ -378,6 +379,36 @@ async def test_pause_and_resume(svc):
     d = (await c.post(f"/v1/cases/{case_id}/resume", headers=w.admin,
                       json={"reason": "y", "return_to_previous_owner": False})).json()
     assert (d["status"], d["collector_id"]) == ("unassigned", None)
+
+
+async def test_pause_and_resume_reach_the_broker(stack, svc):
+    """R-13: staff pause/resume are announced — one case.paused (who, why, the owner released),
+    one case.resumed (who, why, the owner restored) followed by the case.allocated giving it back."""
+    w = await World(svc, n_collectors=2, n_cases=1).build()
+    await w.allocate()
+    c, case_id = svc.client, w.cases[0]
+    owner = (await c.get(f"/v1/cases/{case_id}", headers=w.admin)).json()["collector_id"]
+    assert (await c.post(f"/v1/cases/{case_id}/pause", headers=w.lead_h, json={"reason": "债务人住院"})).status_code == 200
+    [paused] = await read_topic(stack.bootstrap, "case.paused", case_ids={case_id}, expect=1, timeout=60)
+    assert (paused["producer"], paused["client_id"]) == ("allocation", w.client)
+    assert {k: paused["payload"][k] for k in ("source", "paused_by", "reason", "released_collector_id",
+                                              "released_team_id")} == \
+        {"source": "staff", "paused_by": w.lead, "reason": "债务人住院", "released_collector_id": owner,
+         "released_team_id": w.team}
+    assert (await c.post(f"/v1/cases/{case_id}/resume", headers=w.lead_h, json={"reason": "已出院"})).status_code == 200
+    [resumed] = await read_topic(stack.bootstrap, "case.resumed", case_ids={case_id}, expect=1, timeout=60)
+    assert {k: resumed["payload"][k] for k in ("source", "resumed_by", "reason", "collector_id", "team_id")} == \
+        {"source": "staff", "resumed_by": w.lead, "reason": "已出院", "collector_id": owner, "team_id": w.team}
+    allocated = await read_topic(stack.bootstrap, "case.allocated", case_ids={case_id}, expect=2, timeout=60)
+    assert [e["payload"]["reason"] for e in allocated] == ["allocation", "reassignment"]
+    # back to the pool: case.resumed names no owner
+    await c.post(f"/v1/cases/{case_id}/pause", headers=w.admin, json={"reason": "x"})
+    await c.post(f"/v1/cases/{case_id}/resume", headers=w.admin, json={"reason": "y", "return_to_previous_owner": False})
+    events = await read_topic(stack.bootstrap, "case.resumed", case_ids={case_id}, expect=2, timeout=60)
+    assert [(e["payload"]["resumed_by"], e["payload"].get("collector_id")) for e in events] == \
+        [(w.lead, owner), ("admin-1", None)]
+    paused = await read_topic(stack.bootstrap, "case.paused", case_ids={case_id}, expect=2, timeout=60)
+    assert paused[-1]["payload"]["released_collector_id"] == owner  # given back, then paused again
 
 
 async def test_client_flag_pause_resumes_only_on_the_client(svc):

@@ -12,7 +12,7 @@ from hypothesis import given, settings, strategies as st
 from recoup_allocation import events
 from recoup_shared.bus import dumps, new_envelope, parse
 from recoup_shared.bus.envelope import random_event_ids
-from recoup_shared.bus.events import CaseAllocated
+from recoup_shared.bus.events import CaseAllocated, CasePaused, CaseResumed
 
 AT = datetime(2026, 11, 24, 9, 30, 1, 123456, tzinfo=timezone.utc)
 DUE = date(2026, 11, 26)
@@ -97,3 +97,19 @@ def test_a_reordered_envelope_layout_is_followed():
     rows = PLAIN + [('客户"A"', "case\\7\n", "催收员-1", "allocation", "组\t1", "x")]
     for (event_id, _, _, value), row in zip(t.records(rows), rows):
         assert value == dumps(t.envelope(event_id, row))
+
+
+def test_paused_and_resumed_are_typed_events_of_their_topics():
+    at = datetime(2026, 12, 5, 9, 0, tzinfo=timezone.utc)
+    eid, topic, key, value = events.case_paused(
+        client_id="zhbank", case_id="c-1", source="staff", by="lead-1", reason="债务人住院", at=at,
+        released_collector_id="col-1", released_team_id="t1")
+    env = parse(value)
+    assert (topic, key, env.event_type, env.producer, env.occurred_at) == (
+        "case.paused", "c-1", "case.paused", "allocation", at)
+    p = CasePaused.model_validate(env.payload)
+    assert (p.paused_by, p.reason, p.released_collector_id, p.released_team_id) == ("lead-1", "债务人住院", "col-1", "t1")
+    _, topic, _, value = events.case_resumed(client_id="zhbank", case_id="c-1", source="flag",
+                                             by="client", reason="lifted", at=at)
+    p = CaseResumed.model_validate(parse(value).payload)
+    assert topic == "case.resumed" and (p.source, p.collector_id, p.team_id) == ("flag", None, None)

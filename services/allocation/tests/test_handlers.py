@@ -7,6 +7,7 @@ import uuid
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
+import orjson
 import pytest
 
 from recoup_allocation import handlers
@@ -156,6 +157,17 @@ async def test_configured_flags_pause_and_lifting_them_resumes(db):
         await conn.execute("UPDATE cases SET status='paused', pause_source='staff' WHERE case_id='f-3'")
     await run(db, on_updated, [updated("f-3", change="flags", flags=[])], **flags)
     assert (await case(db, "f-3"))["status"] == "paused"
+    # R-13: each flag pause and each lift is announced, by "client" (f-3's staff pause is not ours)
+    async with db.acquire() as conn:
+        sent = [orjson.loads(r["value"]) for r in await conn.fetch(
+            "SELECT value FROM outbox WHERE topic IN ('case.paused', 'case.resumed') ORDER BY id")]
+    assert [(e["event_type"], e["case_id"]) for e in sent[:2]] == [("case.paused", "f-2"), ("case.paused", "f-1")]
+    assert sorted((e["event_type"], e["case_id"]) for e in sent[2:]) == [("case.resumed", "f-1"), ("case.resumed", "f-2")]
+    p2, p1, r1 = sent[0]["payload"], sent[1]["payload"], sent[2]["payload"]
+    assert (p2["source"], p2["paused_by"], p2.get("released_collector_id")) == ("flag", "client", None)
+    assert "dispute" in p2["reason"] and "fraud_claim" in p1["reason"]
+    assert (p1["released_collector_id"], p1["released_team_id"]) == ("col-1", "t1")
+    assert (r1["source"], r1["resumed_by"], r1.get("collector_id")) == ("flag", "client", None)
 
 
 async def test_payment_facts_are_idempotent_and_closing_releases(db):

@@ -14,7 +14,8 @@ import pytest
 from recoup_allocation import handlers
 from recoup_allocation.schemas import ManualIn, PreviewIn
 from recoup_allocation.store import plans, pool as cases_store
-from recoup_allocation.usecases.commands import PreviewRotation
+from recoup_allocation.usecases import lifecycle
+from recoup_allocation.usecases.commands import Pause, PreviewRotation, Resume
 from recoup_allocation.usecases.commit import commit
 from recoup_allocation.usecases.manual import manual
 from recoup_allocation.usecases.previews import preview_allocation, preview_rotation
@@ -300,3 +301,22 @@ async def test_rotation_keeps_a_debtor_together_when_one_case_paid(db, ctx):
         plan = await preview_rotation(conn, ctx, ADMIN, PreviewRotation(month=date.today().replace(day=1)))
     assert plan["unassigned"] == {"joint_debt_not_stalled": 1}
     assert plan["cases_planned"] == 2  # the other debtor's two cases, together
+
+
+async def test_pause_and_resume_announce_who_why_and_the_owner(db, ctx):
+    """R-13: case.paused names the owner released; case.resumed the owner restored, before the
+    case.allocated that gives the case back (one transaction, outbox order = publication order)."""
+    async with db.acquire() as conn:
+        await seed_team_and_collectors(conn, n=2)
+        [case_id] = await seed_cases(conn, n=1)
+    async with db.acquire() as conn, conn.transaction():
+        await manual(conn, ctx, ADMIN, ManualIn(case_ids=[case_id], collector_id="col-0001"))
+        await lifecycle.pause(conn, ctx, ADMIN, case_id, Pause(reason="客户要求暂停"))
+        assert await lifecycle.resume(conn, ctx, ADMIN, case_id, Resume(reason="恢复催收")) == "col-0001"
+        events = [(e["event_type"], e["payload"]) for e in await outbox(conn)]
+    assert [t for t, _ in events] == ["case.allocated", "case.paused", "case.resumed", "case.allocated"]
+    paused, resumed, back = events[1][1], events[2][1], events[3][1]
+    assert (paused["paused_by"], paused["reason"], paused["released_collector_id"], paused["released_team_id"]) == \
+        ("admin-1", "客户要求暂停", "col-0001", "t1")
+    assert (resumed["resumed_by"], resumed["collector_id"], resumed["team_id"]) == ("admin-1", "col-0001", "t1")
+    assert (back["collector_id"], back["reason"]) == ("col-0001", "reassignment")

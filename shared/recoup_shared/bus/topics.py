@@ -19,9 +19,12 @@ PAYMENT_POSTED = "payment.posted"
 LETTER_DISPATCHED = "letter.dispatched"
 LETTER_RETURNED = "letter.returned"
 VISIT_COMPLETED = "visit.completed"
+CASE_PAUSED = "case.paused"            # allocation
+CASE_RESUMED = "case.resumed"          # allocation
 
+# The same list, in the same order, as deploy/k8s/services.yaml `topics` (tests/test_deploy.py).
 TOPICS = (CASE_RECEIVED, CASE_UPDATED, CASE_ALLOCATED, CONTACT_LOGGED, PAYMENT_POSTED,
-          LETTER_DISPATCHED, LETTER_RETURNED, VISIT_COMPLETED)
+          LETTER_DISPATCHED, LETTER_RETURNED, VISIT_COMPLETED, CASE_PAUSED, CASE_RESUMED)
 
 
 def dlq(topic: str) -> str:

@@ -11,13 +11,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import asyncpg
 
 from .staff import WAKE_CHANNEL
 
 FLAG_SEP = "\x1f"  # flags travel as one text per row through unnest (ragged arrays cannot)
+FLAG_PAUSED_BY = "client"  # who paused a case a client flag paused (R-17)
 
 # R-17 client flags (dispute, fraud_claim, stolen_card, do_not_contact) stop *collection*, which the
 # contact service enforces; by default the case keeps its owner, who reports to the client and acts
@@ -111,13 +112,22 @@ async def upsert_received(conn: asyncpg.Connection, rows: Sequence[ReceivedRow])
 
 
 # --- releasing owners (R-13) ------------------------------------------------------------------
+class Released(NamedTuple):
+    """A case that left its owner (or the pool) by `release`."""
+    case_id: str
+    client_id: str
+    at: datetime
+    collector_id: str | None     # the owner released (None: the case had none)
+    team_id: str | None
+
+
 async def release(conn: asyncpg.Connection, case_ids: Sequence[str], ats: Sequence[datetime],
                   new_status: str, *, end_reason: str | None = None,
                   from_statuses: Sequence[str] = ("unassigned", "assigned", "paused"),
-                  pause: tuple[str, str, str] | None = None) -> list[str]:
+                  pause: tuple[str, str, str] | None = None) -> list[Released]:
     """Move cases to `new_status` (paused / closed / recalled), releasing the owner: the current
-    ownership interval ends at the event's time (never before it began). Returns the case ids that
-    changed. `pause` = (source, reason, by) for a pause."""
+    ownership interval ends at the event's time (never before it began). Returns the cases that
+    changed, each with the owner its closed interval names. `pause` = (source, reason, by)."""
     if not case_ids:
         return []
     source, reason, by = pause if pause else (None, None, None)
@@ -131,14 +141,16 @@ async def release(conn: asyncpg.Connection, case_ids: Sequence[str], ats: Sequen
                    paused_at = CASE WHEN $5::text IS NULL THEN NULL ELSE u.at END,
                    version = c.version + 1, updated_at = now()
                FROM u WHERE c.case_id = u.case_id AND c.status = ANY($4::text[]) AND c.status <> $3
-               RETURNING c.case_id, u.at),
+               RETURNING c.case_id, c.client_id, u.at),
            closed AS (
                UPDATE ownership o SET valid_to = GREATEST(o.valid_from, upd.at), end_reason = $8
-               FROM upd WHERE o.case_id = upd.case_id AND o.valid_to IS NULL)
-           SELECT case_id FROM upd""",
+               FROM upd WHERE o.case_id = upd.case_id AND o.valid_to IS NULL
+               RETURNING o.case_id, o.collector_id, o.team_id)
+           SELECT upd.case_id, upd.client_id, upd.at, closed.collector_id, closed.team_id
+           FROM upd LEFT JOIN closed USING (case_id)""",
         list(case_ids), list(ats), new_status, list(from_statuses), source, reason, by,
         end_reason or new_status)
-    return [r["case_id"] for r in rows]
+    return [Released(*r) for r in rows]
 
 
 async def reopen(conn: asyncpg.Connection, case_ids: Sequence[str], ats: Sequence[datetime],
@@ -173,32 +185,41 @@ async def resume_paused(conn: asyncpg.Connection, case_ids: Sequence[str], *,
     return [r["case_id"] for r in rows]
 
 
+@dataclass(slots=True)
+class FlagPauses:
+    """What `apply_flag_pauses` did: cases paused (with the reason recorded) and cases resumed
+    (case_id, client_id, at) — back to the pool."""
+    paused: list[tuple[Released, str]]
+    resumed: list[tuple[str, str, datetime]]
+
+
 async def apply_flag_pauses(conn: asyncpg.Connection, case_ats: dict[str, datetime],
-                            pausing_flags: Sequence[str]) -> tuple[list[str], list[str]]:
+                            pausing_flags: Sequence[str]) -> FlagPauses:
     """R-17: pause open cases carrying a pausing client flag (owner released at the event's time);
     give back to the pool the ones a flag had paused once the client lifted every pausing flag.
-    A case a staff member paused stays paused. Returns (paused, resumed)."""
+    A case a staff member paused stays paused."""
     if not case_ats:
-        return [], []
+        return FlagPauses([], [])
     ids = list(case_ats)
     flagged = await conn.fetch(
         """SELECT case_id, array_to_string(ARRAY(SELECT unnest(flags) INTERSECT SELECT unnest($2::text[])
                                                  ORDER BY 1), ', ') AS why
            FROM cases WHERE case_id = ANY($1) AND status IN ('unassigned', 'assigned')
              AND flags && $2::text[]""", ids, list(pausing_flags))
-    paused: list[str] = []
+    paused: list[tuple[Released, str]] = []
     by_reason: dict[str, list[str]] = {}
     for r in flagged:
         by_reason.setdefault(r["why"], []).append(r["case_id"])
     for why, group in sorted(by_reason.items()):
-        paused += await release(conn, group, [case_ats[c] for c in group], "paused",
-                                end_reason="paused", from_statuses=("unassigned", "assigned"),
-                                pause=("flag", f"client flag: {why} (R-17)", "client"))
-    lifted = [r["case_id"] for r in await conn.fetch(
-        """SELECT case_id FROM cases WHERE case_id = ANY($1) AND status = 'paused'
-             AND pause_source = 'flag' AND NOT (flags && $2::text[])""", ids, list(pausing_flags))]
-    resumed = await resume_paused(conn, lifted, source="flag")
-    return paused, resumed
+        reason = f"client flag: {why} (R-17)"
+        paused += [(r, reason) for r in await release(
+            conn, group, [case_ats[c] for c in group], "paused", end_reason="paused",
+            from_statuses=("unassigned", "assigned"), pause=("flag", reason, FLAG_PAUSED_BY))]
+    lifted = {r["case_id"]: r["client_id"] for r in await conn.fetch(
+        """SELECT case_id, client_id FROM cases WHERE case_id = ANY($1) AND status = 'paused'
+             AND pause_source = 'flag' AND NOT (flags && $2::text[])""", ids, list(pausing_flags))}
+    resumed = await resume_paused(conn, list(lifted), source="flag")
+    return FlagPauses(paused, [(c, lifted[c], case_ats[c]) for c in resumed])
 
 
 async def update_attributes(conn: asyncpg.Connection, case_ids: Sequence[str],

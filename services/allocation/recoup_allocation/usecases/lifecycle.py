@@ -1,12 +1,17 @@
-"""R-13 lifecycle by staff: pause releases the owner; resume prefers the previous owner."""
+"""R-13 lifecycle by staff: pause releases the owner; resume prefers the previous owner. Both
+are announced (case.paused / case.resumed) so a paused case leaves every worklist downstream."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import asyncpg
 
 from recoup_shared.auth import Principal
+from recoup_shared.bus.outbox import write_outbox_records
 from recoup_shared.logging import get_logger
 
+from .. import events
 from ..context import Ctx
 from ..rules import Strategy, manual_plan
 from ..rules.errors import CaseAlreadyPaused, CaseNotFound, CaseNotOpen, CaseNotPaused, ClientFlagActive
@@ -29,8 +34,13 @@ async def pause(conn: asyncpg.Connection, ctx: Ctx, p: Principal, case_id: str, 
         raise CaseAlreadyPaused("the case is already paused")
     if case["status"] in ("closed", "recalled"):
         raise CaseNotOpen(f"the case is {case['status']}")
-    await pool.release(conn, [case_id], [ctx.clock.now()], "paused", end_reason="paused",
-                       from_statuses=("unassigned", "assigned"), pause=("staff", cmd.reason, p.sub))
+    now = ctx.clock.now()
+    [released] = await pool.release(conn, [case_id], [now], "paused", end_reason="paused",
+                                    from_statuses=("unassigned", "assigned"),
+                                    pause=("staff", cmd.reason, p.sub))
+    await write_outbox_records(conn, [events.case_paused(
+        client_id=released.client_id, case_id=case_id, source="staff", by=p.sub, reason=cmd.reason,
+        at=now, released_collector_id=released.collector_id, released_team_id=released.team_id)])
     log.info("case paused", case_id=case_id, by=p.sub)
 
 
@@ -50,26 +60,35 @@ async def resume(conn: asyncpg.Connection, ctx: Ctx, p: Principal, case_id: str,
     if blocking:
         raise ClientFlagActive(f"client flag {', '.join(blocking)} is set: the case resumes only on "
                                "the client's instruction (R-17)")
+    now = ctx.clock.now()
     await pool.resume_paused(conn, [case_id])
     log.info("case resumed", case_id=case_id, by=p.sub, reason=cmd.reason)
     prev = case["previous_collector_id"]
-    if cmd.return_to_previous_owner and prev and await _back_to(conn, ctx, p, case_id, prev, cmd.reason):
-        return prev
-    await pool.wake(conn)
-    return None
+    back = (await _plan_back_to(conn, ctx, p, case_id, prev, cmd.reason)
+            if cmd.return_to_previous_owner and prev else None)
+    # case.resumed first, then (when the previous owner takes it back) its case.allocated
+    await write_outbox_records(conn, [events.case_resumed(
+        client_id=case["client_id"], case_id=case_id, source="staff", by=p.sub, reason=cmd.reason,
+        at=now, collector_id=prev if back else None, team_id=back[1] if back else None)])
+    if back is None:
+        await pool.wake(conn)
+        return None
+    await apply_and_emit(conn, ctx, back[0], by=p.sub, strict=True, fixed_reason="reassignment")
+    return prev
 
 
-async def _back_to(conn: asyncpg.Connection, ctx: Ctx, p: Principal, case_id: str, prev: str,
-                   reason: str) -> bool:
-    """Give the case back to its previous owner when they are active, eligible and have room."""
+async def _plan_back_to(conn: asyncpg.Connection, ctx: Ctx, p: Principal, case_id: str, prev: str,
+                        reason: str) -> tuple[Any, str | None] | None:
+    """A one-case plan giving the case back to its previous owner when they are active, eligible
+    and have room: (the saved plan, the owner's team), or None."""
     current = await pool.lock_case(conn, case_id)
     loads = {c.collector_id: c for c in await staff.collector_loads(conn, include_inactive=True)}
     if prev not in loads or not loads[prev].active:
-        return False
+        return None
     rules = await staff.client_rules_for(conn, [current["client_id"]])
     plan = manual_plan([to_case(current)], prev, loads.values(), rules)
     if not plan.assignments:
-        return False
+        return None
     items = [(case_id, prev, loads[prev].team_id, None, current["version"])]
     summary = await summarize_plan(
         conn, plan, loads=loads, selected=1, amounts={case_id: current["placed_amount"]},
@@ -78,5 +97,4 @@ async def _back_to(conn: asyncpg.Connection, ctx: Ctx, p: Principal, case_id: st
                           summary=summary, items=items,
                           filters={"case_ids": [case_id], "resume": True, "note": reason,
                                    "fixed_reason": "reassignment"})
-    await apply_and_emit(conn, ctx, row, by=p.sub, strict=True, fixed_reason="reassignment")
-    return True
+    return row, loads[prev].team_id
