@@ -3,6 +3,7 @@ case pool from case.received, ownership intervals and the owner on a date, SLA f
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -95,3 +96,22 @@ async def test_sla_figures(db, ctx):
     [r] = rows
     assert (r["received"], r["allocated"], r["pending"], r["breaches"]) == (3, 2, 1, 2)
     assert float(r["max_s"]) == 5 * 86400 and float(r["p50"]) == (3600 + 5 * 86400) / 2
+
+
+async def test_plan_team_backfill_of_migration_0003(db):
+    """Plans written before 0003 get the one team all their collectors belong to, else none."""
+    from importlib import resources
+
+    sql = (resources.files("recoup_allocation") / "migrations" / "0003_plan_team.sql").read_text()
+    backfill = sql[sql.index("UPDATE plans"):sql.index(";", sql.index("UPDATE plans")) + 1]
+    shown = {"one": [{"team_id": "t1"}, {"team_id": "t1"}], "two": [{"team_id": "t1"}, {"team_id": "t2"}],
+             "teamless": [{"team_id": "t1"}, {"team_id": None}], "empty": []}
+    async with db.acquire() as conn:
+        for name, collectors in shown.items():
+            await conn.execute(
+                """INSERT INTO plans (plan_id, kind, strategy, created_by, expires_at, status, summary)
+                   VALUES ($1, 'allocation', 'by_count', $2, now(), 'committed', $3)""",
+                uuid.uuid5(uuid.NAMESPACE_URL, name), name, {"collectors": collectors})
+        await conn.execute(backfill)
+        teams = dict(await conn.fetch("SELECT created_by, team_id FROM plans"))
+    assert teams == {"one": "t1", "two": None, "teamless": None, "empty": None}

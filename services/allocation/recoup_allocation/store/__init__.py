@@ -5,8 +5,9 @@ transaction (one per request, per consumed batch, or per job run) is passed in.
 - pool: the case pool, lifecycle (R-13), ownership history
 - plans: plans, items, the commit write path (R-10)
 - facts: month facts for rotation (R-12), the rotation runs register
+- scope: what a team lead reaches (cases, clients), as SQL
 """
 
-from . import facts, plans, pool, staff
+from . import facts, plans, pool, scope, staff
 
-__all__ = ["facts", "plans", "pool", "staff"]
+__all__ = ["facts", "plans", "pool", "scope", "staff"]

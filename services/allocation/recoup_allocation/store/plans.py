@@ -22,7 +22,7 @@ from recoup_shared.locks import try_xact_lock, xact_lock
 ALLOCATION_LOCK = ("allocation", "writers")  # one lock for every allocation writer, all replicas
 
 PLAN_COLUMNS = ("plan_id, kind, strategy, client_id, month, filters, forced, created_by, created_at, "
-                "expires_at, status, committed_by, committed_at, items, summary")
+                "expires_at, status, committed_by, committed_at, items, summary, team_id")
 
 # Item = (case_id, collector_id, team_id, previous_collector_id, case_version)
 Item = tuple[str, str, str | None, str | None, int]
@@ -40,12 +40,13 @@ async def lock_allocation(conn: asyncpg.Connection, *, wait: bool = True) -> boo
 async def insert_plan(conn: asyncpg.Connection, *, plan_id: uuid.UUID, kind: str, strategy: str,
                       client_id: str | None, month: date | None, filters: dict[str, Any],
                       forced: bool, created_by: str, created_at: datetime, expires_at: datetime,
-                      summary: dict[str, Any], items: Sequence[Item]) -> None:
+                      summary: dict[str, Any], items: Sequence[Item], team_id: str | None) -> None:
+    """`team_id`: the one team every collector of the plan belongs to (None: several or none)."""
     await conn.execute(
         f"""INSERT INTO plans ({PLAN_COLUMNS})
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'previewed', NULL, NULL, $11, $12)""",
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'previewed', NULL, NULL, $11, $12, $13)""",
         plan_id, kind, strategy, client_id, month, filters, forced, created_by, created_at,
-        expires_at, len(items), summary)
+        expires_at, len(items), summary, team_id)
     if not items:
         return
     records = [(plan_id, *item) for item in items]

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 import asyncpg
 
+from .scope import lead_reaches
 from .staff import WAKE_CHANNEL
 
 FLAG_SEP = "\x1f"  # flags travel as one text per row through unnest (ragged arrays cannot)
@@ -258,11 +259,6 @@ async def lock_case(conn: asyncpg.Connection, case_id: str) -> asyncpg.Record | 
         case_id)
 
 
-async def owned_in_team(conn: asyncpg.Connection, case_id: str, team_id: str) -> bool:
-    return bool(await conn.fetchval(
-        "SELECT EXISTS (SELECT 1 FROM ownership WHERE case_id = $1 AND team_id = $2)", case_id, team_id))
-
-
 PLAN_CASE_COLUMNS = """case_id, client_id, product, placed_amount, dpd_bucket, region, joint_key, status,
     collector_id, team_id, previous_collector_id, version"""
 
@@ -275,13 +271,14 @@ async def select_for_plan(conn: asyncpg.Connection, *, statuses: Sequence[str] |
                           amount_min: Decimal | None = None, amount_max: Decimal | None = None,
                           owner_ids: Sequence[str] | None = None,
                           owner_team_ids: Sequence[str] | None = None,
-                          limit: int) -> list[asyncpg.Record]:
-    """The cases a plan is made of (filter of the preview / manual request)."""
+                          lead_team: str | None = None, limit: int) -> list[asyncpg.Record]:
+    """The cases a plan is made of (filter of the preview / manual request); `lead_team`: only
+    what that team's lead reaches (store/scope.py)."""
     def arr(v: Sequence[str] | None) -> list[str] | None:
         return None if v is None else list(v)
 
     return await conn.fetch(
-        f"""SELECT {PLAN_CASE_COLUMNS} FROM cases
+        f"""SELECT {PLAN_CASE_COLUMNS} FROM cases c
             WHERE ($1::text[] IS NULL OR status = ANY($1)) AND ($2::text IS NULL OR client_id = $2)
               AND ($3::text IS NULL OR placement_id = $3) AND ($4::text[] IS NULL OR case_id = ANY($4))
               AND ($5::text[] IS NULL OR dpd_bucket = ANY($5)) AND ($6::text[] IS NULL OR region = ANY($6))
@@ -289,9 +286,10 @@ async def select_for_plan(conn: asyncpg.Connection, *, statuses: Sequence[str] |
               AND ($8::numeric IS NULL OR placed_amount >= $8) AND ($9::numeric IS NULL OR placed_amount <= $9)
               AND ($10::text[] IS NULL OR collector_id = ANY($10))
               AND ($11::text[] IS NULL OR team_id = ANY($11))
+              AND ($13::text IS NULL OR {lead_reaches("$13::text")})
             ORDER BY case_id LIMIT $12""",
         arr(statuses), client_id, placement_id, arr(case_ids), arr(dpd_buckets), arr(regions),
-        arr(products), amount_min, amount_max, arr(owner_ids), arr(owner_team_ids), limit)
+        arr(products), amount_min, amount_max, arr(owner_ids), arr(owner_team_ids), limit, lead_team)
 
 
 async def auto_candidates(conn: asyncpg.Connection, *, unconfigured: bool, default_strategy: str,

@@ -74,6 +74,14 @@ async def collector_names(conn: asyncpg.Connection, collector_ids: Sequence[str]
     return {r["collector_id"]: r["name"] for r in rows}
 
 
+async def collectors_outside(conn: asyncpg.Connection, collector_ids: Iterable[str], team_id: str) -> list[str]:
+    """Of these ids, those that are not collectors of `team_id` (unknown ids included)."""
+    wanted = sorted(set(collector_ids))
+    inside = {r["collector_id"] for r in await conn.fetch(
+        "SELECT collector_id FROM collectors WHERE collector_id = ANY($1) AND team_id = $2", wanted, team_id)}
+    return [c for c in wanted if c not in inside]
+
+
 async def team_of(conn: asyncpg.Connection, sub: str) -> str | None:
     return await conn.fetchval("SELECT team_id FROM collectors WHERE collector_id = $1", sub)
 

@@ -19,7 +19,7 @@ from ..context import Ctx
 from ..rules.errors import CaseNotFound, CollectorNotFound, NotInScope, TeamNotFound, required_field
 from ..settings import READ_ALL
 from ..store import pool, staff
-from .scope import check_case_visible, check_team_visible, lead_team_of, sees_all
+from .scope import check_case_visible, check_team_visible, lead_team_of, reading_team, sees_all
 
 
 async def _case(conn: asyncpg.Connection, case_id: str) -> asyncpg.Record:
@@ -71,12 +71,16 @@ async def _page(conn: asyncpg.Connection, ctx: Ctx, limit: int, after: str | Non
 
 async def list_pool(conn: asyncpg.Connection, ctx: Ctx, p: Principal, *, statuses: Sequence[str] | None,
                     client_id: str | None, after: str | None, limit: int) -> dict[str, Any]:
+    """A team lead: the unowned pool their team may work (unassigned cases of clients whose rules
+    allow it) and the cases paused from their team."""
+    team = None
     if not sees_all(p):
         wanted = set(statuses or [])
         if not wanted or wanted - {"unassigned", "paused"}:
             raise NotInScope("a team lead lists the unowned pool (status unassigned/paused) here; "
                              "their team's cases at /v1/teams/{team_id}/cases")
-    return await _page(conn, ctx, limit, after, statuses=statuses, client_id=client_id)
+        team = await reading_team(conn, p)
+    return await _page(conn, ctx, limit, after, statuses=statuses, client_id=client_id, lead_team=team)
 
 
 async def collector_cases(conn: asyncpg.Connection, ctx: Ctx, p: Principal, collector_id: str, *,

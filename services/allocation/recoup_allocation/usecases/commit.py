@@ -26,7 +26,7 @@ from ..rules.errors import (
 from ..store import plans
 from ..views.plans import plan_out
 from .common import CASES_ALLOCATED, FIXED_REASON, SLA_SECONDS, first_contact_due
-from .scope import restrict_to_lead
+from .scope import check_plan_visible, restrict_to_lead
 
 log = get_logger(__name__)
 
@@ -144,6 +144,7 @@ async def commit(conn: asyncpg.Connection, ctx: Ctx, p: Principal, plan_id: uuid
     if plan is None:
         raise PlanNotFound(f"no plan {plan_id}")
     if lead_team is not None:
+        await check_plan_visible(conn, p, plan)
         if plan["created_by"] != p.sub and not plan["created_by"].startswith("system:"):
             raise NotInScope("a team lead commits their own plans (or the system's rotation previews)")
         if not await plans.plan_collectors_in_teams(conn, plan_id, lead_team):

@@ -161,5 +161,13 @@ async def save_plan(conn: asyncpg.Connection, ctx: Ctx, *, kind: str, strategy: 
     expires = now + timedelta(minutes=ttl_minutes or ctx.settings.plan_ttl_minutes)
     await plans.insert_plan(conn, plan_id=plan_id, kind=kind, strategy=strategy, client_id=client_id,
                             month=month, filters=filters, forced=forced, created_by=created_by,
-                            created_at=now, expires_at=expires, summary=summary, items=items)
+                            created_at=now, expires_at=expires, summary=summary, items=items,
+                            team_id=plan_team(summary, items))
     return await plans.get_plan(conn, plan_id)
+
+
+def plan_team(summary: Mapping[str, Any], items: Sequence[plans.Item]) -> str | None:
+    """The one team every collector a plan shows (and every receiver) belongs to, else None: a
+    team lead reaches their team's plans (usecases/scope.py)."""
+    teams = {c["team_id"] for c in summary["collectors"]} | {item[2] for item in items}
+    return next(iter(teams)) if len(teams) == 1 else None

@@ -19,7 +19,7 @@ from ..store import plans, pool, staff
 from .commands import Pause, Resume
 from .commit import apply_and_emit
 from .common import save_plan, summarize_plan, to_case
-from .scope import check_lead_may_touch, restrict_to_lead
+from .scope import check_lead_reaches, restrict_to_lead
 
 log = get_logger(__name__)
 
@@ -29,7 +29,7 @@ async def pause(conn: asyncpg.Connection, ctx: Ctx, p: Principal, case_id: str, 
     case = await pool.lock_case(conn, case_id)
     if case is None:
         raise CaseNotFound(f"no case {case_id}")
-    check_lead_may_touch(case, lead_team)
+    await check_lead_reaches(conn, case, lead_team)
     if case["status"] == "paused":
         raise CaseAlreadyPaused("the case is already paused")
     if case["status"] in ("closed", "recalled"):
@@ -53,7 +53,7 @@ async def resume(conn: asyncpg.Connection, ctx: Ctx, p: Principal, case_id: str,
     case = await pool.lock_case(conn, case_id)
     if case is None:
         raise CaseNotFound(f"no case {case_id}")
-    check_lead_may_touch(case, lead_team)
+    await check_lead_reaches(conn, case, lead_team)
     if case["status"] != "paused":
         raise CaseNotPaused(f"the case is {case['status']}, not paused")
     blocking = sorted(set(case["flags"]) & set(ctx.settings.pause_on_flags))

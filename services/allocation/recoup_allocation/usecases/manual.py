@@ -14,6 +14,7 @@ from ..context import Ctx
 from ..rules import Strategy, manual_plan
 from ..rules.errors import CollectorNotFound, ManualRefused, NotInScope, TooManyCases, required_field
 from ..store import plans, pool, staff
+from ..store import scope as store_scope
 from ..views.plans import plan_out
 from .commands import ManualAllocation
 from .commit import apply_and_emit
@@ -28,33 +29,36 @@ FILTERS = ("client_id", "placement_id", "dpd_buckets", "regions", "products", "a
            "amount_max", "owner_ids", "owner_team_ids")
 
 
-async def _selected(conn: asyncpg.Connection, ctx: Ctx,
-                    req: ManualAllocation) -> tuple[list[asyncpg.Record], dict[str, str]]:
-    """The cases asked for: by id (unknown ids are reported, never dropped) or by the filter."""
+async def _selected(conn: asyncpg.Connection, ctx: Ctx, req: ManualAllocation,
+                    lead_team: str | None) -> tuple[list[asyncpg.Record], dict[str, str]]:
+    """The cases asked for: by id (unknown ids are reported, never dropped; a team lead's ids
+    outside their reach are refused as `other_team`) or by the filter (within their reach)."""
     if req.case_ids is not None:
         rows = await pool.select_for_plan(conn, statuses=None, case_ids=req.case_ids,
                                           limit=len(req.case_ids) + 1)
         found = {r["case_id"] for r in rows}
-        return rows, {c: "case_not_found" for c in req.case_ids if c not in found}
+        extra = {c: "case_not_found" for c in req.case_ids if c not in found}
+        if lead_team is not None:
+            reached = await store_scope.cases_reached(conn, list(found), lead_team)
+            extra.update({c: "other_team" for c in found if c not in reached})
+            rows = [r for r in rows if r["case_id"] in reached]
+        return rows, extra
     limit = ctx.settings.preview_max_cases
     rows = await pool.select_for_plan(
         conn, statuses=[req.status], client_id=req.client_id, placement_id=req.placement_id,
         dpd_buckets=req.dpd_buckets, regions=req.regions, products=req.products,
         amount_min=req.amount_min, amount_max=req.amount_max, owner_ids=req.owner_ids,
-        owner_team_ids=req.owner_team_ids, limit=limit + 1)
+        owner_team_ids=req.owner_team_ids, lead_team=lead_team, limit=limit + 1)
     if len(rows) > limit:
         raise TooManyCases(f"the filter selects more than {limit} cases")
     return rows, {}
 
 
-def _usable(rows: list[asyncpg.Record], lead_team: str | None,
-            extra: dict[str, str]) -> list[asyncpg.Record]:
+def _usable(rows: list[asyncpg.Record], extra: dict[str, str]) -> list[asyncpg.Record]:
     usable = []
     for r in rows:
         if r["status"] not in ("unassigned", "assigned"):
             extra[r["case_id"]] = "case_not_allocatable"  # paused, closed, recalled (R-13)
-        elif lead_team is not None and r["team_id"] not in (None, lead_team):
-            extra[r["case_id"]] = "other_team"
         else:
             usable.append(r)
     return usable
@@ -74,8 +78,8 @@ async def manual(conn: asyncpg.Connection, ctx: Ctx, p: Principal, req: ManualAl
         raise CollectorNotFound(f"no collector {req.collector_id}")
     if lead_team is not None and target["team_id"] != lead_team:
         raise NotInScope("a team lead assigns to collectors of their own team only")
-    rows, extra = await _selected(conn, ctx, req)
-    usable = _usable(rows, lead_team, extra)
+    rows, extra = await _selected(conn, ctx, req, lead_team)
+    usable = _usable(rows, extra)
     loads = {c.collector_id: c for c in await staff.collector_loads(conn, include_inactive=True)}
     if req.force and req.collector_id in loads:
         loads[req.collector_id] = replace(loads[req.collector_id], max_open_cases=None,
@@ -88,7 +92,7 @@ async def manual(conn: asyncpg.Connection, ctx: Ctx, p: Principal, req: ManualAl
     items = [(case_id, cid, target["team_id"], by_id[case_id]["collector_id"], by_id[case_id]["version"])
              for case_id, cid in plan.assignments.items()]
     summary = await summarize_plan(conn, plan, loads=loads, selected=len(rows) + sum(
-        1 for v in extra.values() if v == "case_not_found"),
+        1 for v in extra.values() if v in ("case_not_found", "other_team")),
         amounts={r["case_id"]: r["placed_amount"] for r in usable}, item_ids={i[0] for i in items},
         extra_unassigned=extra, list_all_collectors=False)
     refused = summary["cases_unassigned"]

@@ -20,7 +20,7 @@ from .commands import PreviewAllocation, PreviewRotation
 from .common import (
     bulk_stage, compute, joint_owner_map, released_loads, save_plan, summarize_plan, to_case,
 )
-from .scope import restrict_to_lead
+from .scope import check_collectors_in_team, restrict_to_lead
 
 log = get_logger(__name__)
 
@@ -68,6 +68,7 @@ async def preview_allocation(conn: asyncpg.Connection, ctx: Ctx, p: Principal,
     collectors (a team lead: their own team); nothing changes until commit."""
     lead_team = await restrict_to_lead(conn, p)
     team_ids = _lead_teams(req, lead_team)
+    await check_collectors_in_team(conn, req.collector_ids, lead_team)
     reassign = req.status == "assigned"
     limit = ctx.settings.preview_max_cases
     rows = await pool.select_for_plan(
@@ -76,7 +77,7 @@ async def preview_allocation(conn: asyncpg.Connection, ctx: Ctx, p: Principal,
         products=req.products, amount_min=req.amount_min, amount_max=req.amount_max,
         owner_ids=req.owner_ids,
         owner_team_ids=req.owner_team_ids or ([lead_team] if reassign and lead_team else None),
-        limit=limit + 1)
+        lead_team=lead_team, limit=limit + 1)
     if len(rows) > limit:
         raise TooManyCases(f"the filter selects more than {limit} cases; narrow it (client, "
                            "placement, bucket, amount range)")
@@ -126,6 +127,7 @@ async def preview_rotation(conn: asyncpg.Connection, ctx: Ctx, p: Principal, req
     if lead_team is not None:
         if team_ids and set(team_ids) != {lead_team}:
             raise NotInScope("a team lead rotates within their own team only")
+        await check_collectors_in_team(conn, req.collector_ids, lead_team)
         team_ids = [lead_team]
         rows = [r for r in rows if r["team_id"] == lead_team]
     skip_flags = set(ctx.settings.rotation_skip_flags)

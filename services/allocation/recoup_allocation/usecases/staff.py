@@ -20,7 +20,7 @@ from ..rules.errors import (
 )
 from ..settings import ALLOCATE
 from ..store import staff
-from .scope import lead_team_of, managed_team, sees_all
+from .scope import check_team_visible, lead_team_of, managed_team, reading_team, sees_all
 
 
 def _not_null(changes: Mapping[str, Any], *fields: str) -> None:
@@ -43,13 +43,16 @@ async def create_team(conn: asyncpg.Connection, ctx: Ctx, p: Principal, team: Ma
 
 
 async def list_teams(conn: asyncpg.Connection, ctx: Ctx, p: Principal) -> list[dict[str, Any]]:
-    return await views.staff.list_teams(conn)
+    """A team lead: their own team."""
+    team = await reading_team(conn, p)
+    return await views.staff.list_teams(conn, None if team is None else [team])
 
 
 async def get_team(conn: asyncpg.Connection, ctx: Ctx, p: Principal, team_id: str) -> dict[str, Any]:
     row = await staff.get_team(conn, team_id)
     if row is None:
         raise TeamNotFound(f"no team {team_id}")
+    await check_team_visible(conn, p, team_id)
     return dict(row)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import asyncpg
 
 from ..store.pool import CASE_COLUMNS, JOINT_CASE_IDS
+from ..store.scope import lead_reaches
 
 
 async def history(conn: asyncpg.Connection, case_id: str) -> list[asyncpg.Record]:
@@ -51,16 +52,18 @@ def owner_out(case_id: str, at: datetime, owner: Mapping[str, Any] | None) -> di
 
 async def list_cases(conn: asyncpg.Connection, *, collector_id: str | None = None,
                      team_id: str | None = None, statuses: Sequence[str] | None = None,
-                     client_id: str | None = None, after: str | None = None,
-                     limit: int = 100) -> list[dict[str, Any]]:
-    """Keyset page by case_id (stable under inserts, no OFFSET scans)."""
+                     client_id: str | None = None, lead_team: str | None = None,
+                     after: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+    """Keyset page by case_id (stable under inserts, no OFFSET scans); `lead_team`: only what
+    that team's lead reaches."""
     rows = await conn.fetch(
         f"""SELECT {CASE_COLUMNS}, {JOINT_CASE_IDS} FROM cases c
             WHERE ($1::text IS NULL OR c.collector_id = $1) AND ($2::text IS NULL OR c.team_id = $2)
               AND ($3::text[] IS NULL OR c.status = ANY($3)) AND ($4::text IS NULL OR c.client_id = $4)
               AND ($5::text IS NULL OR c.case_id > $5)
+              AND ($7::text IS NULL OR {lead_reaches("$7::text")})
             ORDER BY c.case_id LIMIT $6""",
-        collector_id, team_id, list(statuses) if statuses else None, client_id, after, limit)
+        collector_id, team_id, list(statuses) if statuses else None, client_id, after, limit, lead_team)
     return [dict(r) for r in rows]
 
 

@@ -35,14 +35,18 @@ def plan_out(row: Mapping[str, Any], now: datetime, **extra: Any) -> dict[str, A
 
 
 async def list_plans(conn: asyncpg.Connection, *, status: str | None, kind: str | None,
-                     created_by: str | None, limit: int) -> list[dict[str, Any]]:
+                     created_by: str | None, reader: tuple[str, str] | None,
+                     limit: int) -> list[dict[str, Any]]:
     """Recent plans, newest first (the stored status: a preview past its time shows until the
-    housekeeping job marks it expired)."""
+    housekeeping job marks it expired). `reader` (sub, team) of a team lead: the plans they
+    created and their team's."""
+    sub, team = reader if reader is not None else (None, None)
     rows = await conn.fetch(
         f"""SELECT {PLAN_COLUMNS} FROM plans
             WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR kind = $2)
               AND ($3::text IS NULL OR created_by = $3)
-            ORDER BY created_at DESC LIMIT $4""", status, kind, created_by, limit)
+              AND ($5::text IS NULL OR created_by = $5 OR team_id = $6)
+            ORDER BY created_at DESC LIMIT $4""", status, kind, created_by, limit, sub, team)
     return [{**{k: r[k] for k in LISTED}, "plan_id": str(r["plan_id"])} for r in rows]
 
 
@@ -55,8 +59,12 @@ async def plan_items(conn: asyncpg.Connection, plan_id: uuid.UUID, after: str | 
     return [dict(r) for r in rows]
 
 
-async def rotation_runs(conn: asyncpg.Connection, limit: int = 100) -> list[dict[str, Any]]:
+async def rotation_runs(conn: asyncpg.Connection, *, team: str | None,
+                        limit: int = 100) -> list[dict[str, Any]]:
+    """The register, newest month first; `team`: only runs whose plan is that team's."""
     rows = await conn.fetch(
-        "SELECT month, client_id, plan_id, status, detail, ran_at FROM rotation_runs "
-        "ORDER BY month DESC, client_id LIMIT $1", limit)
+        """SELECT r.month, r.client_id, r.plan_id, r.status, r.detail, r.ran_at FROM rotation_runs r
+           WHERE $2::text IS NULL OR EXISTS (SELECT 1 FROM plans p
+                                             WHERE p.plan_id = r.plan_id AND p.team_id = $2)
+           ORDER BY r.month DESC, r.client_id LIMIT $1""", limit, team)
     return [{**dict(r), "plan_id": str(r["plan_id"]) if r["plan_id"] else None} for r in rows]

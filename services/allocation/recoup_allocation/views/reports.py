@@ -8,24 +8,29 @@ from typing import Any
 
 import asyncpg
 
+from ..store.scope import client_allows
+
 
 async def sla_days(conn: asyncpg.Connection, *, tz: str, client_id: str | None, day_from: date,
-                   day_to: date) -> list[date]:
-    """The arrival days (debtor's zone) that saw cases, in the range."""
+                   day_to: date, team: str | None = None) -> list[date]:
+    """The arrival days (debtor's zone) that saw cases, in the range (`team`: of the clients
+    whose rules allow that team)."""
     rows = await conn.fetch(
-        """SELECT DISTINCT (received_at AT TIME ZONE $1)::date AS day FROM cases
-           WHERE ($2::text IS NULL OR client_id = $2)
-             AND (received_at AT TIME ZONE $1)::date BETWEEN $3 AND $4
-           ORDER BY 1""", tz, client_id, day_from, day_to)
+        f"""SELECT DISTINCT (c.received_at AT TIME ZONE $1)::date AS day FROM cases c
+            WHERE ($2::text IS NULL OR c.client_id = $2)
+              AND (c.received_at AT TIME ZONE $1)::date BETWEEN $3 AND $4
+              AND ($5::text IS NULL OR {client_allows("$5::text")})
+            ORDER BY 1""", tz, client_id, day_from, day_to, team)
     return [r["day"] for r in rows]
 
 
 async def sla_figures(conn: asyncpg.Connection, *, tz: str, client_id: str | None,
-                      days: Sequence[date], deadlines: Sequence[datetime], now: datetime) -> list[asyncpg.Record]:
+                      days: Sequence[date], deadlines: Sequence[datetime], now: datetime,
+                      team: str | None = None) -> list[asyncpg.Record]:
     """Per client and arrival day: received, allocated, waiting, p50/p95/max seconds from arrival
     to first allocation, and breaches (allocated after the deadline or still waiting past it)."""
     return await conn.fetch(
-        """WITH d AS (SELECT * FROM unnest($3::date[], $4::timestamptz[]) AS t(day, deadline))
+        f"""WITH d AS (SELECT * FROM unnest($3::date[], $4::timestamptz[]) AS t(day, deadline))
            SELECT c.client_id, d.day, d.deadline, count(*) AS received,
                   count(c.first_allocated_at) AS allocated,
                   count(*) FILTER (WHERE c.first_allocated_at IS NULL) AS pending,
@@ -39,8 +44,9 @@ async def sla_figures(conn: asyncpg.Connection, *, tz: str, client_id: str | Non
                                           AND c.status = 'unassigned')) AS breaches
            FROM cases c JOIN d ON (c.received_at AT TIME ZONE $1)::date = d.day
            WHERE ($2::text IS NULL OR c.client_id = $2)
+             AND ($6::text IS NULL OR {client_allows("$6::text")})
            GROUP BY c.client_id, d.day, d.deadline ORDER BY c.client_id, d.day""",
-        tz, client_id, list(days), list(deadlines), now)
+        tz, client_id, list(days), list(deadlines), now, team)
 
 
 def _f(v: Any) -> float | None:
