@@ -12,7 +12,7 @@ from ..schemas import (
     ClientRulesIn, ClientRulesOut, CollectorIn, CollectorOut, CollectorPatch, TeamIn, TeamOut, TeamPatch,
 )
 from ..usecases import staff
-from .deps import Conn, Context, Manager, Reader, StaffPeople
+from .deps import Allocator, Conn, Context, Manager, Reader, StaffPeople
 
 router = APIRouter(prefix="/v1", tags=["people and rules"])
 
@@ -49,7 +49,7 @@ async def patch_team(team_id: str, p: Manager, conn: Conn, ctx: Context, body: T
 # --- collectors ---------------------------------------------------------------------------------
 @router.post("/collectors", status_code=201, response_model=CollectorOut,
              summary="Register a collector (id = the sub of their tokens)", responses=_AUTH409)
-async def create_collector(p: StaffPeople, conn: Conn, ctx: Context, body: CollectorIn) -> Any:
+async def create_collector(p: Allocator, conn: Conn, ctx: Context, body: CollectorIn) -> Any:
     return await staff.create_collector(conn, ctx, p, body.model_dump())
 
 
@@ -68,7 +68,7 @@ async def get_collector(collector_id: str, p: StaffPeople, conn: Conn, ctx: Cont
 
 @router.patch("/collectors/{collector_id}", response_model=CollectorOut,
               summary="Change a collector (skills, capacity, team, active)", responses=_AUTH)
-async def patch_collector(collector_id: str, p: StaffPeople, conn: Conn, ctx: Context,
+async def patch_collector(collector_id: str, p: Allocator, conn: Conn, ctx: Context,
                           body: CollectorPatch) -> Any:
     return await staff.patch_collector(conn, ctx, p, collector_id, _changes(body))
 

@@ -18,7 +18,6 @@ from ..rules.errors import (
     ClientRulesNotFound, CollectorExists, CollectorNotFound, NotInScope, TeamExists, TeamNotFound,
     required_field,
 )
-from ..settings import ALLOCATE
 from ..store import staff
 from .scope import check_team_visible, lead_team_of, managed_team, reading_team, sees_all
 
@@ -70,8 +69,6 @@ async def patch_team(conn: asyncpg.Connection, ctx: Ctx, p: Principal, team_id: 
 # --- collectors ---------------------------------------------------------------------------------
 async def create_collector(conn: asyncpg.Connection, ctx: Ctx, p: Principal,
                            collector: Mapping[str, Any]) -> dict[str, Any]:
-    if not p.has(*ALLOCATE):
-        raise NotInScope("requires one of the roles: admin, supervisor, team_lead")
     scope = await managed_team(conn, p)
     if scope is not None:
         if collector["team_id"] != scope:
@@ -111,8 +108,6 @@ async def get_collector(conn: asyncpg.Connection, ctx: Ctx, p: Principal, collec
 
 async def patch_collector(conn: asyncpg.Connection, ctx: Ctx, p: Principal, collector_id: str,
                           changes: Mapping[str, Any]) -> dict[str, Any]:
-    if not p.has(*ALLOCATE):
-        raise NotInScope("requires one of the roles: admin, supervisor, team_lead")
     row = await staff.get_collector(conn, collector_id)
     if row is None:
         raise CollectorNotFound(f"no collector {collector_id}")
