@@ -115,7 +115,7 @@ async def test_a_paused_case_leaves_the_plans(conn, ctx, fo):  # R-13
     async with conn.transaction():
         await planning.plan(conn, ctx, "sup", DAY)
     at = datetime(2026, 10, 9, 12, tzinfo=CST)
-    await handle(conn, ctx, env("case.paused", case_id, {"paused_by": "lead", "reason": "投诉",
+    await handle(conn, ctx, env("case.paused", case_id, {"source": "staff", "paused_by": "lead", "reason": "投诉",
                                                           "paused_at": at.isoformat()}, at, "allocation"))
     assert await state(conn, visit_id) == "approved"
     again = (await fo.outbox(conn, case_id, "visit.approved"))
