@@ -124,7 +124,7 @@ async def test_a_paused_case_leaves_the_plans(conn, ctx, fo):  # R-13
         await planning.plan(conn, ctx, "sup", DAY)
     reason = await conn.fetchval("SELECT reason FROM plan_not_planned WHERE visit_id = $1::uuid", visit_id)
     assert reason == "case_paused"
-    await handle(conn, ctx, env("case.resumed", case_id, {"resumed_by": "lead", "collector_id": f"c-{t}",
+    await handle(conn, ctx, env("case.resumed", case_id, {"source": "staff", "resumed_by": "lead", "reason": "complaint settled", "collector_id": f"c-{t}",
                                                            "resumed_at": (at + timedelta(hours=1)).isoformat()},
                                 at + timedelta(hours=1), "allocation"))
     async with conn.transaction():
