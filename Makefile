@@ -18,13 +18,14 @@ INSTALL_INPUTS := $(LOCK) shared/pyproject.toml deploy/local/pyproject.toml $(SE
 BASE_PYTHON := $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null)
 ARGS ?=
 
-.PHONY: help venv up test bench lock clean distclean FORCE
+.PHONY: help venv up test bench lock clean distclean console-api system-packages FORCE
 
 help:
 	@echo "make up         local stack in the foreground: PostgreSQL, Tansu, every service (Ctrl-C stops it)"
 	@echo "make test       all tests, on a throw-away stack of their own (runs beside make up)"
 	@echo "make bench      benchmarks (bench/bench_*.py)"
 	@echo "make lock       re-pin the dependencies with hashes (requirements/); ARGS=--upgrade for newest"
+	@echo "make console-api  regenerate the console's API types from the services' OpenAPI"
 	@echo "make clean      remove local data (.local/) and caches; make distclean also removes .venv"
 	@echo "ARGS='...'      extra arguments, e.g. make test ARGS='-k intake -x'"
 
@@ -52,14 +53,19 @@ $(STAMP): $(INSTALL_INPUTS) $(SERVICES_LIST) | $(PY)
 	  --no-deps --no-build-isolation -e shared -e deploy/local $(addprefix -e ,$(SERVICE_DIRS))
 	@touch $@
 
-up: venv
+# Debian packages the stack and its tests need (chromium for the console's browser tests).
+system-packages:
 	@deploy/local/system-packages.sh
+
+up: venv system-packages
 	$(VENV)/bin/recoup up $(ARGS)
 
-test: venv
-	@deploy/local/system-packages.sh
+test: venv system-packages
 	@VENV=$(VENV) deploy/k8s/tools/ensure-kustomize.sh
 	$(PY) -m pytest $(ARGS)
+
+console-api: venv
+	$(VENV)/bin/recoup console api-types
 
 bench: venv
 	$(PY) -m bench $(ARGS)

@@ -733,7 +733,8 @@ def test_compose_has_the_same_services_ports_and_environment_as_kubernetes():
     compose = load_compose()["services"]
     docs = render("base")
     secrets_env = parse_env_file(COMPOSE_ENV)
-    expected = {"kafka", "kafka-init"} | {f"{n}{s}" for n in SERVICES for s in ("", "-db", "-migrate")}
+    expected = {"kafka", "kafka-init", "minio", "minio-init"} | {
+        f"{n}{s}" for n in SERVICES for s in ("", "-db", "-migrate")}
     assert set(compose) == expected
 
     for name, svc in SERVICES.items():
@@ -781,6 +782,19 @@ def test_compose_has_the_same_services_ports_and_environment_as_kubernetes():
         assert db["environment"]["POSTGRES_DB"] == name
         # graceful stop budget as in Kubernetes
         assert app["stop_grace_period"] == f"{GEN.GRACE_SECONDS}s"
+
+
+def test_compose_keeps_evidence_in_an_object_locked_bucket_as_kubernetes_does():
+    """fieldops (R-37): an S3-compatible bucket with object lock; MinIO in compose."""
+    compose = load_compose()["services"]
+    env = compose["fieldops"]["environment"]
+    assert env["RECOUP_EVIDENCE_BACKEND"] == "s3" and env["RECOUP_EVIDENCE_S3_ENDPOINT_URL"] == "http://minio:9000"
+    script = compose["minio-init"]["command"][0]
+    assert f"--with-lock demo/{env['RECOUP_EVIDENCE_S3_BUCKET']}" in script
+    assert compose["minio-init"]["depends_on"] == {"minio": {"condition": "service_healthy"}}
+    k8s = k8s_env_values(render("base"), named(render("base"), "Deployment", "fieldops"))
+    assert k8s["RECOUP_EVIDENCE_BACKEND"] == "s3" and k8s["RECOUP_EVIDENCE_S3_BUCKET"]
+    assert k8s["RECOUP_EVIDENCE_S3_SECRET_ACCESS_KEY"]["secretKeyRef"]["name"] == "fieldops-evidence-s3"
 
 
 def test_compose_runs_real_kafka_in_kraft_mode_with_explicit_topics():

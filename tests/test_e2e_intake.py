@@ -63,14 +63,14 @@ async def test_every_accepted_case_is_received_exactly_once_on_the_broker(stack)
             accepted, placement_id = answer["accepted"], answer["placement_id"]
             assert accepted == N_CASES - answer["rejected"] and answer["rejected"] == 4
             case_ids: set[str] = set()
-            after = -1
+            cursor = None
             while True:
                 page = (await http.get(f"/v1/placements/{body['placement_ref']}/cases",
-                                       params={"after": after, "limit": 150})).json()
+                                       params={"limit": 150} | ({"cursor": cursor} if cursor else {}))).json()
                 case_ids |= {i["case_id"] for i in page["items"]}
-                if page["next_after"] is None:
+                if page["next_cursor"] is None:
                     break
-                after = page["next_after"]
+                cursor = page["next_cursor"]
             assert len(case_ids) == accepted
 
             # the same placement again: the same answer, nothing new on the bus

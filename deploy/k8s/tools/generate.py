@@ -19,6 +19,7 @@ marked `planned: true` (package not written yet) are in topology.py only.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import textwrap
 from pathlib import Path
@@ -65,7 +66,8 @@ KAFKA_CLIENT_LABEL = "recoup.io/kafka-client"
 KUBE_API_EGRESS_LABEL = "recoup.io/kube-api-egress"
 
 
-KNOWN_KEYS = {"port", "emits", "consumes", "planned", "ingress", "tmp", "resources"}
+KNOWN_KEYS = {"port", "emits", "consumes", "planned", "ingress", "tmp", "resources", "config",
+              "secrets", "compose"}
 
 
 def load_spec(path: Path = SPEC_FILE) -> dict[str, Any]:
@@ -93,6 +95,11 @@ def validate_spec(spec: dict[str, Any]) -> None:
         svc.setdefault("ingress", [])
         svc.setdefault("tmp", DEFAULT_TMP)
         svc.setdefault("resources", DEFAULT_RESOURCES)
+        svc.setdefault("config", {})
+        svc.setdefault("secrets", {})
+        svc.setdefault("compose", {})
+        if set(svc["compose"]) - set(svc["config"]) - set(svc["secrets"]):
+            raise SystemExit(f"services.yaml: {name} compose sets settings neither config nor secrets name")
         for what in ("emits", "consumes"):
             unknown = set(svc[what]) - set(spec["topics"])
             if unknown:
@@ -190,6 +197,7 @@ def deployment(spec: dict[str, Any], name: str, svc: dict[str, Any]) -> dict[str
             secret_env("RECOUP_DATA_KEYS", "recoup-crypto", "data-keys"),
             secret_env("RECOUP_BLIND_INDEX_KEY", "recoup-crypto", "blind-index-key"),
             *kafka_client_env(spec, name),
+            *(secret_env(var, *ref.split("/", 1)) for var, ref in svc["secrets"].items()),
         ],
         "resources": svc["resources"],
         # Startup covers the lifespan's retries while the DB/broker come up (up to 5 min).
@@ -628,11 +636,18 @@ COMPOSE_SERVICE = """\
     environment:
       <<: *recoup-env
       RECOUP_SERVICE_NAME: {name}
-      RECOUP_DATABASE_URL: postgresql://{name}:{name}-demo@{name}-db:5432/{name}
+      RECOUP_DATABASE_URL: postgresql://{name}:{name}-demo@{name}-db:5432/{name}{extra_env}
     depends_on:
       {name}-migrate: {{condition: service_completed_successfully}}
       kafka-init: {{condition: service_completed_successfully}}
 """
+
+
+def compose_env(svc: dict[str, Any]) -> str:
+    """The service's `config` and `secrets` settings in compose: the same names as in Kubernetes,
+    with the laptop's values from `compose` (secrets only have those)."""
+    values = {**svc["config"], **svc["compose"]}
+    return "".join(f"\n      {k}: {json.dumps(str(v), ensure_ascii=False)}" for k, v in values.items())
 
 
 def compose(spec: dict[str, Any]) -> str:
@@ -643,7 +658,8 @@ def compose(spec: dict[str, Any]) -> str:
     for name, svc in deployed(spec).items():
         title = " (client-facing API)" if svc["ingress"] else ""
         blocks.append(COMPOSE_SERVICE.format(name=name, port=svc["port"], title=title,
-                                             rule="-" * (85 - len(name) - len(title))))
+                                             rule="-" * (85 - len(name) - len(title)),
+                                             extra_env=compose_env(svc)))
     topics = textwrap.fill(" ".join(spec["topics"]), width=92, initial_indent=" " * 8,
                            subsequent_indent=" " * 8, break_on_hyphens=False)
     return (text.replace("{{TOPICS}}", topics.strip())
@@ -734,8 +750,9 @@ def kustomization(spec: dict[str, Any]) -> dict[str, Any]:
         }] + [{
             "name": f"{name}-config",
             "literals": [f"RECOUP_SERVICE_NAME={name}", f"RECOUP_DB_POOL_MIN={DB_POOL_MIN}",
-                         f"RECOUP_DB_POOL_MAX={DB_POOL_MAX}"],
-        } for name in deployed(spec)],
+                         f"RECOUP_DB_POOL_MAX={DB_POOL_MAX}",
+                         *(f"{k}={v}" for k, v in svc["config"].items())],
+        } for name, svc in deployed(spec).items()],
     }
 
 

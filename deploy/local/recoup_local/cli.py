@@ -28,6 +28,8 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
                    "re-publish dead-lettered events of a topic after a fix (idempotent)"),
     "new-service": ("recoup_local.newservice", "main",
                     "a new service from services/_template (NAME --port PORT)"),
+    "console": ("recoup_local.console_build", "main",
+                "the staff console: `build` (when its sources changed) or `api-types` (from the OpenAPI)"),
 }
 
 

@@ -16,7 +16,8 @@ from recoup_shared.identifiers import make_id_number, parse_phone
 from recoup_shared.settings import ServiceSettings
 from recoup_shared.vocabulary import dpd_bucket
 
-from .factories import chinese_name, updated  # noqa: F401 - updated re-exported
+from .allocation_seeds import chinese_name
+from .factories import updated  # noqa: F401 - re-exported for the contact tests
 
 
 @lru_cache(maxsize=1)
@@ -89,15 +90,15 @@ def allocated(case_id: str, collector: str, client_id: str = "zhbank", *, team: 
 def paused(case_id: str, client_id: str = "zhbank", *, by: str = "lead-1", owner: str | None = None) -> dict[str, Any]:
     now = datetime.now(timezone.utc)
     return new_envelope(event_type="case.paused", producer="allocation", client_id=client_id, case_id=case_id,
-                        payload={"paused_by": by, "reason": "client asked", "released_collector_id": owner,
-                                 "paused_at": now.isoformat()})
+                        payload={"source": "staff", "paused_by": by, "reason": "client asked",
+                                 "released_collector_id": owner, "paused_at": now.isoformat()})
 
 
 def resumed(case_id: str, collector: str | None, client_id: str = "zhbank", *, team: str = "t1") -> dict[str, Any]:
     now = datetime.now(timezone.utc)
     return new_envelope(event_type="case.resumed", producer="allocation", client_id=client_id, case_id=case_id,
-                        payload={"resumed_by": "lead-1", "collector_id": collector, "team_id": team,
-                                 "resumed_at": now.isoformat()})
+                        payload={"source": "staff", "resumed_by": "lead-1", "reason": "client agreed",
+                                 "collector_id": collector, "team_id": team, "resumed_at": now.isoformat()})
 
 
 def payment(case_id: str, amount: str, *, client_id: str = "zhbank", paid_at: datetime | None = None,
@@ -132,10 +133,14 @@ def letter_dispatched(case_id: str, letter_id: str, *, client_id: str = "zhbank"
                                  "address_kind": address_kind, "check_code": "X1", "dispatched_at": now.isoformat()})
 
 
-def letter_returned(case_id: str, letter_id: str, *, client_id: str = "zhbank") -> dict[str, Any]:
+def letter_returned(case_id: str, letter_id: str, *, client_id: str = "zhbank",
+                    address: dict[str, Any] | None = None) -> dict[str, Any]:
     now = datetime.now(timezone.utc)
+    payload: dict[str, Any] = {"letter_id": letter_id, "return_reason": "no_such_person", "returned_at": now.isoformat()}
+    if address is not None:
+        payload.update(address=address, address_invalidated=True)
     return new_envelope(event_type="letter.returned", producer="letters", client_id=client_id, case_id=case_id,
-                        payload={"letter_id": letter_id, "return_reason": "查无此人", "returned_at": now.isoformat()})
+                        payload=payload)
 
 
 def updated_status(case_id: str, change: str, status: str, client_id: str = "zhbank") -> dict[str, Any]:

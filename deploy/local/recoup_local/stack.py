@@ -138,6 +138,8 @@ class Stack:
             "RECOUP_TOPIC_PARTITIONS": str(self.partitions),
             "RECOUP_LOG_FILE": str(self.log_dir / f"{service}.log"),
             "RECOUP_CLOCK_FILE": str(self.clock_file),
+            # a service's local files (fieldops: visit evidence in the local stack), inside the stack
+            "RECOUP_DATA_DIR": str(self.root / "data" / service),
         }
 
     @property
@@ -495,6 +497,10 @@ async def _start_and_announce(stack: Stack, with_services: bool | Iterable[str])
     say(f"Kafka        {stack.bootstrap}   (Tansu, memory-only; log {stack.broker.log_file})")
     for name, svc in stack.services.items():
         say(f"{name:<12} {svc.url}   docs {svc.url}/docs   (JSON log {stack.log_dir / (name + '.log')})")
+    if with_services and stack.services:
+        from .console_build import announce_console  # the staff console and the APIs at one origin
+
+        await announce_console(stack)
     missing = [n for n in services.SERVICES if n not in services.runnable()]
     if not with_services:
         say("services not started (--no-services)")

@@ -118,3 +118,12 @@ async def test_a_big_batch_is_set_based(ctx, h):
                                    "WHERE c.client_id = 'bulk'") == 1200
         assert await conn.fetchval("SELECT count(*) FROM timeline t JOIN cases c USING (case_id) "
                                    "WHERE c.client_id = 'bulk'") == 600
+
+
+async def test_a_returned_letter_naming_its_address_marks_exactly_that_one(ctx, h):
+    case_id = await h.new_case(ctx)
+    home = {"kind": "home", "province": "河南省", "city": "郑州市", "district": "中原区", "line": "建设西路 11 号"}
+    await h.apply(ctx, [h.cf.updated(case_id, change="contacts", addresses_added=[home])])
+    await h.apply(ctx, [h.cf.letter_returned(case_id, uuid.uuid4().hex, address=home)])   # letters never told us
+    states = {p["address_kind"]: p["state"] for p in await points(ctx, case_id) if p["kind"] == "address"}
+    assert states == {"household_registration": "unknown", "home": "undeliverable"}

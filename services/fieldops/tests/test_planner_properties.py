@@ -1,4 +1,5 @@
-"""Hypothesis properties of the daily planner (R-34, R-36; R-14/R-15/R-16 via CapsAndWindow).
+"""Hypothesis properties of the daily planner (R-34, R-36; R-14/R-15/R-16 decided by the shared
+compliance engine behind the `VisitCompliance` protocol, configured through CapsAndWindow).
 
 For any day, visits, teams, history and configuration:
 - every visit is in exactly one team plan or in `not_planned` (never both, never twice);
@@ -130,7 +131,9 @@ def test_planner_properties(scenario):
         band = band_for(place_of(v.address_kind), day, CAL)
         assert band is not None and band.name == x.band and band.contains(x.start.time(), x.end.time())
         per_case_day[(v.case_id, day)] += 1
-    assert all(n <= 2 for (_, d), n in per_case_day.items() if d == day)      # R-15
+    took = {by_id[x.visit_id].case_id for _, x in planned}
+    # R-15, for the cases the plan added to (a generated history alone may already be over it)
+    assert all(n <= 2 for (c, d), n in per_case_day.items() if d == day and c in took)
     for case in SPECIAL:                                                      # R-16
         near = [d for (c, d), n in per_case_day.items() for _ in range(n) if c == case]
         if any(by_id[x.visit_id].case_id == case for _, x in planned):

@@ -16,6 +16,7 @@ from recoup_fieldops.rules import (
     arrive,
     cancel,
     complete,
+    depart,
     plan,
     reject,
     release,
@@ -168,6 +169,14 @@ def test_departure_before_arrival_is_refused():
         complete(in_progress(), t("19:00"))
 
 
+def test_departure_is_marked_then_the_record_completes():
+    v = depart(in_progress(), t("19:35"))
+    assert (v.state, v.finished_at) == (S.IN_PROGRESS, t("19:35"))
+    assert complete(v, t("19:35")).state is S.DONE
+    with pytest.raises(IllegalTransition):
+        depart(in_progress(), t("19:00"))                # before the arrival at 19:05
+
+
 def test_naive_timestamps_are_refused():
     with pytest.raises(ValueError):
         request_visit("v1", "c1", "col-1", "verify_address", "r", "home", datetime(2026, 10, 9, 9))
@@ -182,6 +191,7 @@ ACTIONS = {
     "plan": lambda v: plan(v, date(2026, 10, 9), "team-2", ["b1", "b2"]),
     "release": release,
     "arrive": lambda v: arrive(v, t("19:00")),
+    "depart": lambda v: depart(v, t("20:00")),
     "complete": lambda v: complete(v, t("21:00")),
     "cancel": lambda v: cancel(v, "withdrawn", t("12:00")),
 }
@@ -190,7 +200,7 @@ LEGAL = {
     (S.REQUESTED, "cancel"): S.CANCELLED, (S.APPROVED, "plan"): S.PLANNED,
     (S.APPROVED, "cancel"): S.CANCELLED, (S.PLANNED, "release"): S.APPROVED,
     (S.PLANNED, "arrive"): S.IN_PROGRESS, (S.PLANNED, "cancel"): S.CANCELLED,
-    (S.IN_PROGRESS, "complete"): S.DONE,
+    (S.IN_PROGRESS, "complete"): S.DONE, (S.IN_PROGRESS, "depart"): S.IN_PROGRESS,
 }
 
 

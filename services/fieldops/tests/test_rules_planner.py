@@ -85,7 +85,7 @@ def test_a_working_friday_by_hand():
         "v08": NotPlannedReason.REFUSED_BY_COMPLIANCE,
         "v12": NotPlannedReason.NO_CAPACITY,          # both 郑州 teams are full for the day
     }
-    assert out["v08"].details[0].startswith("R-15.visits_per_day")
+    assert out["v08"].details[0].startswith("cap.visits_per_day")
     assert [a.district for a, _ in plans["T-zz"].by_area()] == ["中原区", "二七区", "金水区", "中原区"]
 
 
@@ -105,7 +105,7 @@ def test_compliance_refusals_are_kept_with_their_reasons():
     plan = plan_day(FRI, VISITS, TEAMS, checker, CAL, CFG)
     refused = next(n for n in plan.not_planned if n.visit_id == "v04")
     assert refused.reason is NotPlannedReason.REFUSED_BY_COMPLIANCE
-    assert refused.details[0].startswith("R-16.visits_per_week")
+    assert refused.details[0].startswith("special_population.visits_per_week")
 
 
 def test_not_approved_or_not_yet_due_visits_are_listed_not_planned():

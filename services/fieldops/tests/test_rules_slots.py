@@ -91,10 +91,10 @@ def codes(verdict):
 def test_window_is_08_to_21_debtor_time():
     c = CapsAndWindow()
     assert c.check(proposal("08:00", "21:00")).allowed
-    assert codes(c.check(proposal("07:30", "09:00"))) == ["R-14.window"]
-    assert codes(c.check(proposal("20:30", "21:30"))) == ["R-14.window"]
+    assert codes(c.check(proposal("07:30", "09:00"))) == ["window.outside"]
+    assert codes(c.check(proposal("20:30", "21:30"))) == ["window.outside"]
     strict = CapsAndWindow(ComplianceConfig(client_windows={"bank-9": (time(9), time(21))}))
-    assert codes(strict.check(proposal("08:00", "09:00", client="bank-9"))) == ["R-14.window"]
+    assert codes(strict.check(proposal("08:00", "09:00", client="bank-9"))) == ["window.outside"]
     assert strict.check(proposal("08:00", "09:00", client="bank-1")).allowed
 
 
@@ -104,7 +104,7 @@ def test_window_is_judged_in_the_debtors_zone():
     assert utc.start.hour == 11 and CapsAndWindow().check(utc).allowed
     late = replace(p, start=datetime(2026, 10, 9, 13, 30, tzinfo=timezone.utc),
                    end=datetime(2026, 10, 9, 14, 0, tzinfo=timezone.utc))     # 21:30-22:00 local
-    assert codes(CapsAndWindow().check(late)) == ["R-14.window"]
+    assert codes(CapsAndWindow().check(late)) == ["window.outside"]
 
 
 def test_two_visits_per_case_per_day_history_included():
@@ -112,19 +112,19 @@ def test_two_visits_per_case_per_day_history_included():  # R-15
     first = proposal("18:00", "21:00")
     assert c.check(first).allowed
     c.commit(first)
-    assert codes(c.check(proposal("18:00", "21:00"))) == ["R-15.visits_per_day"]
+    assert codes(c.check(proposal("18:00", "21:00"))) == ["cap.visits_per_day"]
     assert c.check(proposal("18:00", "21:00", case="c2")).allowed
     assert c.check(proposal("09:00", "17:00", day=ADJ_SAT)).allowed
 
 
 def test_special_population_one_visit_a_week_two_agents_at_most():
     c = CapsAndWindow(history=[("c1", date(2026, 10, 3))])
-    assert codes(c.check(proposal("18:00", "21:00", special=True))) == ["R-16.visits_per_week"]
+    assert codes(c.check(proposal("18:00", "21:00", special=True))) == ["special_population.visits_per_week"]
     c = CapsAndWindow(history=[("c1", date(2026, 10, 2))])     # 7 days before: a new week
     assert c.check(proposal("18:00", "21:00", special=True)).allowed
     assert codes(c.check(proposal("18:00", "21:00", special=True, agents=("a", "b", "c")))) == [
-        "R-16.agents"]
+        "special_population.visit_agents"]
     c.commit(proposal("18:00", "21:00", special=True))
     assert codes(c.check(proposal("18:00", "21:00", special=True, day=date(2026, 10, 15)))) == [
-        "R-16.visits_per_week"]
+        "special_population.visits_per_week"]
 

@@ -1,8 +1,9 @@
-"""Intake consumes no topics today: it is the source of case.received / case.updated /
-payment.posted. Registered here (empty) so the app factory's wiring is the same as elsewhere."""
+"""Consumed events. Intake consumes no topic: it is the source of case.received, case.updated and
+payment.posted (events.py). Registered here (empty) so the app factory's wiring is the same as
+every other service's."""
 
 from __future__ import annotations
 
-from recoup_shared.bus.consumer import BatchHandler
+from recoup_shared.bus import BatchHandler
 
 HANDLERS: dict[str, BatchHandler] = {}

@@ -123,7 +123,7 @@ class PlacementCountsOut(BaseModel):
 
 class RejectedPage(BaseModel):
     items: list[RowErrorOut]
-    next_after: int | None = Field(description="pass as errors_after for the next page")
+    next_cursor: str | None = Field(description="pass as errors_cursor for the next page")
 
 
 class PlacementStatusOut(BaseModel):
@@ -151,7 +151,7 @@ class PlacementCaseOut(BaseModel):
 class PlacementCasesOut(BaseModel):
     placement_ref: str
     items: list[PlacementCaseOut]
-    next_after: int | None = Field(description="pass as `after` for the next page")
+    next_cursor: str | None = Field(description="pass as `cursor` for the next page")
 
 
 class PlacementListItem(BaseModel):
@@ -168,7 +168,7 @@ class PlacementListItem(BaseModel):
 
 class PlacementListOut(BaseModel):
     items: list[PlacementListItem]
-    next_before: datetime | None
+    next_cursor: str | None = Field(description="pass as `cursor` for the next page")
 
 
 # --- repayments, updates, recalls ---------------------------------------------------------------
@@ -291,7 +291,7 @@ class CaseSummaryOut(BaseModel):
 
 class CaseSearchOut(BaseModel):
     items: list[CaseSummaryOut]
-    next_after: str | None
+    next_cursor: str | None = Field(description="pass as `cursor` for the next page")
 
 
 class CaseSearchIn(_In):
@@ -301,7 +301,7 @@ class CaseSearchIn(_In):
     client_id: str | None = None
     placement_ref: str | None = None
     status: Literal["open", "recalled", "closed"] | None = None
-    after: str | None = None
+    cursor: str | None = Field(None, max_length=2048, description="opaque: `next_cursor` of the previous page")
     limit: int = Field(100, ge=1, le=1000)
 
 
@@ -355,4 +355,4 @@ class AuditEntryOut(BaseModel):
 
 class AuditPageOut(BaseModel):
     items: list[AuditEntryOut]
-    next_after: int | None
+    next_cursor: str | None = Field(description="pass as `cursor` for the next page")

@@ -14,9 +14,11 @@ import orjson
 import pytest
 import pytest_asyncio
 
+from recoup_intake.settings import IntakeSettings
 from recoup_local.demo import make_placement
 from recoup_local.inprocess import RunningService, running_service
 from recoup_shared.bus.envelope import parse
+from recoup_shared.crypto import Protector
 
 
 # httpx logs every request URL at INFO; identifiers in query strings have no business in test output.
@@ -42,6 +44,12 @@ async def intake(stack, intake_dsn, intake_log_file) -> AsyncIterator[RunningSer
     async with running_service(stack, "intake", database_url=intake_dsn, log_file=str(intake_log_file),
                                log_level="DEBUG") as svc:
         yield svc
+
+
+@pytest.fixture(scope="session")
+def protector() -> Protector:
+    """The Protector of the local keys (what the in-process services use)."""
+    return Protector.from_settings(IntakeSettings())
 
 
 @pytest.fixture

@@ -76,20 +76,25 @@ async def test_rejected_rows_and_cases_are_paged(intake, as_client, placement):
     ref = body["placement_ref"]
     page1 = (await intake.client.get(f"/v1/placements/{ref}?errors_limit=2", headers=as_client)).json()
     assert page1["rejected_rows"]["items"] == errors[:2]
-    after = page1["rejected_rows"]["next_after"]
-    page2 = (await intake.client.get(f"/v1/placements/{ref}?errors_limit=100&errors_after={after}",
+    after = page1["rejected_rows"]["next_cursor"]
+    page2 = (await intake.client.get(f"/v1/placements/{ref}", params={"errors_limit": 100, "errors_cursor": after},
                                      headers=as_client)).json()
     assert page2["rejected_rows"]["items"] == errors[2:]
-    assert page2["rejected_rows"]["next_after"] is None
-    rows, after = [], -1
+    assert page2["rejected_rows"]["next_cursor"] is None
+    rows, cursor = [], None
     while True:
-        page = (await intake.client.get(f"/v1/placements/{ref}/cases?limit=7&after={after}",
-                                        headers=as_client)).json()
+        params = {"limit": 7} | ({"cursor": cursor} if cursor else {})
+        page = (await intake.client.get(f"/v1/placements/{ref}/cases", params=params, headers=as_client)).json()
         rows += [i["row"] for i in page["items"]]
-        if page["next_after"] is None:
+        if page["next_cursor"] is None:
             break
-        after = page["next_after"]
+        cursor = page["next_cursor"]
     assert len(rows) == 25 and rows == sorted(rows)
+    # a cursor this service did not issue is a 422 on its parameter, never a 500
+    for params in ({"cursor": "garbage!"}, {"cursor": "WyJ4Il0"}, {"errors_cursor": "eyJhIjoxfQ"}):
+        path = f"/v1/placements/{ref}" + ("" if "errors_cursor" in params else "/cases")
+        r = await intake.client.get(path, params=params, headers=as_client)
+        assert r.status_code == 422 and r.json()["errors"][0]["field"] == next(iter(params)), r.text
 
 
 async def test_case_received_events_in_the_outbox(intake, as_client, client_id, placement, helpers):
@@ -363,3 +368,20 @@ async def test_absurd_values_inside_rows_are_row_errors_never_500(intake, as_cli
     assert r.json()["accepted"] == 0 and r.json()["rejected"] == 3
     fields = {e["field"] for e in r.json()["errors"]}
     assert {"cases[0].dpd", "cases[1].principal", "cases[2].debtor.id_number"} <= fields
+
+
+async def test_the_placement_list_is_paged_newest_first(intake, as_client, placement):
+    refs = []
+    for _ in range(3):
+        body = placement(1)
+        assert (await intake.client.post("/v1/placements", json=body, headers=as_client)).status_code == 202
+        refs.append(body["placement_ref"])
+    seen, cursor = [], None
+    while True:
+        params = {"limit": 2} | ({"cursor": cursor} if cursor else {})
+        page = (await intake.client.get("/v1/placements", params=params, headers=as_client)).json()
+        seen += [p["placement_ref"] for p in page["items"]]
+        if page["next_cursor"] is None:
+            break
+        cursor = page["next_cursor"]
+    assert seen == refs[::-1]

@@ -9,7 +9,7 @@ import time
 import psutil
 import pytest
 
-from recoup_intake.parallel import _alive
+from recoup_intake.adapters.workers import _alive
 
 
 def _descendants(pid: int) -> list[psutil.Process]:

@@ -10,6 +10,7 @@ from decimal import Decimal
 from .adapters.pdf import Envelope, PrintLetter
 from .adapters.variables import Agency, CaseFacts, letter_variables
 from .rules import checkcode
+from .samples import sample_template
 from .rules.model import (
     HOUSEHOLD_REGISTRATION,
     Address,
@@ -93,3 +94,105 @@ def many_cases(n: int, today: date) -> Iterator[CaseSnapshot]:
 
 
 TEMPLATE_TYPES = tuple(LetterType)
+
+
+# --- events and API flows for the service's tests, the end-to-end test and the benchmark ---------
+
+def address_out(kind: str = HOUSEHOLD_REGISTRATION, *, n: int = 0, line: str | None = None, owner: str = "debtor",
+                verified: bool = False, postcode: bool = True) -> dict:
+    """An AddressOut payload (recoup_shared.bus.events) in the sample provinces."""
+    province, city, district, code = PROVINCES[n % len(PROVINCES)]
+    out = {"kind": kind, "province": province, "city": city, "district": district,
+           "line": line or f"花园路 {88 + n} 号 3 单元 502", "verified": verified, "owner": owner}
+    if postcode:
+        out["postcode"] = code
+    return out
+
+
+def received_envelope(case_id: str, client_id: str = "zhbank", *, placed_on: date, dpd: int = 5,
+                      amount: str = "13830.50", addresses: list[dict] | None = None, flags: tuple[str, ...] = (),
+                      placement_id: str = "PL-1", name: str = "张伟", gender: str = "M",
+                      mobile: str = "13800138000", occurred_at=None) -> dict:
+    """A case.received envelope as intake publishes it (masked ID and card numbers only)."""
+    from recoup_shared.bus import new_envelope
+    from recoup_shared.vocabulary import dpd_bucket
+
+    payload = {
+        "placement_id": placement_id, "placement_ref": f"REF-{placement_id}", "product": "credit_card",
+        "placed_on": placed_on.isoformat(), "recall_on": (placed_on + timedelta(days=91)).isoformat(),
+        "account_masked": "622202*************", "account_hash": f"acc-{case_id}",
+        "debtor": {"name": name, "id_number_masked": "410105************", "id_hash": f"id-{case_id}",
+                   "gender": gender},
+        "currency": "CNY", "principal": amount, "interest": "0.00", "fees": "0.00", "placed_amount": amount,
+        "dpd": dpd, "dpd_bucket": dpd_bucket(dpd),
+        "overdue_since": (placed_on - timedelta(days=dpd)).isoformat(),
+        "phones": [{"number": mobile, "number_masked": mobile[:3] + "****" + mobile[-4:],
+                    "number_hash": f"ph-{case_id}", "kind": "mobile", "owner": "debtor"},
+                   {"number": "13900139000", "number_masked": "139****9000", "number_hash": f"pc-{case_id}",
+                    "kind": "mobile", "owner": "contact", "name": "李娜", "relationship": "spouse",
+                    "knows_debt": False}],
+        "addresses": addresses if addresses is not None else [address_out()],
+        "region": "河南省", "flags": list(flags), "status": "open"}
+    return new_envelope(event_type="case.received", producer="intake", client_id=client_id, case_id=case_id,
+                        payload=payload, occurred_at=occurred_at)
+
+
+def contact_found_envelope(case_id: str, client_id: str = "zhbank", *, addresses: list[dict],
+                           occurred_at, contact_id: str | None = None, channel: str = "call",
+                           status: str | None = "REACHABLE_THIRD_PARTY", instalments: list[dict] | None = None) -> dict:
+    """A contact.logged envelope as the contact service publishes it: a collector found addresses
+    (skip tracing, R-25)."""
+    import uuid
+
+    from recoup_shared.bus import new_envelope
+
+    payload = {"contact_id": contact_id or uuid.uuid4().hex, "collector_id": "col-0001", "channel": channel,
+               "party": "third_party", "result": "connected", "effective": True, "status": status,
+               "addresses_found": addresses, "instalments": instalments or [],
+               "occurred_at": occurred_at.isoformat()}
+    return new_envelope(event_type="contact.logged", producer="contact", client_id=client_id, case_id=case_id,
+                        payload=payload, occurred_at=occurred_at)
+
+
+def approval(source: str | bytes = b"signed approval letter") -> dict:
+    """An approval body for a template version: the client's person, reference and document digest."""
+    import hashlib
+
+    data = source.encode() if isinstance(source, str) else source
+    return {"approved_by": "王经理 (委托方信用卡中心)", "approved_at": "2026-11-01T10:00:00+08:00",
+            "reference": "ZH-APPROVAL-2026-11", "document_sha256": hashlib.sha256(data).hexdigest()}
+
+
+async def approve_templates(client, headers: dict, client_id: str, types=TEMPLATE_TYPES) -> dict[str, str]:
+    """Upload the sample template of each type for the client and record its approval (R-27), over
+    the letters API (`client`: an httpx client). Returns {letter type: template id}."""
+    out = {}
+    for t in types:
+        r = await client.post("/v1/templates/letters", headers=headers,
+                              json={"client_id": client_id, "letter_type": t.value, "source": sample_template(t)})
+        assert r.status_code == 201, r.text
+        version = r.json()
+        r = await client.post(f"/v1/templates/{version['template_id']}/versions/{version['version']}/approval",
+                              headers=headers, json=approval())
+        assert r.status_code == 200, r.text
+        out[t.value] = version["template_id"]
+    return out
+
+
+async def approve_templates_directly(conn, ctx, principal, client_id: str, types=TEMPLATE_TYPES) -> dict[str, str]:
+    """`approve_templates` through the use cases (tests without the HTTP layer)."""
+    from datetime import datetime
+
+    from .usecases import templates
+
+    out = {}
+    body = approval()
+    for t in types:
+        v = await templates.upload_letter_version(conn, ctx, principal, client_id=client_id, letter_type=t,
+                                                  source=sample_template(t), note=None)
+        await templates.approve(conn, ctx, principal, v["template_id"], v["version"],
+                                approved_by=body["approved_by"],
+                                approved_at=datetime.fromisoformat(body["approved_at"]),
+                                reference=body["reference"], document_sha256=body["document_sha256"])
+        out[t.value] = v["template_id"]
+    return out

@@ -41,6 +41,8 @@ class AddressOut(_Payload):
     line: str
     employer: str | None = None
     verified: bool = False
+    postcode: str | None = None     # 邮政编码 where the source gives one (letters: envelopes, manifests)
+    owner: str = "debtor"           # debtor | contact: a contact person's address (R-30: never a letter)
 
 
 class DebtorOut(_Payload):
@@ -124,6 +126,30 @@ class CaseAllocated(_Payload):
     first_contact_due: date         # R-20: 2-3 working days after allocation
 
 
+class CasePaused(_Payload):
+    """A case was paused (暂停, R-13): by staff, or by a client flag the agency pauses on
+    (RECOUP_PAUSE_ON_FLAGS, R-17). It leaves every worklist and allocation until resumed; the
+    owner it had is released."""
+    source: Literal["staff", "flag"]
+    paused_by: str                  # who: the staff member's sub, or "client" for a flag
+    reason: str                     # why
+    paused_at: datetime
+    released_collector_id: str | None = None   # the owner released (None: it had none)
+    released_team_id: str | None = None
+
+
+class CaseResumed(_Payload):
+    """A paused case was resumed (恢复, R-13): by staff, or because the client lifted the flag.
+    Back to its previous owner (`collector_id`, and a case.allocated with reason reassignment
+    follows) or to the pool (`collector_id` None: allocation will give it an owner)."""
+    source: Literal["staff", "flag"]
+    resumed_by: str                 # who: the staff member's sub, or "client" for a flag
+    reason: str                     # why
+    resumed_at: datetime
+    collector_id: str | None = None  # the owner restored (None: back to the pool)
+    team_id: str | None = None
+
+
 class Ptp(_Payload):
     amount: Decimal
     due_on: date
@@ -180,15 +206,24 @@ class LetterDispatched(_Payload):
     tracking_no: str | None = None
     check_code: str
     dispatched_at: datetime
+    batch_id: str | None = None
+    recipient_role: str | None = None   # debtor | guarantor (R-30)
+    address: AddressOut | None = None   # the address the letter went to
+    resend_of: str | None = None        # R-31: the returned letter this one re-sends
 
 
 class LetterReturned(_Payload):
     letter_id: str
-    return_reason: str
+    return_reason: str                  # address_unknown | no_such_person | refused | moved | unclaimed | deceased | other
     returned_at: datetime
+    letter_type: str | None = None
+    tracking_no: str | None = None
+    address: AddressOut | None = None   # the address the letter came back from
+    address_invalidated: bool | None = None   # R-31: it is no longer used for letters
 
 
 class VisitCompleted(_Payload):
+    """A visit was recorded (R-37); what contact needs the same day (R-38) and letters (new address)."""
     visit_id: str
     agent_ids: list[str]
     visited_at: datetime
@@ -198,6 +233,16 @@ class VisitCompleted(_Payload):
     ptp: Ptp | None = None
     evidence: list[dict] = []       # {"ref", "sha256", "kind"}
     next_step: str | None = None
+    # optional additions (fieldops service, issue 12)
+    collector_id: str | None = None         # the case's phone collector (whose worklist changes)
+    status: str | None = None               # R-22 status after the visit: FIELD_VISIT_DONE (R-38)
+    result: str | None = None               # visit_met | visit_not_met | visit_address_invalid
+    left_at: datetime | None = None
+    visited_on: date | None = None          # the debtor-local day of the visit
+    address_kind: str | None = None         # the kind of the visited (target) address
+    addresses_found: list[AddressOut] = []  # a new address learned at the door (R-25, R-38)
+    phones_found: list[PhoneOut] = []       # a new phone learned at the door
+    address: AddressOut | None = None   # the address visited: with address_verified, a verified one (R-29, R-38)
 
 
 class VisitRequested(_Payload):
@@ -235,6 +280,10 @@ class VisitPlanned(_Payload):
     planned_on: date
     agent_ids: list[str]
     band: str | None = None         # e.g. "09:00-12:00"
+    # optional additions (fieldops service, issue 12)
+    collector_id: str | None = None
+    slot_start: datetime | None = None
+    slot_end: datetime | None = None
 
 
 class PolicyChanged(_Payload):
@@ -247,24 +296,6 @@ class PolicyChanged(_Payload):
     effective: dict | None = None   # the full effective values at a case level
     changed_by: str
     changed_at: datetime
-
-
-class CasePaused(_Payload):
-    """Staff (or a client flag of RECOUP_PAUSE_ON_FLAGS) paused a case: it leaves every worklist
-    until resumed (R-13)."""
-    paused_by: str                   # the staff member's sub, or "system:flags"
-    reason: str
-    released_collector_id: str | None = None   # the owner the pause released
-    team_id: str | None = None
-    paused_at: datetime
-
-
-class CaseResumed(_Payload):
-    resumed_by: str
-    reason: str | None = None
-    collector_id: str | None = None  # the owner restored; None: back to the pool for allocation
-    team_id: str | None = None
-    resumed_at: datetime
 
 
 class CasePauseRequested(_Payload):

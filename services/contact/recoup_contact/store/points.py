@@ -85,6 +85,14 @@ async def mark_addresses(conn: asyncpg.Connection, case_id: str, address_kind: s
     return int(result.split()[-1])
 
 
+async def mark_address_hash(conn: asyncpg.Connection, case_id: str, address_hash: str, state: str,
+                            at: datetime) -> int:
+    result = await conn.execute(
+        """UPDATE contact_points SET state = $3, state_at = $4
+           WHERE case_id = $1 AND address_hash = $2 AND state <> $3""", case_id, address_hash, state, at)
+    return int(result.split()[-1])
+
+
 async def undialled_from(conn: asyncpg.Connection, case_id: str, blocked: Sequence[str]) -> object:
     """The earliest day a dialable phone of the case has waited for its first dial (R-20)."""
     return await conn.fetchval(

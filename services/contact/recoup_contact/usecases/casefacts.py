@@ -48,8 +48,9 @@ def _phones(cols: Columns, ctx: Ctx, case_id: str, phones: Iterable[Any], *, sou
 def _addresses(cols: Columns, ctx: Ctx, case_id: str, addresses: Iterable[Any], *, source: str, at: datetime,
                day: Any) -> None:
     for a in addresses:
-        add_address(cols, ctx, case_id, AddressIn(line=a.line, kind=a.kind, province=a.province, city=a.city,
-                                                  district=a.district, employer=a.employer, verified=a.verified),
+        add_address(cols, ctx, case_id, AddressIn(line=a.line, kind=a.kind, party=getattr(a, "owner", "debtor"),
+                                                  province=a.province, city=a.city, district=a.district,
+                                                  employer=a.employer, verified=a.verified),
                     source=source, at=at, day=day, by=None)
 
 
@@ -133,10 +134,10 @@ async def apply_paused(conn: asyncpg.Connection, ctx: Ctx, batch: Sequence[Event
         paused = isinstance(p, CasePaused)
         day = now.astimezone(zone_of({"zone": ctx.settings.timezone})).date()
         cols.add(case_id=case_id, client_id=client_id, paused=paused,
-                 owner_id=None if paused else p.collector_id, team_id=p.team_id, today=day)
+                 owner_id=None if paused else p.collector_id, team_id=None if paused else p.team_id, today=day)
         timeline.add(case_id=case_id, at=at, kind="paused" if paused else "resumed", actor="allocation",
                      ref=None, data={"by": p.paused_by if paused else p.resumed_by, "reason": p.reason,
-                                     "collector_id": None if paused else p.collector_id})
+                                     "source": p.source, "collector_id": None if paused else p.collector_id})
     await case_store.set_paused(conn, cols, now)
     await record_store.timeline_add(conn, timeline)
     await replan(conn, ctx, {c for c, p in zip(cols.data.get("case_id", []), cols.data.get("paused", [])) if not p},

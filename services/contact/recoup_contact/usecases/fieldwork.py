@@ -24,6 +24,7 @@ from ..store import work as work_store
 from . import promises as promise_uc
 from .common import client_config, local_day, lock_case
 from .plan import cadence_values, follow_up_for, status_of
+from .points import address_key
 
 
 def _record(case: Any, *, record_id: UUID, collector: str, channel: str, party: str, result: str,
@@ -117,7 +118,11 @@ async def apply_letter_returned(conn: asyncpg.Connection, ctx: Ctx, case_id: str
         now=now, source="letter", ref=f"letter:{p.letter_id}:returned", notes=p.return_reason))
     if not inserted:
         return
-    if letter is not None and letter["address_kind"]:
+    if p.address is not None:      # the address it came back from, exactly
+        a = p.address
+        digest = ctx.protector.blind_index("address", address_key(a.province, a.city, a.district, a.line))
+        await point_store.mark_address_hash(conn, case_id, digest, "undeliverable", now)
+    elif letter is not None and letter["address_kind"]:
         await point_store.mark_addresses(conn, case_id, letter["address_kind"], "undeliverable", now)
     await case_store.update(conn, case_id, {"last_letter_returned_at": p.returned_at}, now)
     await record_store.timeline_one(conn, case_id, p.returned_at, "letter_returned", actor="letters",

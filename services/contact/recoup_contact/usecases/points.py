@@ -89,10 +89,15 @@ def add_phone(cols: Columns, ctx: Ctx, case_id: str, phone: PhoneIn, *, source: 
             "relationship": phone.relationship, "knows_debt": phone.knows_debt, "valid": valid}
 
 
+def address_key(province: str | None, city: str | None, district: str | None, line: str) -> str:
+    """What an address's blind index is computed over (the same address found twice is one point)."""
+    return "|".join(x or "" for x in (province, city, district, line))
+
+
 def add_address(cols: Columns, ctx: Ctx, case_id: str, address: AddressIn, *, source: str, at: datetime,
                 day: date, by: str | None) -> dict[str, Any]:
     point_id = uuid4()
-    text = "|".join(x or "" for x in (address.province, address.city, address.district, address.line))
+    text = address_key(address.province, address.city, address.district, address.line)
     cols.add(point_id=point_id, case_id=case_id, kind="address", party=PARTY.get(address.party, "debtor"),
              source=source, state=PointState.UNKNOWN.value, state_at=at, address_kind=address.kind,
              province=address.province, city=address.city, district=address.district,

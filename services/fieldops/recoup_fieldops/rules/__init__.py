@@ -9,6 +9,8 @@ from .compliance import (
     Verdict,
     VisitCompliance,
     VisitProposal,
+    config_policy,
+    history_attempts,
 )
 from .deadlines import (
     DEFAULT_DEADLINES,
@@ -20,7 +22,7 @@ from .deadlines import (
     is_overdue,
     visit_deadline,
 )
-from .lifecycle import approve, arrive, cancel, complete, plan, reject, release, request_visit
+from .lifecycle import approve, arrive, cancel, complete, depart, plan, reject, release, request_visit
 from .model import (
     SHANGHAI,
     ApproverRole,
@@ -48,6 +50,7 @@ from .plan_model import (
     TeamPlan,
 )
 from .planner import plan_day
+from .visit_gate import CasePolicy, EngineCompliance, window_reason
 from .slots import DEFAULT_SLOTS, SlotConfig, band_for, place_of, require_agents, slot_allows
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -1,31 +1,47 @@
-"""The compliance check a visit passes before it is planned (R-14, R-15, R-16).
+"""The compliance check a visit passes before it is planned and when it is recorded (R-14, R-15,
+R-16, R-17, R-36) — answered by ONE rule set: the shared engine `recoup_shared.compliance`.
 
-The shared compliance engine (`recoup_shared.compliance`) is being written in parallel and its API
-is not fixed, so the planner depends only on the small `VisitCompliance` protocol below. The real
-one will be an adapter over the engine, built per planning run with the history the service loads
-(visits done or planned around the day). `CapsAndWindow` is a complete default implementation of
-the three rules, used by the tests and usable until the engine exists.
-
-The protocol is a session: `check` asks about one proposal, `commit` tells the checker that the
-proposal was taken, so later proposals of the same run count it (two visits of one case in one
-plan must not both pass a cap of one).
+The planner depends only on the small `VisitCompliance` protocol below (a session: `check` asks
+about one proposal, `commit` tells the checker that the proposal was taken, so later proposals of
+the same run count it — two visits of one case in one plan must not both pass a cap of one). The
+implementation is `EngineCompliance` (visit_gate.py), an adapter over `compliance.decide`:
+- in the service, each case's effective policy comes from the levels fieldops keeps from
+  `policy.changed` plus the case level its client flags imply, the history from its own table of
+  planned and recorded visits;
+- `CapsAndWindow` below builds the same adapter from a plain `ComplianceConfig` (one window for
+  every day, per-client windows, the caps): the tests' and the benchmark's checker, and a checker
+  usable without any stored policy. It is no second rule set: its config becomes policy levels.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from .model import SHANGHAI
+from recoup_shared.calendar import WorkingCalendar
+from recoup_shared.compliance import (
+    Attempt,
+    Channel,
+    EffectivePolicy,
+    LevelKind,
+    SourceKind,
+    ZoneSource,
+    effective_policy,
+    resolve_zones,
+    validate_level,
+)
+from recoup_shared.compliance.windows import DAY_KEYS
+
+from .model import SHANGHAI, Place
 
 
 @dataclass(frozen=True, slots=True)
 class VisitProposal:
-    """One visit at a proposed time band (aware datetimes), with the agents who would go."""
+    """One visit at a proposed time (aware datetimes: a planner band, or the recorded arrival and
+    departure), with the agents who would go and where (R-36 workplace rule)."""
 
     visit_id: str
     case_id: str
@@ -36,23 +52,38 @@ class VisitProposal:
     special_population: bool = False
     client_id: str | None = None
     zone: ZoneInfo = SHANGHAI        # the debtor's zone
+    place: Place | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Refusal:
-    """Why a proposal is refused: a stable code (with its rule) and a human detail."""
+    """Why a proposal is refused: the engine's stable rule id (compliance.RULES), its reference
+    (R-number), a human detail, and what the engine knows (limit, count, next allowed moment)."""
 
     code: str
     detail: str
+    ref: str = ""
+    limit: int | None = None
+    count: int | None = None
+    next_allowed: datetime | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.code, "ref": self.ref, "detail": self.detail, "limit": self.limit,
+                "count": self.count,
+                "next_allowed": self.next_allowed.isoformat() if self.next_allowed else None}
 
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
     refusals: tuple[Refusal, ...] = ()
+    policy_fingerprint: str = ""
 
     @property
     def allowed(self) -> bool:
         return not self.refusals
+
+    def reasons(self) -> list[dict[str, Any]]:
+        return [r.to_dict() for r in self.refusals]
 
 
 ALLOWED = Verdict()
@@ -83,54 +114,53 @@ class ComplianceConfig:
         return self.client_windows.get(client_id or "", (self.window_start, self.window_end))
 
 
-class CapsAndWindow:
-    """Default VisitCompliance: R-14 window, R-15 daily visit cap, R-16 weekly cap and agents.
+def _window_values(lo: time, hi: time) -> dict[str, list[str]]:
+    text = f"{lo:%H:%M}-{hi:%H:%M}"
+    return {f"windows.{d}": [text] for d in DAY_KEYS}
 
-    `history` holds (case_id, day) of visits already done or planned outside this session (each
-    one visit); the service loads it for the days that matter (the day planned ± 6 days)."""
 
-    def __init__(self, cfg: ComplianceConfig = ComplianceConfig(),
-                 history: Iterable[tuple[str, date]] = ()) -> None:
-        self.cfg = cfg
-        self._days: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
-        for case_id, day in history:
-            self._days[case_id][day] += 1
+def config_policy(cfg: ComplianceConfig, client_id: str | None, special: bool) -> EffectivePolicy:
+    """The engine policy a ComplianceConfig stands for: system level = the defaults, client level
+    = the client's window, case level = the special-population mark (R-16)."""
+    system = validate_level({
+        **_window_values(cfg.window_start, cfg.window_end),
+        "caps.visits_per_day": cfg.max_visits_per_case_per_day,                 # R-15
+        "special_population.visits_per_period": cfg.special_visits_per_week,   # R-16
+        "special_population.visit_period_days": 7,
+        "special_population.max_visit_agents": cfg.special_max_agents,
+    }, LevelKind.SYSTEM)
+    levels = [system]
+    if client_id in cfg.client_windows:
+        lo, hi = cfg.client_windows[client_id]
+        levels.append(validate_level(_window_values(lo, hi), LevelKind.CLIENT, scope=client_id))
+    if special:
+        levels.append(validate_level({"special_population.kind": "client_flag"}, LevelKind.CASE))
+    return effective_policy(levels)
 
-    def check(self, proposal: VisitProposal) -> Verdict:
-        refusals = [*self._window(proposal), *self._daily_cap(proposal)]
-        if proposal.special_population:
-            refusals += self._special(proposal)
-        return Verdict(tuple(refusals)) if refusals else ALLOWED
 
-    def commit(self, proposal: VisitProposal) -> None:
-        self._days[proposal.case_id][proposal.day] += 1
+def history_attempts(history: Iterable[tuple[str, date]],
+                     zone: ZoneInfo = SHANGHAI) -> list[tuple[str, Attempt]]:
+    """(case_id, day) of visits done or planned → engine attempts (noon debtor time, one each)."""
+    return [(case_id, Attempt(at=datetime.combine(day, time(12), tzinfo=zone), channel=Channel.VISIT))
+            for case_id, day in history]
 
-    def _window(self, p: VisitProposal) -> list[Refusal]:  # R-14
-        lo, hi = self.cfg.window(p.client_id)
-        start, end = p.start.astimezone(p.zone), p.end.astimezone(p.zone)
-        inside = (start.date() == p.day and end.date() == p.day and lo <= start.time()
-                  and end.time() <= hi and start <= end)
-        if inside:
-            return []
-        return [Refusal("R-14.window", f"{start:%H:%M}-{end:%H:%M} on {p.day} is not within "
-                                       f"{lo:%H:%M}-{hi:%H:%M} debtor time")]
 
-    def _daily_cap(self, p: VisitProposal) -> list[Refusal]:  # R-15
-        done = self._days[p.case_id].get(p.day, 0)
-        if done < self.cfg.max_visits_per_case_per_day:
-            return []
-        return [Refusal("R-15.visits_per_day",
-                        f"case already has {done} visit(s) on {p.day} "
-                        f"(at most {self.cfg.max_visits_per_case_per_day})")]
+def CapsAndWindow(cfg: ComplianceConfig = ComplianceConfig(),  # noqa: N802 - kept as a class name
+                  history: Iterable[tuple[str, date]] = (),
+                  calendar: WorkingCalendar | None = None):
+    """The engine adapter configured by `cfg` (see the module doc); `history` holds (case_id, day)
+    of visits already done or planned outside this session (each one visit)."""
+    from .visit_gate import CasePolicy, EngineCompliance
 
-    def _special(self, p: VisitProposal) -> list[Refusal]:  # R-16
-        out = []
-        near = sum(n for d, n in self._days[p.case_id].items() if abs((d - p.day).days) < 7)
-        if near >= self.cfg.special_visits_per_week:
-            out.append(Refusal("R-16.visits_per_week",
-                               f"special population: {near} visit(s) within 7 days of {p.day} "
-                               f"(at most {self.cfg.special_visits_per_week} a week)"))
-        if len(p.agent_ids) > self.cfg.special_max_agents:
-            out.append(Refusal("R-16.agents", f"special population: {len(p.agent_ids)} agents "
-                                              f"(at most {self.cfg.special_max_agents})"))
-        return out
+    cache: dict[tuple, CasePolicy] = {}
+
+    def policy_of(p: VisitProposal) -> CasePolicy:
+        key = (p.client_id, p.special_population, p.zone.key)
+        found = cache.get(key)
+        if found is None:
+            zones = resolve_zones([ZoneSource(SourceKind.EXPLICIT, zone=p.zone.key)])
+            found = cache[key] = CasePolicy(config_policy(cfg, p.client_id, p.special_population),
+                                            zones)
+        return found
+
+    return EngineCompliance(policy_of, history_attempts(history), calendar)

@@ -1,6 +1,7 @@
 """The visit request lifecycle as a pure state machine (R-34).
 
     requested ──approve×2──▶ approved ──plan──▶ planned ──arrive──▶ in_progress ──complete──▶ done
+                                                                  (depart: departure time)
         │ reject                ▲   └─cancel      │ release (not visited that day)
         ▼                       └─────────────────┘
      rejected         requested / approved / planned ──cancel──▶ cancelled
@@ -127,6 +128,14 @@ def arrive(visit: VisitRequest, at: datetime, agent_ids: Collection[str] | None 
                        visit_id=visit.visit_id, planned_on=str(visit.planned_on))
     agents = require_agents(visit.agent_ids if agent_ids is None else agent_ids, slots)
     return replace(visit, state=S.IN_PROGRESS, arrived_at=at, agent_ids=agents)
+
+
+def depart(visit: VisitRequest, at: datetime) -> VisitRequest:
+    """The agents mark that they left (departure time); the record (R-37) then completes it."""
+    _expect(visit, "mark departure from", S.IN_PROGRESS)
+    if visit.arrived_at is not None and _aware(at) < visit.arrived_at:
+        raise IllegalTransition("departure before arrival", visit_id=visit.visit_id)
+    return replace(visit, finished_at=at)
 
 
 def complete(visit: VisitRequest, at: datetime) -> VisitRequest:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from .model import SHANGHAI, Place, VisitState
@@ -94,6 +94,7 @@ class NotPlannedReason(StrEnum):
     NO_AGENTS = "no_agents"                  # covering teams have fewer than two agents on duty
     NO_CAPACITY = "no_capacity"              # covering teams are full (day or band)
     REFUSED_BY_COMPLIANCE = "refused_by_compliance"
+    CASE_PAUSED = "case_paused"              # a paused case leaves every worklist (service)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +136,7 @@ class NotPlanned:
     case_id: str
     reason: NotPlannedReason
     details: tuple[str, ...] = ()
+    refusals: tuple[Any, ...] = ()   # compliance.Refusal of a REFUSED_BY_COMPLIANCE visit
 
 
 @dataclass(frozen=True, slots=True)

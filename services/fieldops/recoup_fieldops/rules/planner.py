@@ -11,8 +11,9 @@ How a day is planned (pure, deterministic, O(n log n)):
    the day and in that band. Among those: the team already visiting that district today (routes
    stay tight), then the most specific coverage (district team before city before province team),
    then the most room left, then the team id.
-4. The compliance checker sees the proposal (the whole band, the agents) before it is taken and is
-   told when it is (R-14 window, R-15/R-16 caps). A refusal is kept with its reasons.
+4. The compliance checker (the shared engine behind `VisitCompliance`) sees the proposal — the
+   whole band, the place, the agents — before it is taken and is told when it is (R-14 window,
+   R-15/R-16 caps, R-17 holds, R-36). A refusal is kept with its reasons.
 5. Every visit ends in exactly one team plan or in `not_planned` with a reason.
 
 The ordering rule of a team plan: bands in time order (daytime before evening); within a band the
@@ -139,7 +140,7 @@ def _choose(v: PlanVisit, band: TimeBand, cands: list[tuple[_TeamDay, int]],
                        f"{staffed - day_full} in the {band.name} band",))
 
 
-def _proposal(v: PlanVisit, day: date, band: TimeBand, agents: tuple[str, ...],
+def _proposal(v: PlanVisit, day: date, band: TimeBand, place: Place, agents: tuple[str, ...],
               moments: dict) -> VisitProposal:
     span = moments.get((band, v.zone))
     if span is None:
@@ -147,7 +148,7 @@ def _proposal(v: PlanVisit, day: date, band: TimeBand, agents: tuple[str, ...],
                                           datetime.combine(day, band.end, tzinfo=v.zone))
     return VisitProposal(visit_id=v.visit_id, case_id=v.case_id, day=day, start=span[0],
                          end=span[1], agent_ids=agents, special_population=v.special_population,
-                         client_id=v.client_id, zone=v.zone)
+                         client_id=v.client_id, zone=v.zone, place=place)
 
 
 def _precheck(v: PlanVisit, day: date, band: TimeBand | None, place: Place) -> NotPlanned | None:
@@ -182,11 +183,12 @@ def plan_day(day: date, visits: Iterable[PlanVisit], teams: Iterable[Team],
             not_planned.append(chosen)
             continue
         agents = _agents_for(v, chosen, cfg)
-        proposal = _proposal(v, day, band, agents, moments)
+        proposal = _proposal(v, day, band, place, agents, moments)
         verdict = compliance.check(proposal)
         if not verdict.allowed:
             not_planned.append(NotPlanned(v.visit_id, v.case_id, R.REFUSED_BY_COMPLIANCE,
-                                          tuple(f"{r.code}: {r.detail}" for r in verdict.refusals)))
+                                          tuple(f"{r.code}: {r.detail}" for r in verdict.refusals),
+                                          verdict.refusals))
             continue
         compliance.commit(proposal)
         chosen.left -= 1

@@ -1,10 +1,11 @@
-"""Routes only: parse, authorise, call a use case, shape the answer. One module per sub-domain."""
+"""Routes only: parse, authorise (a typed role dependency, api/deps.py), call one use case or
+view, shape the answer. One module per area."""
 
-from .clients import router as clients_router
+from .cases import router as cases_router
+from .client_data import router as client_data_router
 from .placements import router as placements_router
-from .staff import router as staff_router
 from .templates import router as templates_router
 from .uploads import router as uploads_router
 
 # uploads before placements: POST /v1/placements/upload is a fixed path beside /v1/placements/{ref}.
-ROUTERS = [uploads_router, placements_router, clients_router, staff_router, templates_router]
+ROUTERS = [uploads_router, placements_router, client_data_router, cases_router, templates_router]

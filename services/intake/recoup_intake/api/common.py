@@ -1,11 +1,11 @@
 """What every intake route needs: JSON answers with exact money, the raw-body JSON reader, the
-documented request bodies, and the placement access rule (own client, or staff readers)."""
+documented request bodies, the correlation id and the opaque cursors' keys."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import date, datetime
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -13,10 +13,10 @@ import orjson
 from fastapi import Request, Response
 from pydantic import BaseModel
 
-from recoup_shared.auth import Principal
-from recoup_shared.errors import Forbidden, UnprocessableInput
+from recoup_shared.errors import UnprocessableInput
+from recoup_shared.paging import decode_cursor
 
-from ..inputs import check_json_content_type, decode_json
+from ..adapters.json_body import check_json_content_type, decode_json
 
 
 def _default(o: Any) -> Any:
@@ -50,6 +50,33 @@ def correlation_id(request: Request) -> str | None:
     return request.scope.get("state", {}).get("correlation_id")
 
 
+def cursor_key(cursor: str | None, parse: Callable[[Any], Any], field: str = "cursor") -> Any:
+    """The key an opaque cursor of this service holds (`parse` checks and converts it, raising
+    ValueError or TypeError); 422 on `field` for anything else."""
+    key = decode_cursor(cursor)
+    if key is None:
+        return None
+    try:
+        return parse(key)
+    except (ValueError, TypeError):
+        raise UnprocessableInput("invalid cursor", errors=[
+            {"field": field, "reason": "not a cursor this service issued"}]) from None
+
+
+def int4_key(key: Any) -> int:
+    """An `integer` column's value (row numbers, ordinals)."""
+    if type(key) is not int or not -2**31 <= key < 2**31:
+        raise TypeError("not an integer")
+    return key
+
+
+def int8_key(key: Any) -> int:
+    """A `bigint` column's value (ids)."""
+    if type(key) is not int or not -2**63 <= key < 2**63:
+        raise TypeError("not a bigint")
+    return key
+
+
 def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
     defs = schema.pop("$defs", {})
 
@@ -70,20 +97,3 @@ def json_body(model: type[BaseModel], description: str) -> dict[str, Any]:
     """openapi_extra documenting a JSON body the route reads itself (leniently)."""
     return {"requestBody": {"required": True, "description": description, "content": {
         "application/json": {"schema": _inline_refs(model.model_json_schema())}}}}
-
-
-def placement_client_id(principal: Principal, client_id: str | None, reader_roles: frozenset[str]) -> str:
-    """A client system reads its own placements only; staff readers name the client."""
-    if principal.is_client:
-        if client_id and client_id != principal.client_id:
-            raise Forbidden("this client system may not access another client's data")
-        return principal.client_id  # type: ignore[return-value]
-    if not principal.has(*reader_roles):
-        raise Forbidden("requires a client system token or one of the roles: " + ", ".join(sorted(reader_roles)))
-    if not client_id:
-        raise UnprocessableInput("staff must name the client", errors=[{"field": "client_id", "reason": "required for staff"}])
-    return client_id
-
-
-def iso(d: date | datetime | None) -> str | None:
-    return d.isoformat() if d is not None else None

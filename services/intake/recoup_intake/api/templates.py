@@ -4,26 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path
 
-from recoup_shared.auth import Authenticated
-from recoup_shared.api import Conn
-from recoup_shared.errors import Forbidden, NotFound, Unauthorized, UnprocessableInput, problem_responses
+from recoup_shared.errors import Forbidden, Unauthorized, UnprocessableInput, problem_responses
 
+from ..rules.errors import TemplateNotFound
 from ..schemas import TemplateIn, TemplateListOut, TemplateOut
-from ..store import templates as store
-from ..usecases.templates import create_template, get_template, template_view
+from ..usecases.templates import NewTemplate, create_template, get_template, list_templates
 from .common import JSONAnswer
+from .deps import Authenticated, Conn, Context, TemplateWriter
 
 router = APIRouter(tags=["import templates"])
 
 ClientIdPath = Annotated[str, Path(min_length=1, max_length=64)]
-
-
-def _may_read(principal, client_id: str) -> None:
-    if principal.is_client:
-        principal.require_client(client_id)
-    # every staff role may read templates: they are configuration, not personal data
 
 
 @router.post(
@@ -31,40 +24,35 @@ def _may_read(principal, client_id: str) -> None:
     summary="Create the next version of a client's import template (data specialists, admins)",
     responses=problem_responses(Unauthorized, Forbidden, UnprocessableInput),
 )
-async def post_template(request: Request, client_id: ClientIdPath, body: TemplateIn,
-                        principal: Authenticated, conn: Conn) -> JSONAnswer:
-    writers = request.app.state.settings.template_writer_roles
-    if principal.is_client or not principal.has(*writers):
-        raise Forbidden("import templates are written by: " + ", ".join(sorted(writers)))
-    row = await create_template(conn, client_id=client_id, name=body.name, definition=body.definition,
-                                description=body.description, created_by=principal.sub)
-    return JSONAnswer(template_view(row, with_definition=True), status_code=201)
+async def post_template(client_id: ClientIdPath, body: TemplateIn, principal: TemplateWriter, conn: Conn,
+                        ctx: Context) -> JSONAnswer:
+    cmd = NewTemplate(client_id=client_id, name=body.name, definition=body.definition, description=body.description)
+    return JSONAnswer(await create_template(conn, ctx, principal, cmd), status_code=201)
 
 
 @router.get(
     "/v1/import-templates/{client_id}", response_model=TemplateListOut,
     summary="Every template version of a client", responses=problem_responses(Unauthorized, Forbidden),
 )
-async def list_templates(client_id: ClientIdPath, principal: Authenticated, conn: Conn) -> JSONAnswer:
-    _may_read(principal, client_id)
-    rows = await store.list_templates(conn, client_id)
-    return JSONAnswer({"items": [template_view(r, with_definition=False) for r in rows]})
+async def get_templates(client_id: ClientIdPath, principal: Authenticated, conn: Conn, ctx: Context) -> JSONAnswer:
+    return JSONAnswer({"items": await list_templates(conn, ctx, principal, client_id)})
 
 
 @router.get(
     "/v1/import-templates/{client_id}/{name}", response_model=TemplateOut,
-    summary="The latest version of a template", responses=problem_responses(Unauthorized, Forbidden, NotFound),
+    summary="The latest version of a template",
+    responses=problem_responses(Unauthorized, Forbidden, TemplateNotFound),
 )
-async def latest_template(client_id: ClientIdPath, name: str, principal: Authenticated, conn: Conn) -> JSONAnswer:
-    _may_read(principal, client_id)
-    return JSONAnswer(await get_template(conn, client_id, name, None))
+async def latest_template(client_id: ClientIdPath, name: str, principal: Authenticated, conn: Conn,
+                          ctx: Context) -> JSONAnswer:
+    return JSONAnswer(await get_template(conn, ctx, principal, client_id, name, None))
 
 
 @router.get(
     "/v1/import-templates/{client_id}/{name}/{version}", response_model=TemplateOut,
-    summary="One version of a template", responses=problem_responses(Unauthorized, Forbidden, NotFound),
+    summary="One version of a template",
+    responses=problem_responses(Unauthorized, Forbidden, TemplateNotFound),
 )
 async def template_version(client_id: ClientIdPath, name: str, version: Annotated[int, Path(ge=1)],
-                           principal: Authenticated, conn: Conn) -> JSONAnswer:
-    _may_read(principal, client_id)
-    return JSONAnswer(await get_template(conn, client_id, name, version))
+                           principal: Authenticated, conn: Conn, ctx: Context) -> JSONAnswer:
+    return JSONAnswer(await get_template(conn, ctx, principal, client_id, name, version))

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
+from typing import Any
 
 from fastapi import APIRouter, Request
 from starlette.datastructures import UploadFile
 
-from recoup_shared.auth import ClientSystem
-from recoup_shared.errors import (Conflict, Forbidden, PayloadTooLarge, Unauthorized,
-                                  UnprocessableInput, problem_responses)
+from recoup_shared.errors import Forbidden, PayloadTooLarge, Unauthorized, UnprocessableInput, problem_responses
+from recoup_shared.gcpause import gc_paused
 
-from ..inputs import MalformedJson, UnsupportedMediaType, parse_placement_header
+from ..rules.errors import MalformedJson, PlacementRefConflict, UnknownTemplate, UnsupportedMediaType
+from ..rules.requests import parse_placement_header
 from ..schemas import PlacementAccepted
-from ..usecases.placements import PlacementSubmission, submit_placement
-from ..usecases.templates import load_template, upload_loader, upload_sha256
-from ..usecases.common import gc_paused
+from ..settings import IntakeSettings
+from ..usecases.placements.upload import Upload, submit_upload
+from .deps import ClientSystem, Context
 from .placements import accepted_response
 
 router = APIRouter(tags=["placements"])
@@ -40,45 +41,51 @@ UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-dat
     description=("The same path as JSON placements after reading the file: row errors carry the file's "
                  "row number and the column header; idempotent on placement_ref (the file's bytes, the "
                  "template and the placement fields form the body)."),
-    responses=problem_responses(MalformedJson, Unauthorized, Forbidden, Conflict, PayloadTooLarge,
-                                UnsupportedMediaType, UnprocessableInput),
+    responses=problem_responses(MalformedJson, Unauthorized, Forbidden, PlacementRefConflict, PayloadTooLarge,
+                                UnsupportedMediaType, UnknownTemplate, UnprocessableInput),
     openapi_extra=UPLOAD_BODY,
 )
-async def upload_placement(request: Request, principal: ClientSystem) -> object:
-    received_at = datetime.now(timezone.utc)
+async def upload_placement(request: Request, principal: ClientSystem, ctx: Context) -> object:
+    received_at = ctx.clock.now()
     with gc_paused():  # as for JSON placements: off while the file's rows are alive
-        answer = await _receive(request, principal, received_at)
-    return accepted_response(answer.body, answer.replayed)
+        answer = await submit_upload(ctx, principal, await _read_form(request, ctx.settings, received_at))
+    return accepted_response(answer)
 
 
-async def _receive(request: Request, principal, received_at: datetime):
-    settings = request.app.state.settings
+def _form_fields(form: Any, settings: IntakeSettings) -> tuple[dict[str, Any], Any, int | None]:
+    """(the placement fields as given, the placement header, the template version); 422 with
+    every problem of the form listed."""
+    errors = []
+    if not isinstance(form.get("file"), UploadFile):
+        errors.append({"field": "file", "reason": "required (a file part)"})
+    values = {k: (v.strip() if isinstance(v := form.get(k), str) else None) or None for k in FORM_FIELDS}
+    if not values["template"]:
+        errors.append({"field": "template", "reason": "required (the import template's name)"})
+    version = None
+    if values["template_version"]:
+        if not values["template_version"].isdigit():
+            errors.append({"field": "template_version", "reason": "must be a whole number"})
+        else:
+            version = int(values["template_version"])
+    header = None
+    try:
+        header = parse_placement_header(values, default_months=settings.default_placement_months)
+    except UnprocessableInput as exc:
+        errors = (exc.errors or []) + errors
+    if errors:
+        raise UnprocessableInput("the upload's fields are not valid", errors=errors)
+    return values, header, version
+
+
+async def _read_form(request: Request, settings: IntakeSettings, received_at: datetime) -> Upload:
     ctype = (request.headers.get("content-type") or "").lower()
     if not ctype.startswith("multipart/form-data"):
         raise UnsupportedMediaType("send the file as multipart/form-data (fields: file, placement_ref, "
                                    "product, placed_on, template)")
     form = await request.form(max_files=1, max_fields=len(FORM_FIELDS) + 4)
     try:
+        values, header, version = _form_fields(form, settings)
         upload = form.get("file")
-        errors = []
-        if not isinstance(upload, UploadFile):
-            errors.append({"field": "file", "reason": "required (a file part)"})
-        values = {k: (v.strip() if isinstance(v := form.get(k), str) else None) or None for k in FORM_FIELDS}
-        template = values["template"]
-        if not template:
-            errors.append({"field": "template", "reason": "required (the import template's name)"})
-        version = None
-        if values["template_version"]:
-            if not values["template_version"].isdigit():
-                errors.append({"field": "template_version", "reason": "must be a whole number"})
-            else:
-                version = int(values["template_version"])
-        try:
-            header = parse_placement_header(values, default_months=settings.default_placement_months)
-        except UnprocessableInput as exc:
-            errors = (exc.errors or []) + errors
-        if errors:
-            raise UnprocessableInput("the upload's fields are not valid", errors=errors)
         assert isinstance(upload, UploadFile)
         content = await upload.read(settings.max_upload_bytes + 1)
         if len(content) > settings.max_upload_bytes:
@@ -86,12 +93,6 @@ async def _receive(request: Request, principal, received_at: datetime):
         filename = upload.filename or ""
     finally:
         await form.close()
-
-    async with request.app.state.pool.acquire() as conn:
-        tmpl, resolved_version = await load_template(conn, principal.client_id, template, version)
     given = {k: values[k] for k in ("placement_ref", "product", "placed_on", "recall_on")}
-    sub = PlacementSubmission(
-        header=header, body_sha256=upload_sha256(given, template, version, content),
-        load=upload_loader(content, filename, tmpl, settings.max_cases_per_placement),
-        source="upload", template_name=template, template_version=resolved_version)
-    return await submit_placement(request.app, principal, sub, received_at)
+    return Upload(header=header, given=given, template=values["template"], template_version=version,
+                  content=content, filename=filename, received_at=received_at)

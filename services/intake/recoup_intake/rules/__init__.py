@@ -1,54 +1,15 @@
-"""Pure intake rules (R-1..R-7): per-row validation, ID numbers and phones, import templates.
+"""Pure intake rules (R-1..R-7): per-row validation, import templates, the request bodies' top
+level, placements as a whole (duplicates, re-placement, joint debt, SLA), balances (R-5).
 
-No FastAPI, asyncpg or aiokafka here: these run in milliseconds in unit tests.
+No FastAPI, asyncpg or aiokafka here, no clock reads: these run in milliseconds in unit tests.
+ID numbers and phones are parsed by recoup_shared.identifiers (one parser for every service).
+
+    model.py        the types (ValidCase, RowError, PlacementHeader, RepaymentRow, ...)
+    errors.py       problem classes
+    validation/     one case (identity, amounts, dates, phones, addresses, flags; case.py)
+    templates/      client import templates: field paths, conversions, cells, rows -> cases
+    requests.py     the top level of the request bodies; the placement header
+    placements.py   duplicates across rows, re-placement, joint debt (R-7), import SLA (R-6)
+    repayments.py   repayment rows            updates.py   update rows
+    recalls.py      recall requests           balances.py  outstanding, repayments, balance updates
 """
-
-from recoup_shared.identifiers import (
-    IdNumber,
-    IdNumberError,
-    Phone,
-    PhoneError,
-    id15_to_id18,
-    id_check_char,
-    looks_like_mobile,
-    make_id15,
-    make_id_number,
-    normalise_id_number,
-    parse_id_number,
-    parse_phone,
-)
-from .templates import (
-    EXAMPLE_TEMPLATE,
-    EXAMPLE_TEMPLATE_COLUMNS,
-    FieldConversion,
-    ImportTemplate,
-    ParsedUpload,
-    parse_upload,
-    validate_upload,
-)
-from .validation import (
-    ADDRESS_KINDS,
-    FLAGS,
-    PHONE_KINDS,
-    PHONE_OWNERS,
-    W_BREAKDOWN_MISSING,
-    W_DUPLICATE_PHONE,
-    W_TOTAL_MISMATCH,
-    RowError,
-    ValidAddress,
-    ValidationLimits,
-    ValidationResult,
-    ValidCase,
-    ValidPhone,
-    validate_cases,
-)
-
-__all__ = [
-    "ADDRESS_KINDS", "EXAMPLE_TEMPLATE", "EXAMPLE_TEMPLATE_COLUMNS", "FLAGS", "FieldConversion",
-    "IdNumber", "IdNumberError", "ImportTemplate", "PHONE_KINDS", "PHONE_OWNERS", "ParsedUpload",
-    "Phone", "PhoneError", "RowError", "ValidAddress", "ValidCase", "ValidPhone",
-    "ValidationLimits", "ValidationResult", "W_BREAKDOWN_MISSING", "W_DUPLICATE_PHONE",
-    "W_TOTAL_MISMATCH", "id15_to_id18", "id_check_char", "looks_like_mobile", "make_id15",
-    "make_id_number", "normalise_id_number", "parse_id_number",
-    "parse_phone", "parse_upload", "validate_cases", "validate_upload",
-]

@@ -1,7 +1,7 @@
 """Placements, their cases (bulk), rejected rows, joint-debt links and publication state.
 
-Every function takes the caller's connection and never commits: the use case owns the transaction.
-Bulk paths are COPY + set-based statements: a 100,000-case placement is a handful of round trips.
+Every function takes the caller's connection and never commits. Bulk paths are COPY + set-based
+statements: a 100,000-case placement is a handful of round trips.
 """
 
 from __future__ import annotations
@@ -14,36 +14,25 @@ from typing import Any
 import asyncpg
 
 from recoup_shared.bus.outbox import outbox_pending, published_at
+from recoup_shared.locks import xact_lock
 
-from ..records import CASE_COLUMNS, PHONE_LOOKUP_COLUMNS
-
+from .case_rows import CASE_COLUMNS, PHONE_LOOKUP_COLUMNS
 
 
 async def lock_placement_ref(conn: asyncpg.Connection, client_id: str, placement_ref: str) -> None:
     """R-1: two identical requests at once wait for each other; the second sees the first's row."""
-    await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-                       f"intake:placement:{client_id}\x1f{placement_ref}")
+    await xact_lock(conn, "intake-placement", client_id, placement_ref)
 
 
 async def lock_client_cases(conn: asyncpg.Connection, client_id: str) -> None:
     """Serialises the insertion of a client's cases, so the open-account check (R-1 re-placement)
     cannot race with another placement of the same client."""
-    await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-                       f"intake:client-cases:{client_id}")
+    await xact_lock(conn, "intake-client-cases", client_id)
 
 
 async def get_placement(conn: asyncpg.Connection, client_id: str, placement_ref: str) -> asyncpg.Record | None:
     return await conn.fetchrow(
         "SELECT * FROM placements WHERE client_id = $1 AND placement_ref = $2", client_id, placement_ref)
-
-
-async def list_placements(conn: asyncpg.Connection, client_id: str, *, before: datetime | None,
-                          limit: int) -> list[asyncpg.Record]:
-    return await conn.fetch(
-        """SELECT id, placement_ref, product, placed_on, recall_on, source, received_count,
-                  accepted_count, rejected_count, received_at, imported_at, published_at
-           FROM placements WHERE client_id = $1 AND ($2::timestamptz IS NULL OR received_at < $2)
-           ORDER BY received_at DESC LIMIT $3""", client_id, before, limit)
 
 
 async def open_accounts(conn: asyncpg.Connection, client_id: str,
@@ -63,14 +52,15 @@ async def insert_placement(conn: asyncpg.Connection, *, placement_id: str, clien
                            placement_ref: str, product: str, placed_on: Any, recall_on: Any,
                            source: str, template_name: str | None, template_version: int | None,
                            body_sha256: str, received: int, accepted: int, rejected: int,
-                           response: dict[str, Any], received_by: str, received_at: datetime) -> None:
+                           response: dict[str, Any], received_by: str, received_at: datetime,
+                           now: datetime) -> None:
     await conn.execute(
         """INSERT INTO placements (id, client_id, placement_ref, product, placed_on, recall_on, source,
                template_name, template_version, body_sha256, received_count, accepted_count,
                rejected_count, response, received_by, received_at, imported_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, clock_timestamp())""",
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)""",
         placement_id, client_id, placement_ref, product, placed_on, recall_on, source, template_name,
-        template_version, body_sha256, received, accepted, rejected, response, received_by, received_at)
+        template_version, body_sha256, received, accepted, rejected, response, received_by, received_at, now)
 
 
 async def copy_rejected_rows(conn: asyncpg.Connection, placement_id: str,
@@ -83,7 +73,7 @@ async def copy_rejected_rows(conn: asyncpg.Connection, placement_id: str,
 
 
 async def copy_cases(conn: asyncpg.Connection, cases: bytes, phones: bytes) -> None:
-    """COPY case rows and their phone-lookup rows, written as COPY text by records.prepare_chunk."""
+    """COPY case rows and their phone-lookup rows, written as COPY text (case_rows.CaseRows)."""
     if cases:
         await conn.copy_to_table("cases", columns=list(CASE_COLUMNS), source=_pieces(cases), format="text")
     if phones:
@@ -121,12 +111,14 @@ async def copy_joint_links(conn: asyncpg.Connection, rows: Sequence[tuple[str, s
 
 
 async def finish_placement(conn: asyncpg.Connection, placement_id: str, *, outbox_after: int | None,
-                           outbox_upto: int | None, nothing_to_publish: bool) -> datetime:
+                           outbox_upto: int | None, nothing_to_publish: bool, now: datetime) -> datetime:
+    """The import is done (`now`): its outbox rows lie in (outbox_after, outbox_upto]; a placement
+    without accepted cases has nothing to publish (published at once)."""
     return await conn.fetchval(
-        """UPDATE placements SET imported_at = clock_timestamp(), outbox_after = $2, outbox_upto = $3,
-                  published_at = CASE WHEN $4 THEN clock_timestamp() END
+        """UPDATE placements SET imported_at = $5, outbox_after = $2, outbox_upto = $3,
+                  published_at = CASE WHEN $4 THEN $5::timestamptz END
            WHERE id = $1 RETURNING imported_at""",
-        placement_id, outbox_after, outbox_upto, nothing_to_publish)
+        placement_id, outbox_after, outbox_upto, nothing_to_publish, now)
 
 
 async def rejected_rows(conn: asyncpg.Connection, placement_id: Any, *, after: int = -1,
@@ -145,8 +137,9 @@ async def publication_time(conn: asyncpg.Connection, placement: asyncpg.Record) 
     Computed lazily from the outbox (the relay is shared code and knows nothing of placements):
     this placement's rows lie in (outbox_after, outbox_upto]; the relay deletes rows as it
     publishes them, so "no row left in that id range" means all were published, and the time is
-    that of the last relay batch overlapping the range (outbox_batches). The result is stored on
-    the placement: later reads cost nothing."""
+    when the relay's last batch overlapping the range was acknowledged (recoup_shared.bus.outbox
+    answers both; intake never reads the outbox's tables). The result is stored on the placement:
+    later reads cost nothing."""
     if placement["published_at"] is not None:
         return placement["published_at"]
     lo, hi = placement["outbox_after"], placement["outbox_upto"]
@@ -161,14 +154,6 @@ async def publication_time(conn: asyncpg.Connection, placement: asyncpg.Record) 
     if published is None:  # a concurrent reader stored it first
         published = await conn.fetchval("SELECT published_at FROM placements WHERE id = $1", placement["id"])
     return published
-
-
-async def placement_cases(conn: asyncpg.Connection, placement_id: Any, *, after_row: int,
-                          limit: int) -> list[asyncpg.Record]:
-    return await conn.fetch(
-        """SELECT row_index, id, account_masked, status, placed_amount, repaid_total
-           FROM cases WHERE placement_id = $1 AND row_index > $2 ORDER BY row_index LIMIT $3""",
-        placement_id, after_row, limit)
 
 
 async def case_status_counts(conn: asyncpg.Connection, placement_id: Any) -> dict[str, int]:

@@ -7,14 +7,15 @@ from collections.abc import Sequence
 
 import asyncpg
 
+from recoup_shared.locks import xact_lock
+
 REPAYMENT_COLUMNS = ("id", "client_id", "txn_ref", "case_id", "amount", "paid_at", "channel",
                      "content_sha256", "case_status", "flag", "event_id")
 
 
 async def lock_client_repayments(conn: asyncpg.Connection, client_id: str) -> None:
     """Serialises a client's repayment batches: the txn_ref check and the insert see one state."""
-    await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-                       f"intake:client-repayments:{client_id}")
+    await xact_lock(conn, "intake-client-repayments", client_id)
 
 
 async def stage(conn: asyncpg.Connection, rows: Sequence[tuple[int, str, str, str]]) -> None:

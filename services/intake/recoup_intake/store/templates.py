@@ -6,13 +6,14 @@ from typing import Any
 
 import asyncpg
 
+from recoup_shared.locks import xact_lock
+
 
 async def create_version(conn: asyncpg.Connection, *, client_id: str, name: str,
                          definition: dict[str, Any], description: str | None,
                          created_by: str) -> asyncpg.Record:
     """The next version of (client_id, name); concurrent writers are serialised by a lock."""
-    await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-                       f"intake:template:{client_id}\x1f{name}")
+    await xact_lock(conn, "intake-template", client_id, name)
     return await conn.fetchrow(
         """INSERT INTO import_templates (client_id, name, version, definition, description, created_by)
            SELECT $1, $2, COALESCE(max(version), 0) + 1, $3, $4, $5
@@ -28,9 +29,3 @@ async def get_version(conn: asyncpg.Connection, client_id: str, name: str,
         """SELECT client_id, name, version, definition, description, created_by, created_at
            FROM import_templates WHERE client_id = $1 AND name = $2 AND ($3::int IS NULL OR version = $3)
            ORDER BY version DESC LIMIT 1""", client_id, name, version)
-
-
-async def list_templates(conn: asyncpg.Connection, client_id: str) -> list[asyncpg.Record]:
-    return await conn.fetch(
-        """SELECT client_id, name, version, description, created_by, created_at
-           FROM import_templates WHERE client_id = $1 ORDER BY name, version""", client_id)

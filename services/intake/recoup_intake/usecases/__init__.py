@@ -1,1 +1,3 @@
-"""Use cases: one module per sub-domain. Each opens its own transaction(s) and calls the store."""
+"""Use cases: (conn, ctx, principal, command) -> result. They never open or commit a transaction:
+the route's `Conn` dependency owns it — except a placement's import, which opens its own
+connection from ctx.pool (usecases/placements/submit.py says why)."""

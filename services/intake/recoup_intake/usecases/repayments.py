@@ -16,27 +16,36 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from fastapi import FastAPI
+import asyncpg
 
 from recoup_shared.auth import Principal
-from recoup_shared.bus.envelope import outbox_record
 from recoup_shared.bus.outbox import write_outbox_records
+from recoup_shared.crypto import Protector
+from recoup_shared.gcpause import gc_paused
 from recoup_shared.logging import get_logger
 
-from ..inputs import RepaymentRow
-from recoup_shared.crypto import Protector
-from ..records import new_uuids
-from ..rules.validation import RowError
+from ..context import Ctx
+from ..events import case_updated, payment_posted
+from ..rules.balances import repayment_effect
+from ..rules.model import RepaymentRow, RowError
 from ..store import cases as case_store
 from ..store import repayments as store
-from .common import gc_paused, protector_of, settings_of
-from .events import case_updated, outstanding, payment_posted
+from ..store.ids import new_uuids
 
 log = get_logger(__name__)
+
+
+@dataclass
+class Repayments:
+    """The command: the rows valid on their own, the row errors so far, how many were received."""
+    rows: list[RepaymentRow]
+    errors: list[RowError]
+    received: int
+    correlation_id: str | None = None
 
 
 @dataclass
@@ -78,105 +87,113 @@ class _Applied:
     closed: int = 0
 
 
-def _apply(staged: list[_Staged], recorded_before: dict[int, bool], case_of: dict[str, str],
-           cases: dict[str, Any], *, client_id: str, correlation_id: str | None, tz: ZoneInfo) -> _Applied:
+class _Batch:
     """The repayments in request order against the locked cases (CPU only: a worker thread)."""
-    out = _Applied()
-    occurred_at = datetime.now(timezone.utc)
-    state = {cid: {"repaid": c["repaid_total"], "status": c["status"]} for cid, c in cases.items()}
-    ids = new_uuids(2 * len(staged))
-    for k, s in enumerate(staged):
-        r = s.row
-        same = recorded_before.get(k)
-        if same is True:
+
+    def __init__(self, cases: dict[str, Any], *, client_id: str, correlation_id: str | None,
+                 tz: ZoneInfo, occurred_at: datetime) -> None:
+        self.cases, self.client_id, self.correlation_id = cases, client_id, correlation_id
+        self.tz, self.occurred_at = tz, occurred_at
+        self.state = {cid: {"repaid": c["repaid_total"], "status": c["status"]} for cid, c in cases.items()}
+        self.out = _Applied()
+
+    def refused(self, s: _Staged, recorded_before: bool | None, case_id: str | None) -> bool:
+        """A txn_ref recorded before (a duplicate, or a row error with other data), an unknown account."""
+        r, out = s.row, self.out
+        if recorded_before is True:
             out.duplicates.append(r.index)
-            continue
-        if same is False:
+        elif recorded_before is False:
             out.errors.append(RowError(r.index, f"repayments[{r.index}].txn_ref",
                                        "txn_ref reused with different data (already recorded)"))
-            continue
-        case_id = case_of.get(s.account_hash)
-        if case_id is None:
+        elif case_id is None:
             out.errors.append(RowError(r.index, f"repayments[{r.index}].account_ref",
                                        "unknown account (never placed by this client)"))
-            continue
-        c, st = cases[case_id], state[case_id]
+        else:
+            return False
+        return True
+
+    def record(self, s: _Staged, case_id: str, repayment_id: str, event_id: str) -> None:
+        """R-5: the repayment recorded, `payment.posted`, and the case closed when fully repaid."""
+        r, out, c, st = s.row, self.out, self.cases[case_id], self.state[case_id]
         status_before = st["status"]
         st["repaid"] += r.amount
-        left = outstanding(c["placed_amount"], st["repaid"])
-        closes = status_before == "open" and left == 0      # R-5 结清自动闭案
-        flag = None if status_before == "open" else f"case_{status_before}"
+        left, closes, flag = repayment_effect(status_before, c["placed_amount"], st["repaid"])
         if flag:
             out.flagged.append({"row": r.index, "txn_ref": r.txn_ref, "flag": flag})
-        repayment_id, event_id = ids[2 * k], ids[2 * k + 1]
-        out.records.append((repayment_id, client_id, r.txn_ref, case_id, r.amount, r.paid_at, r.channel,
+        out.records.append((repayment_id, self.client_id, r.txn_ref, case_id, r.amount, r.paid_at, r.channel,
                             s.sha, status_before, flag, event_id))
-        out.outbox.append(outbox_record(*payment_posted(
-            client_id=client_id, case_id=case_id, event_id=event_id, correlation_id=correlation_id,
-            occurred_at=occurred_at, account_masked=c["account_masked"], amount=r.amount,
-            paid_at=r.paid_at, txn_ref=r.txn_ref, channel=r.channel, repaid_total=st["repaid"],
-            outstanding=left, closes_case=closes)))
+        common = dict(client_id=self.client_id, case_id=case_id, correlation_id=self.correlation_id,
+                      occurred_at=self.occurred_at)
+        out.outbox.append(payment_posted(
+            event_id=event_id, account_masked=c["account_masked"], amount=r.amount, paid_at=r.paid_at,
+            txn_ref=r.txn_ref, channel=r.channel, repaid_total=st["repaid"], outstanding=left,
+            closes_case=closes, **common))
         if closes:
             st["status"] = "closed"
             out.closed += 1
-            out.outbox.append(outbox_record(*case_updated(
-                client_id=client_id, case_id=case_id, change="closed", status="closed",
-                correlation_id=correlation_id, occurred_at=occurred_at, reason="fully repaid",
-                effective_on=r.paid_at.astimezone(tz).date(), outstanding=left,
-                placed_amount=c["placed_amount"])))
-    for case_id, st in state.items():
-        c = cases[case_id]
-        if st["repaid"] == c["repaid_total"] and st["status"] == c["status"]:
-            continue
-        out.changes.append({"case_id": case_id, "principal": c["principal"], "interest": c["interest"],
-                            "fees": c["fees"], "placed_amount": c["placed_amount"],
-                            "repaid_total": st["repaid"], "status": st["status"],
-                            "status_reason": "fully repaid" if st["status"] != c["status"] else None,
-                            "flags": list(c["flags"]), "remarks": c["remarks"],
-                            "warnings": list(c["warnings"])})
-    return out
+            out.outbox.append(case_updated(
+                change="closed", status="closed", reason="fully repaid",
+                effective_on=r.paid_at.astimezone(self.tz).date(), outstanding=left,
+                placed_amount=c["placed_amount"], **common))
+
+    def changes(self) -> list[dict[str, Any]]:
+        """The cases whose repaid total or status changed, every column merged (one UPDATE)."""
+        out = []
+        for case_id, st in self.state.items():
+            c = self.cases[case_id]
+            if st["repaid"] == c["repaid_total"] and st["status"] == c["status"]:
+                continue
+            out.append({"case_id": case_id, "principal": c["principal"], "interest": c["interest"],
+                        "fees": c["fees"], "placed_amount": c["placed_amount"],
+                        "repaid_total": st["repaid"], "status": st["status"],
+                        "status_reason": "fully repaid" if st["status"] != c["status"] else None,
+                        "flags": list(c["flags"]), "remarks": c["remarks"],
+                        "warnings": list(c["warnings"])})
+        return out
 
 
-def _apply_bulk(*args, **kw) -> _Applied:
-    with gc_paused():
-        return _apply(*args, **kw)
+def _apply(staged: list[_Staged], recorded_before: dict[int, bool], case_of: dict[str, str],
+           batch: _Batch) -> _Applied:
+    with gc_paused():  # a million rows alive, no reference cycles
+        ids = new_uuids(2 * len(staged))
+        for k, s in enumerate(staged):
+            case_id = case_of.get(s.account_hash)
+            if not batch.refused(s, recorded_before.get(k), case_id):
+                batch.record(s, case_id, ids[2 * k], ids[2 * k + 1])  # type: ignore[arg-type]
+        batch.out.changes = batch.changes()
+        return batch.out
 
 
-async def post_repayments(app: FastAPI, principal: Principal, rows: list[RepaymentRow],
-                          row_errors: list[RowError], received: int,
-                          correlation_id: str | None) -> dict[str, Any]:
+def _answer(cmd: Repayments, errors: list[RowError], duplicates: int, applied: _Applied) -> dict[str, Any]:
+    errors.sort(key=lambda e: e.row)
+    return {"received": cmd.received, "recorded": len(applied.records), "duplicates": duplicates,
+            "rejected": len({e.row for e in errors}), "closed_cases": applied.closed,
+            "flagged": applied.flagged, "errors": [e.as_dict() for e in errors]}
+
+
+async def post_repayments(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, cmd: Repayments) -> dict[str, Any]:
+    """Record a batch of repayments (the client's lock serialises its batches)."""
     client_id = principal.client_id
     assert client_id
     t0 = time.perf_counter()
-    staged, duplicate_rows, batch_errors = await asyncio.to_thread(_stage_rows, rows, protector_of(app))
-    errors = list(row_errors) + batch_errors
-
-    async with app.state.pool.acquire() as conn, conn.transaction():
-        await store.lock_client_repayments(conn, client_id)
-        if staged:
-            await store.stage(conn, [(i, s.row.txn_ref, s.account_hash, s.sha) for i, s in enumerate(staged)])
-            recorded_before = await store.already_recorded(conn, client_id)
-            case_of = await store.resolve_staged_accounts(conn, client_id)
-        else:
-            recorded_before, case_of = {}, {}
-        cases = await case_store.lock_cases(conn, list(set(case_of.values())))
-        applied = await asyncio.to_thread(
-            _apply_bulk, staged, recorded_before, case_of, cases, client_id=client_id,
-            correlation_id=correlation_id, tz=ZoneInfo(settings_of(app).timezone))
-        await store.insert(conn, applied.records)
-        await case_store.apply_case_changes(conn, applied.changes)
-        await write_outbox_records(conn, applied.outbox)
-    errors += applied.errors
-    duplicate_rows += applied.duplicates
-    records, flagged, closed = applied.records, applied.flagged, applied.closed
-
-    errors.sort(key=lambda e: e.row)
-    answer = {
-        "received": received, "recorded": len(records), "duplicates": len(duplicate_rows),
-        "rejected": len({e.row for e in errors}), "closed_cases": closed, "flagged": flagged,
-        "errors": [e.as_dict() for e in errors],
-    }
-    log.info("repayments posted", client_id=client_id, received=received, recorded=len(records),
-             duplicates=len(duplicate_rows), rejected=answer["rejected"], closed_cases=closed,
+    staged, duplicate_rows, batch_errors = await asyncio.to_thread(_stage_rows, cmd.rows, ctx.protector)
+    errors = list(cmd.errors) + batch_errors
+    await store.lock_client_repayments(conn, client_id)
+    if staged:
+        await store.stage(conn, [(i, s.row.txn_ref, s.account_hash, s.sha) for i, s in enumerate(staged)])
+        recorded_before = await store.already_recorded(conn, client_id)
+        case_of = await store.resolve_staged_accounts(conn, client_id)
+    else:
+        recorded_before, case_of = {}, {}
+    cases = await case_store.lock_cases(conn, list(set(case_of.values())))
+    now = ctx.clock.now()
+    batch = _Batch(cases, client_id=client_id, correlation_id=cmd.correlation_id, tz=ctx.clock.zone, occurred_at=now)
+    applied = await asyncio.to_thread(_apply, staged, recorded_before, case_of, batch)
+    await store.insert(conn, applied.records)
+    await case_store.apply_case_changes(conn, applied.changes, now)
+    await write_outbox_records(conn, applied.outbox)
+    answer = _answer(cmd, errors + applied.errors, len(duplicate_rows) + len(applied.duplicates), applied)
+    log.info("repayments posted", client_id=client_id, received=cmd.received, recorded=answer["recorded"],
+             duplicates=answer["duplicates"], rejected=answer["rejected"], closed_cases=applied.closed,
              seconds=round(time.perf_counter() - t0, 3))
     return answer

@@ -18,7 +18,7 @@ import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
@@ -117,41 +117,58 @@ def _chunks(letters: Iterable[PrintLetter], size: int,
         yield chunk
 
 
-def _warm() -> None:
+def warm_worker() -> None:
+    """Initializer of a rendering worker process: the CID font registered once per process."""
     from .pdf import register_font
 
     register_font()
 
 
+def worker_pool(workers: int, mp_context: str = "spawn") -> ProcessPoolExecutor:
+    """A pool of rendering processes (the service keeps one for its lifetime: context.py)."""
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(mp_context),
+                               initializer=warm_worker)
+
+
+def _pooled(chunks: Iterator[list[PrintLetter]], templates: dict[str, str], out: str, opts: PdfOptions,
+            pool: Executor, workers: int) -> Iterator[BatchFile]:
+    inflight: deque = deque()
+    try:
+        for chunk in chunks:
+            inflight.append(pool.submit(render_chunk, chunk, templates, out, opts))
+            if len(inflight) >= 2 * workers:
+                yield from inflight.popleft().result()
+        while inflight:
+            yield from inflight.popleft().result()
+    finally:
+        for f in inflight:
+            f.cancel()
+
+
 def iter_render(letters: Iterable[PrintLetter], templates: Mapping[str, str], out_dir: str | Path,
                 opts: PdfOptions = PdfOptions(), *, workers: int = 1, mp_context: str = "spawn",
-                on_letter: Callable[[PrintLetter], None] | None = None) -> Iterator[BatchFile]:
-    """Render as the letters arrive; yields each file when it is complete, in sequence order."""
+                on_letter: Callable[[PrintLetter], None] | None = None,
+                executor: Executor | None = None) -> Iterator[BatchFile]:
+    """Render as the letters arrive; yields each file when it is complete, in sequence order.
+    `executor`: a long-lived pool of `workers` processes (worker_pool) instead of one per call."""
     out = str(out_dir)
     chunks = _chunks(letters, opts.letters_per_file, on_letter)
     templates = dict(templates)
+    if executor is not None:
+        yield from _pooled(chunks, templates, out, opts, executor, max(1, workers))
+        return
     if workers <= 1:
         for chunk in chunks:
             yield from render_chunk(chunk, templates, out, opts)
         return
-    ctx = multiprocessing.get_context(mp_context)
-    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_warm) as pool:
-        inflight: deque = deque()
-        try:
-            for chunk in chunks:
-                inflight.append(pool.submit(render_chunk, chunk, templates, out, opts))
-                if len(inflight) >= 2 * workers:
-                    yield from inflight.popleft().result()
-            while inflight:
-                yield from inflight.popleft().result()
-        finally:
-            for f in inflight:
-                f.cancel()
+    with worker_pool(workers, mp_context) as pool:
+        yield from _pooled(chunks, templates, out, opts, pool, workers)
 
 
 def render_batch(letters: Iterable[PrintLetter], templates: Mapping[str, str], out_dir: str | Path,
                  opts: PdfOptions = PdfOptions(), *, workers: int = 1, mp_context: str = "spawn",
-                 manifest: ManifestOptions | None = ManifestOptions()) -> RenderedBatch:
+                 manifest: ManifestOptions | None = ManifestOptions(),
+                 executor: Executor | None = None) -> RenderedBatch:
     """All files of a batch in `out_dir` (which must not exist yet), or nothing at all."""
     target = Path(out_dir)
     if target.exists():
@@ -162,7 +179,7 @@ def render_batch(letters: Iterable[PrintLetter], templates: Mapping[str, str], o
     try:
         writer = ManifestWriter(staging, manifest) if manifest is not None else None
         files = list(iter_render(letters, templates, staging, opts, workers=workers, mp_context=mp_context,
-                                 on_letter=writer.add if writer else None))
+                                 on_letter=writer.add if writer else None, executor=executor))
         manifests = writer.close() if writer else []
         if not files:
             raise ValueError("a batch needs at least one letter")

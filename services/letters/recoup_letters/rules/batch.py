@@ -56,12 +56,18 @@ def preview(items: Iterable[PlannedLetter | Skipped]) -> BatchPreview:
 _CLASS_ORDER = {MailClass.REGISTERED: 0, MailClass.EXPRESS: 1}
 
 
-def dispatch_key(letter: PlannedLetter) -> tuple:
+def sequence_key(mail_class: str, postcode: str | None, province: str | None, city: str | None,
+                 district: str | None, case_id: str, recipient_id: str, letter_type: str) -> tuple:
     """Post offices sort by postcode: registered and express apart, then postcode, region, case.
     The case and recipient close the key so the order is total and repeatable."""
+    return (_CLASS_ORDER[MailClass(mail_class)], postcode or "999999", province or "", city or "",
+            district or "", case_id, recipient_id, letter_type)
+
+
+def dispatch_key(letter: PlannedLetter) -> tuple:
     a = letter.address
-    return (_CLASS_ORDER[letter.mail_class], a.postcode or "999999", a.province or "", a.city or "",
-            a.district or "", letter.case_id, letter.recipient.party_id, letter.letter_type.value)
+    return sequence_key(letter.mail_class, a.postcode, a.province, a.city, a.district, letter.case_id,
+                        letter.recipient.party_id, letter.letter_type.value)
 
 
 def in_dispatch_order(letters: Iterable[PlannedLetter]) -> list[PlannedLetter]:

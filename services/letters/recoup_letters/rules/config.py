@@ -15,7 +15,7 @@ SCHEDULE_TYPES = (LetterType.FIRST_REMINDER, LetterType.SECOND_REMINDER, LetterT
 
 class ScheduleStep(BaseModel):
     model_config = ConfigDict(frozen=True)
-    dpd: int = Field(ge=1)
+    dpd: int = Field(ge=1, le=3650)
     letter_type: LetterType
 
 
@@ -34,18 +34,20 @@ DEFAULT_INVALIDATING_RETURNS = frozenset({"address_unknown", "no_such_person", "
 
 
 class ClientLetterConfig(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     client_id: str | None = None
+    # The client's name as its letters print it (委托方); the client id when unset.
+    client_name: str | None = Field(default=None, max_length=100)
     # Which letter types the client has approved templates for and wants (R-27).
     wanted_types: frozenset[LetterType] = frozenset(LetterType)
     # R-28: the DPD schedule applies only where the client asks for it.
     schedule_enabled: bool = False
     schedule: tuple[ScheduleStep, ...] = DEFAULT_SCHEDULE
     # R-28 "new cases of the month": the notice is due within this many days of placement.
-    notice_window_days: int = Field(default=31, ge=1)
+    notice_window_days: int = Field(default=31, ge=1, le=366)
     # R-29 "express courier for large amounts": the domain gives no figure; the client sets it.
-    express_threshold: Decimal = Decimal("20000.00")
+    express_threshold: Decimal = Field(default=Decimal("20000.00"), ge=0, max_digits=18, decimal_places=2)
     # R-29 "or addresses already proven valid" (verified in collection, or delivered before).
     express_for_proven_address: bool = True
     # R-30: types a jointly liable guarantor gets as well (none unless the client asks).
@@ -54,7 +56,7 @@ class ClientLetterConfig(BaseModel):
     dispute_flags: frozenset[str] = frozenset({"dispute", "fraud_claim", "stolen_card"})
     do_not_contact_flags: frozenset[str] = frozenset({"do_not_contact"})
     # R-31: a returned letter is re-sent automatically this many times (domain: once).
-    resend_limit: int = Field(default=1, ge=0)
+    resend_limit: int = Field(default=1, ge=0, le=10)
     invalidating_returns: frozenset[str] = DEFAULT_INVALIDATING_RETURNS
 
     @field_validator("schedule")

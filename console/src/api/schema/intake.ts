@@ -1,0 +1,2353 @@
+// Generated from the intake service's OpenAPI by `recoup console api-types`. Do not edit.
+export interface paths {
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Process alive (no dependencies checked) */
+        get: operations["healthz_healthz_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prometheus metrics */
+        get: operations["metrics_metrics_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Database and broker reachable */
+        get: operations["readyz_readyz_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who read full personal data or looked up identifiers, and when (R-46) */
+        get: operations["get_audit_log_v1_audit_log_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search cases (masked): exact match by ID/card/phone via blind index, or filters
+         * @description Identifier lookups are audit-logged (the searched value is not stored). Prefer POST /v1/cases/search to keep identifiers out of URLs and access logs.
+         */
+        get: operations["get_cases_v1_cases_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{case_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One case, masked; reveal=true shows full values to the reveal roles (audit-logged) */
+        get: operations["get_case_v1_cases__case_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{case_id}/joint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Joint debt (共债): other cases of the same debtor, any client (R-7) */
+        get: operations["get_joint_v1_cases__case_id__joint_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Search cases (masked) with the identifiers in the body */
+        post: operations["post_case_search_v1_cases_search_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/updates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Balance (更新息费), phone/address and flag updates of open cases */
+        post: operations["updates_v1_cases_updates_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/import-templates/{client_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every template version of a client */
+        get: operations["list_templates_v1_import_templates__client_id__get"];
+        put?: never;
+        /** Create the next version of a client's import template (data specialists, admins) */
+        post: operations["post_template_v1_import_templates__client_id__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/import-templates/{client_id}/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The latest version of a template */
+        get: operations["latest_template_v1_import_templates__client_id___name__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/import-templates/{client_id}/{name}/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version of a template */
+        get: operations["template_version_v1_import_templates__client_id___name___version__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/placements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The client's placements, newest first */
+        get: operations["list_placements_v1_placements_get"];
+        put?: never;
+        /**
+         * Push a placement (委案): per-row validation, idempotent on placement_ref
+         * @description Good rows are accepted even when others are rejected; `errors` lists every rejected row's 0-based index, field path and reason. The same placement_ref with the same body answers the same (header `Idempotent-Replayed: true`); a different body is `409`. A still-open account of this client placed again is a row error; after a recall or closing it may be re-placed.
+         */
+        post: operations["post_placement_v1_placements_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/placements/{placement_ref}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Placement status: counts, rejected rows (paged), timings and the R-6 import SLA */
+        get: operations["get_placement_v1_placements__placement_ref__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/placements/{placement_ref}/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each accepted row: its row index, case_id, masked account and status (reconciliation) */
+        get: operations["get_placement_cases_v1_placements__placement_ref__cases_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/placements/upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Push a placement as a CSV/XLSX file through the client's import template
+         * @description The same path as JSON placements after reading the file: row errors carry the file's row number and the column header; idempotent on placement_ref (the file's bytes, the template and the placement fields form the body).
+         */
+        post: operations["upload_placement_v1_placements_upload_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/recalls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Recall (退案) accounts or a whole placement */
+        post: operations["recalls_v1_recalls_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/repayments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Repayments (还款记录): idempotent on txn_ref; fully repaid cases close automatically
+         * @description Unknown accounts and a txn_ref re-sent with different data are row errors; a txn_ref re-sent with the same data is counted under `duplicates`. A repayment for a recalled or closed case is recorded and listed under `flagged`. `paid_at` without an offset is Asia/Shanghai time.
+         */
+        post: operations["repayments_v1_repayments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /** AuditEntryOut */
+        AuditEntryOut: {
+            /** Action */
+            action: string;
+            /** Actor */
+            actor: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Case Id */
+            case_id: string | null;
+            /** Client Id */
+            client_id: string | null;
+            /** Correlation Id */
+            correlation_id: string | null;
+            /** Detail */
+            detail: {
+                [key: string]: unknown;
+            };
+            /** Fields */
+            fields: string[];
+            /** Id */
+            id: number;
+            /** Reason */
+            reason: string | null;
+            /** Roles */
+            roles: string[];
+        };
+        /** AuditPageOut */
+        AuditPageOut: {
+            /** Items */
+            items: components["schemas"]["AuditEntryOut"][];
+            /** Next After */
+            next_after: number | null;
+        };
+        /** CaseDetailOut */
+        CaseDetailOut: {
+            /** Account Masked */
+            account_masked: string;
+            /**
+             * Account Ref
+             * @description only with reveal=true (audit-logged)
+             */
+            account_ref?: string | null;
+            /** Addresses */
+            addresses: {
+                [key: string]: unknown;
+            }[];
+            /** Case Id */
+            case_id: string;
+            /** Client Id */
+            client_id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Currency */
+            currency: string;
+            /** Debtor Name */
+            debtor_name: string;
+            /** Dpd */
+            dpd: number;
+            /** Dpd Bucket */
+            dpd_bucket: string;
+            /** Fees */
+            fees: string;
+            /** Flags */
+            flags: string[];
+            /** Gender */
+            gender: string | null;
+            /**
+             * Id Number
+             * @description only with reveal=true (audit-logged)
+             */
+            id_number?: string | null;
+            /** Id Number Masked */
+            id_number_masked: string;
+            /** Interest */
+            interest: string;
+            /** Outstanding */
+            outstanding: string;
+            /** Phones */
+            phones: {
+                [key: string]: unknown;
+            }[];
+            /** Placed Amount */
+            placed_amount: string;
+            /**
+             * Placed On
+             * Format: date
+             */
+            placed_on: string;
+            /** Placement Id */
+            placement_id: string;
+            /** Placement Ref */
+            placement_ref: string;
+            /** Principal */
+            principal: string;
+            /** Product */
+            product: string;
+            /**
+             * Recall On
+             * Format: date
+             */
+            recall_on: string;
+            /** Repaid Total */
+            repaid_total: string;
+            /** Repayments */
+            repayments: {
+                [key: string]: unknown;
+            }[];
+            /** Revealed */
+            revealed: boolean;
+            /** Row */
+            row: number;
+            /** Status */
+            status: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** CaseSearchIn */
+        CaseSearchIn: {
+            /** After */
+            after?: string | null;
+            /** Card Number */
+            card_number?: string | null;
+            /** Client Id */
+            client_id?: string | null;
+            /** Id Number */
+            id_number?: string | null;
+            /**
+             * Limit
+             * @default 100
+             */
+            limit?: number;
+            /** Phone */
+            phone?: string | null;
+            /** Placement Ref */
+            placement_ref?: string | null;
+            /** Status */
+            status?: ("open" | "recalled" | "closed") | null;
+        };
+        /** CaseSearchOut */
+        CaseSearchOut: {
+            /** Items */
+            items: components["schemas"]["CaseSummaryOut"][];
+            /** Next After */
+            next_after: string | null;
+        };
+        /** CaseSummaryOut */
+        CaseSummaryOut: {
+            /** Account Masked */
+            account_masked: string;
+            /** Case Id */
+            case_id: string;
+            /** Client Id */
+            client_id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Currency */
+            currency: string;
+            /** Debtor Name */
+            debtor_name: string;
+            /** Dpd */
+            dpd: number;
+            /** Dpd Bucket */
+            dpd_bucket: string;
+            /** Flags */
+            flags: string[];
+            /** Gender */
+            gender: string | null;
+            /** Id Number Masked */
+            id_number_masked: string;
+            /** Outstanding */
+            outstanding: string;
+            /** Placed Amount */
+            placed_amount: string;
+            /** Placement Ref */
+            placement_ref: string;
+            /** Product */
+            product: string;
+            /** Repaid Total */
+            repaid_total: string;
+            /** Row */
+            row: number;
+            /** Status */
+            status: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** FlaggedOut */
+        FlaggedOut: {
+            /**
+             * Flag
+             * @enum {string}
+             */
+            flag: "case_recalled" | "case_closed";
+            /** Row */
+            row: number;
+            /** Txn Ref */
+            txn_ref: string;
+        };
+        /** HTTPValidationError */
+        HTTPValidationError: {
+            /** Detail */
+            detail?: components["schemas"]["ValidationError"][];
+        };
+        /** JointLinkOut */
+        JointLinkOut: {
+            /** Account Masked */
+            account_masked: string;
+            /** Case Id */
+            case_id: string;
+            /** Client Id */
+            client_id: string;
+            /** Debtor Name */
+            debtor_name: string;
+            /**
+             * Linked At
+             * @description when intake linked them on import (null: found live)
+             */
+            linked_at: string | null;
+            /** Outstanding */
+            outstanding: string;
+            /** Placed Amount */
+            placed_amount: string;
+            /** Placement Ref */
+            placement_ref: string;
+            /** Repaid Total */
+            repaid_total: string;
+            /** Status */
+            status: string;
+        };
+        /** JointOut */
+        JointOut: {
+            /** Case Id */
+            case_id: string;
+            /** Links */
+            links: components["schemas"]["JointLinkOut"][];
+        };
+        /** PlacementAccepted */
+        PlacementAccepted: {
+            /** Accepted */
+            accepted: number;
+            /** Errors */
+            errors: components["schemas"]["RowErrorOut"][];
+            /** Placement Id */
+            placement_id: string;
+            /** Placement Ref */
+            placement_ref: string;
+            /** Received */
+            received: number;
+            /** Rejected */
+            rejected: number;
+        };
+        /** PlacementCaseOut */
+        PlacementCaseOut: {
+            /** Account Masked */
+            account_masked: string;
+            /** Case Id */
+            case_id: string;
+            /** Row */
+            row: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "recalled" | "closed";
+        };
+        /** PlacementCasesOut */
+        PlacementCasesOut: {
+            /** Items */
+            items: components["schemas"]["PlacementCaseOut"][];
+            /**
+             * Next After
+             * @description pass as `after` for the next page
+             */
+            next_after: number | null;
+            /** Placement Ref */
+            placement_ref: string;
+        };
+        /** PlacementCountsOut */
+        PlacementCountsOut: {
+            /** Accepted */
+            accepted: number;
+            /**
+             * Cases
+             * @description accepted cases by current status: open, recalled, closed
+             */
+            cases: {
+                [key: string]: number;
+            };
+            /** Received */
+            received: number;
+            /** Rejected */
+            rejected: number;
+        };
+        /** PlacementListItem */
+        PlacementListItem: {
+            /** Accepted */
+            accepted: number;
+            /**
+             * Placed On
+             * Format: date
+             */
+            placed_on: string;
+            /** Placement Id */
+            placement_id: string;
+            /** Placement Ref */
+            placement_ref: string;
+            /** Product */
+            product: string;
+            /** Published At */
+            published_at: string | null;
+            /** Received */
+            received: number;
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            /** Rejected */
+            rejected: number;
+        };
+        /** PlacementListOut */
+        PlacementListOut: {
+            /** Items */
+            items: components["schemas"]["PlacementListItem"][];
+            /** Next Before */
+            next_before: string | null;
+        };
+        /** PlacementStatusOut */
+        PlacementStatusOut: {
+            /** Client Id */
+            client_id: string;
+            counts: components["schemas"]["PlacementCountsOut"];
+            /**
+             * Placed On
+             * Format: date
+             */
+            placed_on: string;
+            /** Placement Id */
+            placement_id: string;
+            /** Placement Ref */
+            placement_ref: string;
+            /** Product */
+            product: string;
+            /**
+             * Recall On
+             * Format: date
+             */
+            recall_on: string;
+            rejected_rows: components["schemas"]["RejectedPage"];
+            /** Source */
+            source: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "imported" | "published";
+            /** Template */
+            template: {
+                [key: string]: unknown;
+            } | null;
+            timings: components["schemas"]["TimingsOut"];
+        };
+        /** RecallOut */
+        RecallOut: {
+            /** Errors */
+            errors: components["schemas"]["RowErrorOut"][];
+            /**
+             * Not Open
+             * @description already recalled / closed: nothing changed
+             */
+            not_open: {
+                [key: string]: number;
+            };
+            /** Placement Ref */
+            placement_ref?: string | null;
+            /** Recalled */
+            recalled: number;
+            /**
+             * Rejected
+             * @default 0
+             */
+            rejected?: number;
+        };
+        /** RejectedPage */
+        RejectedPage: {
+            /** Items */
+            items: components["schemas"]["RowErrorOut"][];
+            /**
+             * Next After
+             * @description pass as errors_after for the next page
+             */
+            next_after: number | null;
+        };
+        /** RepaymentsOut */
+        RepaymentsOut: {
+            /**
+             * Closed Cases
+             * @description cases fully repaid by this batch (closed automatically, R-5)
+             */
+            closed_cases: number;
+            /**
+             * Duplicates
+             * @description txn_refs already recorded with the same content (nothing written)
+             */
+            duplicates: number;
+            /** Errors */
+            errors: components["schemas"]["RowErrorOut"][];
+            /** Flagged */
+            flagged: components["schemas"]["FlaggedOut"][];
+            /** Received */
+            received: number;
+            /** Recorded */
+            recorded: number;
+            /** Rejected */
+            rejected: number;
+        };
+        /** RowErrorOut */
+        RowErrorOut: {
+            /**
+             * Field
+             * @example cases[3].debtor.id_number
+             */
+            field: string;
+            /** Reason */
+            reason: string;
+            /**
+             * Row
+             * @description 0-based index into `cases` (uploads: the file's row number)
+             */
+            row: number | null;
+        };
+        /** SlaOut */
+        SlaOut: {
+            /** Import Max Seconds */
+            import_max_seconds: number;
+            /** Import Target Seconds */
+            import_target_seconds: number;
+            /** Import Within Max */
+            import_within_max: boolean;
+            /** Import Within Target */
+            import_within_target: boolean;
+        };
+        /** TemplateIn */
+        TemplateIn: {
+            /**
+             * Definition
+             * @description column header -> field mapping and value conversions (see recoup_intake.rules.templates.ImportTemplate)
+             */
+            definition: {
+                [key: string]: unknown;
+            };
+            /** Description */
+            description?: string | null;
+            /**
+             * Name
+             * @example cards-v1
+             */
+            name: string;
+        };
+        /** TemplateListOut */
+        TemplateListOut: {
+            /** Items */
+            items: components["schemas"]["TemplateOut"][];
+        };
+        /** TemplateOut */
+        TemplateOut: {
+            /** Client Id */
+            client_id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Definition */
+            definition?: {
+                [key: string]: unknown;
+            } | null;
+            /** Description */
+            description: string | null;
+            /** Name */
+            name: string;
+            /** Version */
+            version: number;
+        };
+        /** TimingsOut */
+        TimingsOut: {
+            /**
+             * Imported At
+             * Format: date-time
+             */
+            imported_at: string;
+            /** Published At */
+            published_at: string | null;
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            /** Seconds To Import */
+            seconds_to_import: number;
+            /** Seconds To Publish */
+            seconds_to_publish: number | null;
+            sla: components["schemas"]["SlaOut"];
+        };
+        /** UpdatesOut */
+        UpdatesOut: {
+            /** Applied */
+            applied: number;
+            /** Closed Cases */
+            closed_cases: number;
+            /** Errors */
+            errors: components["schemas"]["RowErrorOut"][];
+            /** Received */
+            received: number;
+            /** Rejected */
+            rejected: number;
+        };
+        /** ValidationError */
+        ValidationError: {
+            /** Context */
+            ctx?: Record<string, never>;
+            /** Input */
+            input?: unknown;
+            /** Location */
+            loc: (string | number)[];
+            /** Message */
+            msg: string;
+            /** Error Type */
+            type: string;
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    healthz_healthz_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: string;
+                    };
+                };
+            };
+        };
+    };
+    metrics_metrics_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+        };
+    };
+    readyz_readyz_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+        };
+    };
+    get_audit_log_v1_audit_log_get: {
+        parameters: {
+            query?: {
+                action?: ("reveal" | "search") | null;
+                actor?: string | null;
+                /** @description next_after of the previous page */
+                after?: number;
+                case_id?: string | null;
+                limit?: number;
+                since?: string | null;
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPageOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_cases_v1_cases_get: {
+        parameters: {
+            query?: {
+                /** @description next_after of the previous page */
+                after?: string | null;
+                card_number?: string | null;
+                client_id?: string | null;
+                id_number?: string | null;
+                limit?: number;
+                phone?: string | null;
+                placement_ref?: string | null;
+                status?: ("open" | "recalled" | "closed") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseSearchOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_case_v1_cases__case_id__get: {
+        parameters: {
+            query?: {
+                /** @description why the full values are needed */
+                reason?: string | null;
+                /** @description full ID/card/phones/addresses (admin, supervisor, data_specialist) */
+                reveal?: boolean;
+            };
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDetailOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_joint_v1_cases__case_id__joint_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JointOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    post_case_search_v1_cases_search_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseSearchIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseSearchOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    updates_v1_cases_updates_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description update rows, judged one by one */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Updates */
+                    updates: {
+                        /** Account Ref */
+                        account_ref: string;
+                        /**
+                         * Addresses
+                         * @description addresses to add
+                         * @default []
+                         */
+                        addresses?: {
+                            /** City */
+                            city?: string | null;
+                            /** District */
+                            district?: string | null;
+                            /** Employer */
+                            employer?: string | null;
+                            /**
+                             * Kind
+                             * @enum {string}
+                             */
+                            kind: "household_registration" | "home" | "work" | "other";
+                            /** Line */
+                            line: string;
+                            /** Province */
+                            province?: string | null;
+                        }[];
+                        /** Effective On */
+                        effective_on?: string | null;
+                        /** Fees */
+                        fees?: number | string | null;
+                        /**
+                         * Flags
+                         * @description the case's complete new set of flags
+                         */
+                        flags?: string[] | null;
+                        /** Interest */
+                        interest?: number | string | null;
+                        /**
+                         * Phones
+                         * @description phones to add
+                         * @default []
+                         */
+                        phones?: {
+                            /**
+                             * Kind
+                             * @enum {string}
+                             */
+                            kind: "mobile" | "home" | "work" | "other";
+                            /** Knows Debt */
+                            knows_debt?: boolean | null;
+                            /**
+                             * Name
+                             * @description required for a contact
+                             */
+                            name?: string | null;
+                            /**
+                             * Number
+                             * @example 13800138000
+                             * @example 0371-65432100
+                             */
+                            number: string;
+                            /**
+                             * Owner
+                             * @default debtor
+                             * @enum {string}
+                             */
+                            owner?: "debtor" | "contact";
+                            /**
+                             * Relationship
+                             * @description required for a contact
+                             * @example spouse
+                             */
+                            relationship?: string | null;
+                        }[];
+                        /** Placed Amount */
+                        placed_amount?: number | string | null;
+                        /** Principal */
+                        principal?: number | string | null;
+                        /** Remarks */
+                        remarks?: string | null;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdatesOut"];
+                };
+            };
+            /** @description The request body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_templates_v1_import_templates__client_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateListOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    post_template_v1_import_templates__client_id__post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    latest_template_v1_import_templates__client_id___name__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_id: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    template_version_v1_import_templates__client_id___name___version__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_id: string;
+                name: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_placements_v1_placements_get: {
+        parameters: {
+            query?: {
+                /** @description next_before of the previous page */
+                before?: string | null;
+                /** @description staff only: whose placements */
+                client_id?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlacementListOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    post_placement_v1_placements_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description contracts.md §1; rows are judged one by one */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Cases
+                     * @description at most IntakeSettings.max_cases_per_placement (default 200,000)
+                     */
+                    cases: {
+                        /**
+                         * Account Ref
+                         * @description card or account number (a string)
+                         * @example 6222020200112233446
+                         */
+                        account_ref: string;
+                        /**
+                         * Addresses
+                         * @default []
+                         */
+                        addresses?: {
+                            /** City */
+                            city?: string | null;
+                            /** District */
+                            district?: string | null;
+                            /** Employer */
+                            employer?: string | null;
+                            /**
+                             * Kind
+                             * @enum {string}
+                             */
+                            kind: "household_registration" | "home" | "work" | "other";
+                            /** Line */
+                            line: string;
+                            /** Province */
+                            province?: string | null;
+                        }[];
+                        /** Credit Limit */
+                        credit_limit?: number | string | null;
+                        /**
+                         * Currency
+                         * @default CNY
+                         */
+                        currency?: string;
+                        /** DebtorIn */
+                        debtor: {
+                            /** Birth Date */
+                            birth_date?: string | null;
+                            /** Gender */
+                            gender?: ("M" | "F") | null;
+                            /**
+                             * Id Number
+                             * @description 18 characters (GB 11643) or the old 15-digit form
+                             * @example 410105198703150030
+                             */
+                            id_number: string;
+                            /**
+                             * Name
+                             * @example 张伟
+                             */
+                            name: string;
+                        };
+                        /**
+                         * Dpd
+                         * @description days past due; give dpd or overdue_since
+                         */
+                        dpd?: number | null;
+                        /** Employer */
+                        employer?: string | null;
+                        /** Fees */
+                        fees?: number | string | null;
+                        /**
+                         * Flags
+                         * @default []
+                         */
+                        flags?: ("complaint_history" | "dispute" | "fraud_claim" | "stolen_card" | "do_not_contact" | "special_population")[];
+                        /** Interest */
+                        interest?: number | string | null;
+                        last_payment?: {
+                            /** Amount */
+                            amount: number | string;
+                            /**
+                             * On
+                             * Format: date
+                             */
+                            on: string;
+                        } | null;
+                        /** Overdue Since */
+                        overdue_since?: string | null;
+                        /**
+                         * Phones
+                         * @default []
+                         */
+                        phones?: {
+                            /**
+                             * Kind
+                             * @enum {string}
+                             */
+                            kind: "mobile" | "home" | "work" | "other";
+                            /** Knows Debt */
+                            knows_debt?: boolean | null;
+                            /**
+                             * Name
+                             * @description required for a contact
+                             */
+                            name?: string | null;
+                            /**
+                             * Number
+                             * @example 13800138000
+                             * @example 0371-65432100
+                             */
+                            number: string;
+                            /**
+                             * Owner
+                             * @default debtor
+                             * @enum {string}
+                             */
+                            owner?: "debtor" | "contact";
+                            /**
+                             * Relationship
+                             * @description required for a contact
+                             * @example spouse
+                             */
+                            relationship?: string | null;
+                        }[];
+                        /**
+                         * Placed Amount
+                         * @description 委案金额; the stated total wins over the parts (flagged)
+                         */
+                        placed_amount?: number | string | null;
+                        /** Principal */
+                        principal?: number | string | null;
+                        /**
+                         * Product
+                         * @description overrides the placement's product for this case
+                         */
+                        product?: string | null;
+                        /** Remarks */
+                        remarks?: string | null;
+                    }[];
+                    /**
+                     * Placed On
+                     * Format: date
+                     */
+                    placed_on: string;
+                    /**
+                     * Placement Ref
+                     * @description the client's own batch reference (idempotency key, R-1)
+                     * @example ZHBANK-HN-202611-001
+                     */
+                    placement_ref: string;
+                    /**
+                     * Product
+                     * @example credit_card
+                     */
+                    product: string;
+                    /**
+                     * Recall On
+                     * @description defaults to placed_on + 3 months
+                     */
+                    recall_on?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlacementAccepted"];
+                };
+            };
+            /** @description The request body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_placement_v1_placements__placement_ref__get: {
+        parameters: {
+            query?: {
+                /** @description staff only: whose placement */
+                client_id?: string | null;
+                /** @description rejected rows after this ordinal */
+                errors_after?: number;
+                errors_limit?: number;
+            };
+            header?: never;
+            path: {
+                placement_ref: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlacementStatusOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_placement_cases_v1_placements__placement_ref__cases_get: {
+        parameters: {
+            query?: {
+                /** @description rows after this row index (next_after) */
+                after?: number;
+                /** @description staff only: whose placement */
+                client_id?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                placement_ref: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlacementCasesOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    upload_placement_v1_placements_upload_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description CSV (any common Chinese encoding) or XLSX/XLS/ODS
+                     */
+                    file: string;
+                    /** Format: date */
+                    placed_on: string;
+                    placement_ref: string;
+                    product: string;
+                    /**
+                     * Format: date
+                     * @description default placed_on + 3 months
+                     */
+                    recall_on?: string;
+                    /** @description the client's import template name */
+                    template: string;
+                    /** @description default: the latest version */
+                    template_version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlacementAccepted"];
+                };
+            };
+            /** @description The request body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    recalls_v1_recalls_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description account_refs or placement_ref, optional reason and effective_on */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Account Refs
+                     * @description give this or placement_ref
+                     */
+                    account_refs?: string[] | null;
+                    /** Effective On */
+                    effective_on?: string | null;
+                    /** Placement Ref */
+                    placement_ref?: string | null;
+                    /** Reason */
+                    reason?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecallOut"];
+                };
+            };
+            /** @description The request body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    repayments_v1_repayments_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description repayment rows, judged one by one */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Repayments */
+                    repayments: {
+                        /** Account Ref */
+                        account_ref: string;
+                        /**
+                         * Amount
+                         * @description > 0, at most two decimals
+                         */
+                        amount: number | string;
+                        /**
+                         * Channel
+                         * @example bank_transfer
+                         */
+                        channel?: string | null;
+                        /**
+                         * Paid At
+                         * @description ISO 8601; without an offset it is Asia/Shanghai time
+                         * @example 2026-11-25T10:15:00+08:00
+                         */
+                        paid_at: string;
+                        /**
+                         * Txn Ref
+                         * @description the client's transaction reference (idempotency key)
+                         */
+                        txn_ref: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RepaymentsOut"];
+                };
+            };
+            /** @description The request body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+}

@@ -1,0 +1,62 @@
+// Routes, each screen its own chunk (loaded on first visit). `meta.roles` mirrors the menu;
+// the guard sends a visitor without a session to /sign-in and one without the role to /forbidden.
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import {
+  ALLOCATION_READERS, ALLOCATORS, AUDIT_READERS, BILLING_READERS, CASE_OWNER_READERS,
+  PERFORMANCE_READERS, PLACEMENT_SCREEN, TEMPLATE_READERS, type Role,
+} from '@/auth/roles'
+import { useSession } from '@/stores/session'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    public?: boolean
+    roles?: readonly Role[]
+    titleKey?: string
+  }
+}
+
+const children: RouteRecordRaw[] = [
+  { path: '', name: 'dashboard', component: () => import('@/views/dashboard/DashboardView.vue'), meta: { titleKey: 'menu.dashboard' } },
+  // allocation
+  { path: 'allocation/preview', name: 'alloc-preview', component: () => import('@/views/allocation/PreviewView.vue'), meta: { roles: ALLOCATORS, titleKey: 'menu.allocationPreview' } },
+  { path: 'allocation/rotation', name: 'alloc-rotation', component: () => import('@/views/allocation/RotationView.vue'), meta: { roles: ALLOCATORS, titleKey: 'menu.rotation' } },
+  { path: 'allocation/plans', name: 'alloc-plans', component: () => import('@/views/allocation/PlansView.vue'), meta: { roles: ALLOCATION_READERS, titleKey: 'menu.plans' } },
+  { path: 'allocation/teams', name: 'alloc-teams', component: () => import('@/views/allocation/TeamsView.vue'), meta: { roles: ALLOCATION_READERS, titleKey: 'menu.teams' } },
+  { path: 'allocation/collectors', name: 'alloc-collectors', component: () => import('@/views/allocation/CollectorsView.vue'), meta: { roles: ALLOCATION_READERS, titleKey: 'menu.collectors' } },
+  { path: 'allocation/client-rules', name: 'alloc-rules', component: () => import('@/views/allocation/ClientRulesView.vue'), meta: { roles: ALLOCATION_READERS, titleKey: 'menu.clientRules' } },
+  { path: 'allocation/sla', name: 'alloc-sla', component: () => import('@/views/allocation/SlaView.vue'), meta: { roles: ALLOCATION_READERS, titleKey: 'menu.sla' } },
+  { path: 'allocation/cases/:caseId?', name: 'alloc-case', component: () => import('@/views/allocation/CaseOwnerView.vue'), meta: { roles: CASE_OWNER_READERS, titleKey: 'menu.caseOwner' } },
+  // billing
+  { path: 'billing/statements', name: 'billing-statements', component: () => import('@/views/billing/StatementsView.vue'), meta: { roles: BILLING_READERS, titleKey: 'menu.statements' } },
+  { path: 'billing/statements/:clientId/:month', name: 'billing-statement', component: () => import('@/views/billing/StatementView.vue'), meta: { roles: BILLING_READERS, titleKey: 'billing.statement' } },
+  { path: 'billing/fee-schedules', name: 'billing-schedules', component: () => import('@/views/billing/FeeSchedulesView.vue'), meta: { roles: BILLING_READERS, titleKey: 'menu.feeSchedules' } },
+  { path: 'billing/performance', name: 'billing-performance', component: () => import('@/views/billing/PerformanceView.vue'), meta: { roles: PERFORMANCE_READERS, titleKey: 'menu.performance' } },
+  // intake
+  { path: 'intake/placements', name: 'intake-placements', component: () => import('@/views/intake/PlacementsView.vue'), meta: { roles: PLACEMENT_SCREEN, titleKey: 'menu.placements' } },
+  { path: 'intake/placements/:clientId/:ref', name: 'intake-placement', component: () => import('@/views/intake/PlacementView.vue'), meta: { roles: PLACEMENT_SCREEN, titleKey: 'intake.placement' } },
+  { path: 'intake/cases/:caseId', name: 'intake-case', component: () => import('@/views/intake/CaseView.vue'), meta: { roles: PLACEMENT_SCREEN, titleKey: 'intake.case' } },
+  { path: 'intake/templates', name: 'intake-templates', component: () => import('@/views/intake/TemplatesView.vue'), meta: { roles: TEMPLATE_READERS, titleKey: 'menu.templates' } },
+  { path: 'intake/audit-log', name: 'intake-audit', component: () => import('@/views/intake/AuditLogView.vue'), meta: { roles: AUDIT_READERS, titleKey: 'menu.auditLog' } },
+  { path: 'forbidden', name: 'forbidden', component: () => import('@/views/system/ForbiddenView.vue'), meta: { titleKey: 'system.forbidden' } },
+  { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('@/views/system/NotFoundView.vue'), meta: { titleKey: 'system.notFound' } },
+]
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/sign-in', name: 'sign-in', component: () => import('@/views/auth/SignInView.vue'), meta: { public: true } },
+  { path: '/auth/callback', name: 'oidc-callback', component: () => import('@/views/auth/CallbackView.vue'), meta: { public: true } },
+  { path: '/', component: () => import('@/components/AppLayout.vue'), children },
+]
+
+export function makeRouter() {
+  const router = createRouter({ history: createWebHistory(), routes })
+  router.beforeEach((to) => {
+    if (to.meta.public) return true
+    const session = useSession()
+    if (!session.signedIn) {
+      return { name: 'sign-in', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
+    }
+    if (!session.can(to.meta.roles)) return { name: 'forbidden' }
+    return true
+  })
+  return router
+}

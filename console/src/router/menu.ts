@@ -1,0 +1,78 @@
+// The navigation: groups of screens, each with the R-45 roles it serves. Screens of services that
+// are still being written are listed with `planned` (shown disabled, marked "coming with the
+// <service> service") — when the service lands, its screens replace `planned` with a `route`.
+import {
+  ALLOCATION_MANAGERS, ALLOCATION_READERS, ALLOCATORS, AUDIT_READERS, BILLING_READERS,
+  CASE_OWNER_READERS, PERFORMANCE_READERS, PLACEMENT_SCREEN, TEMPLATE_READERS, hasAny, type Role,
+} from '@/auth/roles'
+import type { Service } from '@/api/http'
+
+export interface MenuItem {
+  key: string
+  titleKey: string
+  roles: readonly Role[]
+  route?: string
+  planned?: Service
+}
+
+export interface MenuGroup {
+  key: string
+  titleKey: string
+  icon: 'home' | 'phone' | 'share' | 'location' | 'message' | 'upload' | 'money'
+  items: MenuItem[]
+}
+
+const ALL: readonly Role[] = []
+const COLLECTION: readonly Role[] = ['collector', 'team_lead', 'supervisor']
+const MANAGERS: readonly Role[] = ['team_lead', 'supervisor', 'admin']
+
+export const MENU: MenuGroup[] = [
+  { key: 'home', titleKey: 'menu.home', icon: 'home', items: [
+    { key: 'dashboard', titleKey: 'menu.dashboard', roles: ALL, route: 'dashboard' },
+  ] },
+  { key: 'collection', titleKey: 'menu.collection', icon: 'phone', items: [
+    { key: 'worklist', titleKey: 'menu.worklist', roles: COLLECTION, planned: 'contact' },
+    { key: 'inbound', titleKey: 'menu.inbound', roles: COLLECTION, planned: 'contact' },
+    { key: 'complaints', titleKey: 'menu.complaints', roles: MANAGERS, planned: 'contact' },
+    { key: 'quality', titleKey: 'menu.quality', roles: ['supervisor', 'admin', 'auditor'], planned: 'contact' },
+    { key: 'contact-policies', titleKey: 'menu.contactPolicies', roles: ['admin', 'supervisor'], planned: 'contact' },
+  ] },
+  { key: 'allocation', titleKey: 'menu.allocation', icon: 'share', items: [
+    { key: 'alloc-preview', titleKey: 'menu.allocationPreview', roles: ALLOCATORS, route: 'alloc-preview' },
+    { key: 'alloc-rotation', titleKey: 'menu.rotation', roles: ALLOCATORS, route: 'alloc-rotation' },
+    { key: 'alloc-plans', titleKey: 'menu.plans', roles: ALLOCATION_READERS, route: 'alloc-plans' },
+    { key: 'alloc-teams', titleKey: 'menu.teams', roles: ALLOCATION_READERS, route: 'alloc-teams' },
+    { key: 'alloc-collectors', titleKey: 'menu.collectors', roles: ALLOCATION_READERS, route: 'alloc-collectors' },
+    { key: 'alloc-rules', titleKey: 'menu.clientRules', roles: ALLOCATION_READERS, route: 'alloc-rules' },
+    { key: 'alloc-sla', titleKey: 'menu.sla', roles: ALLOCATION_READERS, route: 'alloc-sla' },
+    { key: 'alloc-case', titleKey: 'menu.caseOwner', roles: CASE_OWNER_READERS, route: 'alloc-case' },
+  ] },
+  { key: 'fieldops', titleKey: 'menu.fieldops', icon: 'location', items: [
+    { key: 'visit-approvals', titleKey: 'menu.visitApprovals', roles: MANAGERS, planned: 'fieldops' },
+    { key: 'daily-plans', titleKey: 'menu.dailyPlans', roles: ['field_agent', 'team_lead', 'supervisor'], planned: 'fieldops' },
+    { key: 'agent-day', titleKey: 'menu.agentDay', roles: ['field_agent'], planned: 'fieldops' },
+  ] },
+  { key: 'letters', titleKey: 'menu.letters', icon: 'message', items: [
+    { key: 'letter-batches', titleKey: 'menu.letterBatches', roles: ['letters_clerk', 'supervisor', 'admin'], planned: 'letters' },
+    { key: 'letter-returns', titleKey: 'menu.letterReturns', roles: ['letters_clerk', 'supervisor'], planned: 'letters' },
+  ] },
+  { key: 'intake', titleKey: 'menu.intake', icon: 'upload', items: [
+    { key: 'intake-placements', titleKey: 'menu.placements', roles: PLACEMENT_SCREEN, route: 'intake-placements' },
+    { key: 'intake-templates', titleKey: 'menu.templates', roles: TEMPLATE_READERS, route: 'intake-templates' },
+    { key: 'intake-audit', titleKey: 'menu.auditLog', roles: AUDIT_READERS, route: 'intake-audit' },
+  ] },
+  { key: 'billing', titleKey: 'menu.billing', icon: 'money', items: [
+    { key: 'billing-statements', titleKey: 'menu.statements', roles: BILLING_READERS, route: 'billing-statements' },
+    { key: 'billing-schedules', titleKey: 'menu.feeSchedules', roles: BILLING_READERS, route: 'billing-schedules' },
+    { key: 'billing-performance', titleKey: 'menu.performance', roles: PERFORMANCE_READERS, route: 'billing-performance' },
+  ] },
+]
+
+/** The groups and items a user with these roles sees; empty groups are left out. */
+export function menuFor(roles: readonly string[]): MenuGroup[] {
+  return MENU.map((g) => ({ ...g, items: g.items.filter((i) => hasAny(roles, i.roles)) })).filter(
+    (g) => g.items.length > 0,
+  )
+}
+
+export { ALLOCATION_MANAGERS }

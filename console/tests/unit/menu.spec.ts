@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest'
+import { MENU, menuFor } from '@/router/menu'
+import { routes } from '@/router'
+import { ROLES } from '@/auth/roles'
+
+const keys = (roles: string[]) => menuFor(roles).flatMap((g) => g.items.filter((i) => i.route).map((i) => i.key))
+
+describe('the role-based menu (R-45)', () => {
+  it('gives each role what the services let it do', () => {
+    expect(keys(['team_lead'])).toEqual(expect.arrayContaining(['alloc-preview', 'alloc-rotation', 'billing-performance']))
+    expect(keys(['team_lead'])).not.toContain('billing-statements')
+    expect(keys(['finance'])).toEqual(expect.arrayContaining(['billing-statements', 'billing-schedules', 'alloc-case']))
+    expect(keys(['finance'])).not.toContain('alloc-preview')
+    expect(keys(['data_specialist'])).toEqual(['dashboard', 'intake-placements', 'intake-templates'])
+    expect(keys(['collector'])).toEqual(['dashboard', 'alloc-case'])
+    expect(keys(['auditor'])).toContain('intake-audit')
+    expect(keys(['auditor'])).not.toContain('alloc-preview')
+  })
+
+  it('shows the screens of services still being written as planned, never as links', () => {
+    const collector = menuFor(['collector']).flatMap((g) => g.items)
+    expect(collector.find((i) => i.key === 'worklist')).toMatchObject({ planned: 'contact' })
+    expect(collector.find((i) => i.key === 'worklist')?.route).toBeUndefined()
+    const field = menuFor(['field_agent']).flatMap((g) => g.items)
+    expect(field.filter((i) => i.planned).map((i) => i.planned)).toEqual(['fieldops', 'fieldops'])
+    expect(menuFor(['letters_clerk']).map((g) => g.key)).toEqual(['home', 'letters'])
+  })
+
+  it('every role has a home, and every item names a route or a service', () => {
+    for (const r of ROLES) expect(keys([r])).toContain('dashboard')
+    for (const item of MENU.flatMap((g) => g.items)) expect(Boolean(item.route) !== Boolean(item.planned)).toBe(true)
+  })
+
+  it('menu items and routes agree on the roles', () => {
+    const byName = new Map<string, { roles?: readonly string[] }>()
+    const walk = (rs: typeof routes) => rs.forEach((r) => {
+      if (r.name) byName.set(String(r.name), (r.meta ?? {}) as { roles?: readonly string[] })
+      if (r.children) walk(r.children)
+    })
+    walk(routes)
+    for (const item of MENU.flatMap((g) => g.items).filter((i) => i.route)) {
+      const meta = byName.get(item.route!)
+      expect(meta, item.route).toBeDefined()
+      expect([...(meta!.roles ?? [])].sort(), item.route).toEqual([...item.roles].sort())
+    }
+  })
+})

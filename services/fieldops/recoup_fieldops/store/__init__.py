@@ -1,0 +1,1 @@
+"""SQL per aggregate, set-based; never commits (the caller's transaction does)."""

@@ -1,0 +1,39 @@
+"""Ctx: built once in the lifespan, handed to routes (api/deps.Context), handlers and jobs.
+
+Beside the shared part (settings, business clock, calendar, protector, pool) intake holds the
+placement worker processes (adapters/workers.py): started here, before the first request, so a
+big placement does not pay for their start; stopped in `close()`, after uvicorn has finished the
+requests in flight."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from recoup_shared.context import Context
+
+from .adapters.workers import PlacementWorkers
+from .settings import IntakeSettings
+
+# What the worker processes import before they fork (the functions they run live there).
+WORKER_MODULES = ["recoup_intake.usecases.placements.parts"]
+
+
+@dataclass
+class Ctx(Context):
+    settings: IntakeSettings
+    workers: PlacementWorkers | None = None   # None: placement_workers = 0 (all in-process)
+
+    async def close(self) -> None:
+        workers, self.workers = self.workers, None
+        if workers is not None:
+            await asyncio.to_thread(workers.shutdown)
+
+
+async def build(base: Context) -> Ctx:
+    ctx = Ctx.extend(base)
+    if ctx.settings.placement_workers > 0:
+        workers = PlacementWorkers(ctx.settings.placement_workers, ctx.protector, preload=WORKER_MODULES)
+        await workers.start()
+        ctx.workers = workers
+    return ctx

@@ -1,0 +1,67 @@
+"""Placement reads (R-6): a client system reads its own placements; staff readers
+(settings.PLACEMENT_READERS, checked by the route's role dependency) name the client."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+from recoup_shared.auth import Principal
+from recoup_shared.errors import Forbidden, UnprocessableInput
+from recoup_shared.paging import encode_cursor, page
+
+from ...context import Ctx
+from ...rules.errors import PlacementNotFound
+from ...store import placements as store
+from ...views import placements as views
+
+
+def placement_client_id(principal: Principal, client_id: str | None) -> str:
+    """Object check: a client system reads its own placements only; staff name the client."""
+    if principal.is_client:
+        if client_id and client_id != principal.client_id:
+            raise Forbidden("this client system may not access another client's data")
+        return principal.client_id  # type: ignore[return-value]
+    if not client_id:
+        raise UnprocessableInput("staff must name the client", errors=[{"field": "client_id", "reason": "required for staff"}])
+    return client_id
+
+
+async def _placement(conn: asyncpg.Connection, principal: Principal, placement_ref: str,
+                     client_id: str | None) -> asyncpg.Record:
+    cid = placement_client_id(principal, client_id)
+    placement = await store.get_placement(conn, cid, placement_ref)
+    if placement is None:
+        raise PlacementNotFound(f"no placement {placement_ref} for this client")
+    return placement
+
+
+async def list_placements(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, *, client_id: str | None,
+                          after: tuple[datetime, str] | None, limit: int) -> dict[str, Any]:
+    """The client's placements, newest first (opaque cursor)."""
+    rows = await views.list_placements(conn, placement_client_id(principal, client_id), after=after, limit=limit + 1)
+    return page(rows, limit, key=lambda r: [r["received_at"].isoformat(), r["placement_id"]])
+
+
+async def placement_status(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, placement_ref: str, *,
+                           client_id: str | None, errors_after: int | None, errors_limit: int) -> dict[str, Any]:
+    """Counts, timings with the R-6 import SLA, and a page of the rejected rows."""
+    p = await _placement(conn, principal, placement_ref, client_id)
+    body, rejected = await views.placement_status(conn, p, ctx.settings, errors_after=errors_after,
+                                                  errors_limit=errors_limit)
+    more = len(rejected) > errors_limit
+    rejected = rejected[:errors_limit]
+    body["rejected_rows"] = {
+        "items": [{"row": e["row"], "field": e["field"], "reason": e["reason"]} for e in rejected],
+        "next_cursor": encode_cursor(rejected[-1]["ordinal"]) if more and rejected else None}
+    return body
+
+
+async def placement_cases(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, placement_ref: str, *,
+                          client_id: str | None, after_row: int | None, limit: int) -> dict[str, Any]:
+    """Each accepted row, in row order (reconciliation)."""
+    p = await _placement(conn, principal, placement_ref, client_id)
+    rows = await views.placement_cases(conn, p["id"], after_row=after_row, limit=limit + 1)
+    return {"placement_ref": p["placement_ref"], **page(rows, limit, key=lambda r: r["row"])}
