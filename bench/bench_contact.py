@@ -309,6 +309,41 @@ async def _floor_phase(pool, targets) -> tuple[dict[str, list], dict[str, int]]:
     return await _run(CLIENTS, max(20.0, DURATION / 3), do, 2)
 
 
+_ROUTES = {"worklist": ("GET", "/v1/worklist"), "case": ("GET", "/v1/cases/{case_id}"),
+           "log": ("POST", "/v1/cases/{case_id}/records")}
+
+
+async def _server_side(n: int) -> str:
+    """The services' own latency histograms (recoup_http_request_duration_seconds, warm-up
+    included): where p99 falls server-side, apart from the load client and the network."""
+    import httpx
+    from prometheus_client.parser import text_string_to_metric_families
+
+    buckets: dict[str, dict[float, float]] = {op: {} for op in _ROUTES}
+    async with httpx.AsyncClient(timeout=10) as client:
+        for i in range(n):
+            text = (await client.get(f"http://127.0.0.1:{PORT + i}/metrics")).text
+            for family in text_string_to_metric_families(text):
+                if family.name != "recoup_http_request_duration_seconds":
+                    continue
+                for sample in family.samples:
+                    if not sample.name.endswith("_bucket"):
+                        continue
+                    for op, (method, route) in _ROUTES.items():
+                        if sample.labels.get("route") == route and sample.labels.get("method") == method:
+                            le = float(sample.labels["le"])
+                            buckets[op][le] = buckets[op].get(le, 0) + sample.value
+    out = []
+    for op, b in buckets.items():
+        total = b.get(float("inf"), 0)
+        if not total:
+            continue
+        p99 = next((le for le, c in sorted(b.items()) if c >= 0.99 * total), float("inf"))
+        out.append(f"{op}: {b.get(0.025, 0) / total:.1%} <= 25 ms, {b.get(0.05, 0) / total:.1%} <= 50 ms, "
+                   f"p99 <= {p99 * 1000:.0f} ms")
+    return "; ".join(out)
+
+
 class _CpuUsage:
     """CPU seconds of the service processes, PostgreSQL, the broker and this load client."""
 
@@ -383,6 +418,7 @@ async def main(stack) -> None:
         load_before = os.getloadavg()[0]
         http, errors = await _http_phase(targets, tokens)
         _report(http, errors, floor)
+        _say(f"server side (the services' histograms): {await _server_side(WORKERS)}")
         _say(f"CPU used during the measured phase (s per s of run): {usage.done(WARMUP + DURATION)}; "
              f"machine load average {load_before:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
              "(the floor ran on the same machine just before)")

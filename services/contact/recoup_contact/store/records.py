@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -25,6 +24,37 @@ RECORD_NAMES = tuple(n for n, _ in RECORD_COLUMNS)
 
 async def add(conn: asyncpg.Connection, cols: Columns) -> None:
     await insert(conn, "contact_records", RECORD_COLUMNS, cols)
+
+
+async def write_effects(conn: asyncpg.Connection, *, record: Columns, timeline: dict[str, Any],
+                        point: dict[str, Any] | None, case_id: str, case_values: dict[str, Any],
+                        now: datetime) -> None:
+    """A contact record and what it does, in one statement (data-modifying CTEs): the record, its
+    timeline entry, its contact point's state and attempt count, the case's new status, follow-up,
+    cadence and dates. One round trip instead of four on the contact form's path."""
+    params: list[Any] = []
+
+    def p(value: Any, cast: str = "") -> str:
+        params.append(value)
+        return f"${len(params)}{cast}"
+
+    names = [n for n, _ in RECORD_COLUMNS]
+    row = dict(zip(names, (values[0] for values in record.args(*names))))
+    rec = ", ".join(p(row[n], f"::{t}") for n, t in RECORD_COLUMNS)   # jsonb: the pool's codec encodes it
+    parts = [f"r AS (INSERT INTO contact_records ({', '.join(names)}) VALUES ({rec}) RETURNING 1)",
+             "t AS (INSERT INTO timeline (case_id, at, kind, actor, ref, data) VALUES ("
+             f"{p(case_id)}, {p(timeline['at'])}, {p(timeline['kind'])}, {p(timeline['actor'])}, "
+             f"{p(timeline['ref'])}, {p(timeline['data'], '::jsonb')}) RETURNING 1)"]
+    if point is not None:
+        state, at = p(point["state"], "::text"), p(point["at"], "::timestamptz")
+        result, counts, point_id = p(point["result"], "::text"), p(int(point["counts"]), "::int"), p(point["point_id"])
+        parts.append(f"pt AS (UPDATE contact_points SET state = {state}, "
+                     f"state_at = CASE WHEN state <> {state} THEN {at} ELSE state_at END, last_result = {result}, "
+                     f"last_attempt_at = GREATEST(last_attempt_at, {at}), attempts = attempts + {counts} "
+                     f"WHERE point_id = {point_id} RETURNING 1)")
+    sets = ", ".join(f"{name} = {p(value)}" for name, value in case_values.items())
+    sets = f"{sets}, updated_at = {p(now)}" if sets else f"updated_at = {p(now)}"
+    await conn.execute(f"WITH {', '.join(parts)} UPDATE cases SET {sets} WHERE case_id = {p(case_id)}", *params)
 
 
 async def add_from_events(conn: asyncpg.Connection, cols: Columns) -> list[UUID]:

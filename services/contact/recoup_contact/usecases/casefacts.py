@@ -11,7 +11,7 @@ from typing import Any
 
 import asyncpg
 
-from recoup_shared.bus.events import CaseAllocated, CasePaused, CaseReceived, CaseResumed, CaseUpdated
+from recoup_shared.bus.events import CaseAllocated, CasePaused, CaseReceived, CaseUpdated
 from recoup_shared.compliance import SourceKind, ZoneSource, resolve_zones
 
 from ..context import Ctx

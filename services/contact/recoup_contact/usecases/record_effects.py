@@ -19,7 +19,6 @@ from ..rules import (CONVERSATION_RESULTS, Channel, CodeTable, ContactConfig, Co
                      Result, point_state_after, promise_from_draft)
 from ..store import Columns
 from ..store import calls as call_store
-from ..store import cases as case_store
 from ..store import points as point_store
 from ..store import promises as promise_store
 from ..store import records as record_store
@@ -52,6 +51,7 @@ class RecordPlan:
     original: Any | None = None   # a correction: the record it corrects
     update_case: bool = True
     base_status: Any = ...        # a correction: the status before the original (... = the case's)
+    points: list[Any] | None = None   # the case's contact points read under the lock (saves a query)
 
 
 async def _promise(conn: asyncpg.Connection, plan: RecordPlan, today: date) -> tuple[UUID | None, list]:
@@ -124,20 +124,13 @@ async def apply_record(conn: asyncpg.Connection, ctx: Ctx, plan: RecordPlan) -> 
     values = _follow_up(ctx, plan, today, instalments_preview, ptp_now) if plan.update_case else {}
     promise_id, instalments = await _promise(conn, plan, today)
     found_cols, phones, addresses = _found(ctx, plan, today)
-    await record_store.add(conn, _record_row(plan, today, promise_id, values, phones, addresses))
-    if plan.point is not None:
-        state = point_state_after(PointState(plan.point["state"]), cmd.result).value
-        await point_store.record_attempt(conn, plan.point["point_id"], state=state, result=cmd.result.value,
-                                         at=plan.at, counts=plan.original is None
-                                         and cmd.channel is not Channel.INBOUND_CALL)
     await point_store.add(conn, found_cols)
     side = await _side_records(conn, plan, today)
-    if plan.update_case:
-        ptp = ptp_now if promise_id is None else await promise_uc.ptp_columns(conn, case["case_id"])
-        await _update_case(conn, ctx, plan, today, values, ptp)
-    elif cmd.employer:
-        await case_store.update(conn, case["case_id"], {"employer": cmd.employer}, plan.now)
-    await _timeline(conn, plan, promise_id, values)
+    case_values = await _case_values(conn, ctx, plan, today, values, ptp_now, promise_id)
+    await record_store.write_effects(
+        conn, record=_record_row(plan, today, promise_id, values, phones, addresses),
+        timeline=_timeline_row(plan, promise_id, values), point=_point_change(plan), case_id=case["case_id"],
+        case_values=case_values, now=plan.now)
     if promise_id is not None:
         await promise_uc.evaluate_case(conn, ctx, case["case_id"], now=plan.now, cfg=plan.cfg)
     await _telephony_check(conn, plan)
@@ -155,6 +148,15 @@ async def apply_record(conn: asyncpg.Connection, ctx: Ctx, plan: RecordPlan) -> 
             "next_follow_up": values.get("next_follow_up", case["next_follow_up"]), "effective": plan.effective,
             "promise_id": promise_id, "attempt_id": plan.attempt_id, "corrects": plan.original["record_id"] if plan.original else None,
             **side}
+
+
+def _point_change(plan: RecordPlan) -> dict[str, Any] | None:
+    """The called point's state after the result, its last result and (outbound) one more attempt."""
+    if plan.point is None:
+        return None
+    return {"point_id": plan.point["point_id"], "result": plan.cmd.result.value, "at": plan.at,
+            "state": point_state_after(PointState(plan.point["state"]), plan.cmd.result).value,
+            "counts": plan.original is None and plan.cmd.channel is not Channel.INBOUND_CALL}
 
 
 def _code(plan: RecordPlan) -> str:
@@ -186,43 +188,57 @@ def _record_row(plan: RecordPlan, today: date, promise_id: UUID | None, values: 
     return cols
 
 
-async def _update_case(conn: asyncpg.Connection, ctx: Ctx, plan: RecordPlan, today: date,
-                       values: dict[str, Any], ptp: dict[str, Any]) -> None:
+async def _case_values(conn: asyncpg.Connection, ctx: Ctx, plan: RecordPlan, today: date, values: dict[str, Any],
+                       ptp_now: dict[str, Any], promise_id: UUID | None) -> dict[str, Any]:
+    """The case's columns after the record: status and follow-up (R-22), PTP due, cadence (R-20),
+    last contact / effective / follow-up days, the first-dial clock, the owner's "seen"."""
     case, cmd = plan.case, plan.cmd
+    if not plan.update_case:
+        return {"employer": cmd.employer} if cmd.employer else {}
     last_effective = case["last_effective_on"]
     if plan.effective:
         last_effective = max(filter(None, (last_effective, today)))
-    undialled = case["undialled_since"]
-    if case["owner_id"] is not None and (undialled is not None or cmd.phones):   # R-20: still a phone to dial?
-        undialled = await point_store.undialled_from(conn, case["case_id"], DEFAULT_BLOCKED)
-        if undialled is not None and case["allocated_on"] is not None:
-            undialled = max(undialled, case["allocated_on"])
-    values = dict(values)
-    values.update(ptp)
-    values.update(cadence_values(ctx, plan.cfg, status=status_of(values.get("contact_status")),
-                                 allocated_on=case["allocated_on"], outstanding=case["outstanding"],
-                                 last_effective_on=last_effective, undialled_since=undialled, today=today))
-    values.update(last_contact_at=max(filter(None, (case["last_contact_at"], plan.at))),
-                  last_effective_on=last_effective,
-                  last_follow_up_on=max(filter(None, (case["last_follow_up_on"], today))),
-                  undialled_since=undialled)
+    undialled = await _undialled(conn, plan, today)
+    out = dict(values)
+    out.update(ptp_now if promise_id is None else await promise_uc.ptp_columns(conn, case["case_id"]))
+    out.update(cadence_values(ctx, plan.cfg, status=status_of(out.get("contact_status")),
+                              allocated_on=case["allocated_on"], outstanding=case["outstanding"],
+                              last_effective_on=last_effective, undialled_since=undialled, today=today))
+    out.update(last_contact_at=max(filter(None, (case["last_contact_at"], plan.at))),
+               last_effective_on=last_effective,
+               last_follow_up_on=max(filter(None, (case["last_follow_up_on"], today))),
+               undialled_since=undialled)
     if plan.collector_id == case["owner_id"]:
-        values["seen_at"] = plan.now          # R-24: the owner has seen what the reminders said
+        out["seen_at"] = plan.now          # R-24: the owner has seen what the reminders said
     if cmd.employer:
-        values["employer"] = cmd.employer
-    await case_store.update(conn, case["case_id"], values, plan.now)
+        out["employer"] = cmd.employer
+    return out
 
 
-async def _timeline(conn: asyncpg.Connection, plan: RecordPlan, promise_id: UUID | None,
-                    values: dict[str, Any]) -> None:
+async def _undialled(conn: asyncpg.Connection, plan: RecordPlan, today: date) -> date | None:
+    """R-20: the day the oldest still-undialled phone has waited since (None: all dialled)."""
+    case, cmd = plan.case, plan.cmd
+    if case["owner_id"] is None or (case["undialled_since"] is None and not cmd.phones):
+        return case["undialled_since"]
+    if plan.points is not None:   # known under the case lock: no query
+        dialled = plan.point["point_id"] if plan.point is not None and cmd.channel is not Channel.INBOUND_CALL else None
+        days = [p["added_on"] for p in plan.points if p["kind"] != "address" and p["attempts"] == 0
+                and p["state"] not in DEFAULT_BLOCKED and p["point_id"] != dialled]
+        days += [today] if cmd.phones else []
+        first = min(days, default=None)
+    else:
+        first = await point_store.undialled_from(conn, case["case_id"], DEFAULT_BLOCKED)
+    return max(first, case["allocated_on"]) if first is not None and case["allocated_on"] is not None else first
+
+
+def _timeline_row(plan: RecordPlan, promise_id: UUID | None, values: dict[str, Any]) -> dict[str, Any]:
     cmd = plan.cmd
-    await record_store.timeline_one(
-        conn, plan.case["case_id"], plan.at, "correction" if plan.original else "contact", actor=plan.collector_id,
-        ref=str(plan.record_id),
-        data={"channel": cmd.channel.value, "party": cmd.party.value, "result": cmd.result.value,
-              "code": _code(plan), "status": values.get("contact_status", plan.case["contact_status"]),
-              "number": plan.point["number_masked"] if plan.point is not None else None,
-              "promise_id": str(promise_id) if promise_id else None, "effective": plan.effective})
+    return {"at": plan.at, "kind": "correction" if plan.original else "contact", "actor": plan.collector_id,
+            "ref": str(plan.record_id),
+            "data": {"channel": cmd.channel.value, "party": cmd.party.value, "result": cmd.result.value,
+                     "code": _code(plan), "status": values.get("contact_status", plan.case["contact_status"]),
+                     "number": plan.point["number_masked"] if plan.point is not None else None,
+                     "promise_id": str(promise_id) if promise_id else None, "effective": plan.effective}}
 
 
 async def _telephony_check(conn: asyncpg.Connection, plan: RecordPlan) -> None:

@@ -176,7 +176,7 @@ async def log_contact(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, 
     plan = RecordPlan(case=case, cmd=cmd, point=point, call=call, cfg=cfg, table=table, status=check.status,
                       effective=check.effective, at=at, now=now, record_id=record_id, attempt_id=attempt_id,
                       collector_id=principal.sub, team_id=principal.team_id or case["team_id"],
-                      correlation_id=None)
+                      correlation_id=None, points=points)
     out = await apply_record(conn, ctx, plan)
     if inbound:
         await gate.record_inbound(conn, ctx, principal, case, point, at, gate.outcome_of(cmd.result), record_id)
