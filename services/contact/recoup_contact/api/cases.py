@@ -19,7 +19,7 @@ from ..usecases import casepage
 from ..usecases import points as points_uc
 from ..usecases.points import AddressIn, PhoneIn
 from . import paging as keyset
-from .deps import CaseId, CaseReader, Conn, Context, ContactWriter
+from .deps import CaseId, CaseReader, Conn, ContactWriter, Context, ReadConn
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
 _CASE = problem_responses(CaseNotFound, CaseForbidden)
@@ -27,19 +27,19 @@ _CASE = problem_responses(CaseNotFound, CaseForbidden)
 
 @router.get("/{case_id}", response_model=s.CaseDetail, responses=_CASE,
             summary="Everything the case page needs in one call, incl. whether each phone may be called now")
-async def case_detail(case_id: CaseId, conn: Conn, ctx: Context, who: CaseReader) -> dict:
+async def case_detail(case_id: CaseId, conn: ReadConn, ctx: Context, who: CaseReader) -> dict:
     return await casepage.case_page(conn, ctx, who, case_id)
 
 
 @router.get("/{case_id}/timeline", response_model=s.TimelinePage, responses=_CASE)
-async def timeline(case_id: CaseId, conn: Conn, ctx: Context, who: CaseReader, cursor: Cursor = None,
+async def timeline(case_id: CaseId, conn: ReadConn, ctx: Context, who: CaseReader, cursor: Cursor = None,
                    limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict:
     items = await casepage.timeline(conn, ctx, who, case_id, keyset.after(cursor, int), limit + 1)
     return keyset.page(items, limit, "at", "id")
 
 
 @router.get("/{case_id}/records", response_model=rs.RecordPage, responses=_CASE)
-async def case_records(case_id: CaseId, conn: Conn, ctx: Context, who: CaseReader, cursor: Cursor = None,
+async def case_records(case_id: CaseId, conn: ReadConn, ctx: Context, who: CaseReader, cursor: Cursor = None,
                        limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict:
     items = await casepage.records(conn, ctx, who, case_id, keyset.after(cursor), limit + 1)
     return keyset.page(items, limit, "occurred_at", "record_id")
@@ -53,7 +53,7 @@ async def seen(case_id: CaseId, conn: Conn, ctx: Context, who: CaseReader) -> di
 
 @router.get("/{case_id}/code-table", responses=_CASE,
             summary="The client's action/result codes in force today (the contact form)")
-async def code_table(case_id: CaseId, conn: Conn, ctx: Context, who: CaseReader) -> dict:
+async def code_table(case_id: CaseId, conn: ReadConn, ctx: Context, who: CaseReader) -> dict:
     return await admin_uc.case_code_table(conn, ctx, who, case_id)
 
 

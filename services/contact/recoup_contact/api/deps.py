@@ -1,5 +1,5 @@
-"""Typed dependencies of this service's routes: Conn (one transaction per request), Context (the
-service's Ctx) and the role dependencies (R-45).
+"""Typed dependencies of this service's routes: Conn (one transaction per request; ReadConn for GETs:
+no transaction), Context (the service's Ctx) and the role dependencies (R-45).
 
 Conn differs from the shared one in one respect: a problem raised with `keeps_writes` (the gate's
 refusal, GateRefused) commits what the request wrote before it — the recorded refusal — and then
@@ -42,7 +42,16 @@ async def _ctx(request: Request) -> Ctx:
     return request.app.state.ctx
 
 
+async def _read_conn(request: Request) -> AsyncIterator[asyncpg.Connection]:
+    """Reads (GET): a connection without BEGIN/COMMIT. Under READ COMMITTED every statement has its
+    own snapshot inside a transaction too, so a read-only request loses nothing and saves two round
+    trips (the worklist and the case page are the collectors' busiest routes)."""
+    async with request.app.state.pool.acquire() as conn:
+        yield conn
+
+
 Conn = Annotated[asyncpg.Connection, Depends(_conn)]
+ReadConn = Annotated[asyncpg.Connection, Depends(_read_conn)]
 Context = Annotated[Ctx, Depends(_ctx)]
 
 CaseReader = roles(*CASE_READERS)

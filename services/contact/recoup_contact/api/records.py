@@ -20,7 +20,7 @@ from ..usecases import casepage, corrections
 from ..usecases import records as uc
 from ..usecases.points import AddressIn, PhoneIn
 from . import paging as keyset
-from .deps import CaseId, CaseReader, Conn, Context, ContactWriter
+from .deps import CaseId, CaseReader, Conn, ContactWriter, Context, ReadConn
 
 router = APIRouter(tags=["contact records"])
 _ID = r"^[A-Za-z0-9_.:\-]+$"
@@ -65,13 +65,13 @@ async def correct(record_id: UUID, body: rs.CorrectionIn, conn: Conn, ctx: Conte
 
 @router.get("/v1/contact-records/{record_id}", response_model=rs.RecordRow,
             responses=problem_responses(NotFoundHere, CaseForbidden))
-async def one_record(record_id: UUID, conn: Conn, ctx: Context, who: CaseReader) -> dict:
+async def one_record(record_id: UUID, conn: ReadConn, ctx: Context, who: CaseReader) -> dict:
     return await casepage.record(conn, ctx, who, record_id)
 
 
 @router.get("/v1/contact-records", response_model=rs.RecordPage, responses=problem_responses(Forbidden),
             summary="催记管理: records of a period (a collector: their own; a team lead: the team's)")
-async def search(conn: Conn, ctx: Context, who: CaseReader, day_from: Annotated[date, Query(alias="from")],
+async def search(conn: ReadConn, ctx: Context, who: CaseReader, day_from: Annotated[date, Query(alias="from")],
                  day_to: Annotated[date, Query(alias="to")],
                  client_id: Annotated[str | None, Query(max_length=64, pattern=_ID)] = None,
                  collector_id: Annotated[str | None, Query(max_length=64, pattern=_ID)] = None,

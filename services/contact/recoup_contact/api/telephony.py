@@ -19,7 +19,7 @@ from ..schemas import work as ws
 from ..usecases import admin as admin_uc
 from ..usecases import telephony as uc
 from . import paging as keyset
-from .deps import CaseId, CaseReader, Conn, Context, ContactWriter, Reporter
+from .deps import CaseId, CaseReader, Conn, ContactWriter, Context, ReadConn, Reporter
 
 router = APIRouter(tags=["telephony"])
 _ID = r"^[A-Za-z0-9_.:\-]+$"
@@ -66,7 +66,7 @@ async def agent_line(collector_id: Annotated[str, Path(min_length=1, max_length=
 
 @router.get("/v1/quality/flags", response_model=ws.QualityPage,
             summary="Telephony mismatches for quality inspection (R-19, R-48)")
-async def quality_flags(conn: Conn, ctx: Context, who: Reporter,
+async def quality_flags(conn: ReadConn, ctx: Context, who: Reporter,
                         kind: Literal["record_connected_call_unanswered", "call_without_record"] | None = None,
                         collector_id: Annotated[str | None, Query(max_length=64, pattern=_ID)] = None,
                         cursor: Cursor = None, limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict:

@@ -20,8 +20,8 @@ from ..usecases import admin as admin_uc
 from ..usecases import disputes as disputes_uc
 from ..usecases import inbound
 from . import paging as keyset
-from .deps import (CaseId, CaseReader, ClientSystem, ComplaintResolver, Conn, Context, ContactWriter, InboundLogger,
-                   Reconciler)
+from .deps import (CaseId, CaseReader, ClientSystem, ComplaintResolver, Conn, ContactWriter, Context,
+                   InboundLogger, ReadConn, Reconciler)
 
 router = APIRouter(tags=["lookup, disputes, complaints, claimed payments"])
 _ID = r"^[A-Za-z0-9_.:\-]+$"
@@ -37,7 +37,7 @@ async def lookup(body: ws.LookupIn, conn: Conn, ctx: Context, who: InboundLogger
 
 @router.get("/v1/disputes", response_model=ws.DisputePage, responses=problem_responses(Forbidden),
             summary="Disputed cases with the reason: a client system sees its own (R-17); managers all")
-async def disputes(conn: Conn, who: Authenticated, state: Literal["open", "resumed", "withdrawn"] | None = "open",
+async def disputes(conn: ReadConn, who: Authenticated, state: Literal["open", "resumed", "withdrawn"] | None = "open",
                    client_id: Annotated[str | None, Query(max_length=64, pattern=_ID)] = None,
                    cursor: Cursor = None, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict:
     if who.is_client:
@@ -71,7 +71,7 @@ async def complain(case_id: CaseId, body: ws.ComplaintIn, conn: Conn, ctx: Conte
 
 @router.get("/v1/complaints", response_model=ws.ComplaintPage,
             summary="The complaints queue (the supervisor's serious ones by their same-day deadline)")
-async def complaints(conn: Conn, who: CaseReader, grade: Literal["minor", "general", "serious"] | None = None,
+async def complaints(conn: ReadConn, who: CaseReader, grade: Literal["minor", "general", "serious"] | None = None,
                      open_only: bool = True, cursor: Cursor = None,
                      limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict:
     if not who.has(*ALL_CASES, *REPORTERS, *COMPLAINT_RESOLVERS):
@@ -99,7 +99,7 @@ async def claim(case_id: CaseId, body: ws.ClaimIn, conn: Conn, ctx: Context, who
 
 
 @router.get("/v1/claimed-payments", response_model=ws.ClaimPage, summary="The reconciliation list")
-async def claims(conn: Conn, who: CaseReader,
+async def claims(conn: ReadConn, who: CaseReader,
                  state: Literal["pending", "matched", "confirmed", "rejected"] | None = "pending",
                  client_id: Annotated[str | None, Query(max_length=64, pattern=_ID)] = None,
                  cursor: Cursor = None, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict:

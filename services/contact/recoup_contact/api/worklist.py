@@ -15,7 +15,7 @@ from recoup_shared.vocabulary import DPD_BUCKETS, ContactStatus
 from ..schemas import cases as s
 from ..usecases import worklist as uc
 from ..views.worklist import Filter
-from .deps import CaseReader, Conn, Context
+from .deps import CaseReader, Context, ReadConn
 
 router = APIRouter(tags=["worklist"])
 
@@ -57,7 +57,7 @@ class WorklistQuery(BaseModel):
 
 @router.get("/v1/worklist", response_model=s.WorklistPage, responses=problem_responses(Forbidden),
             summary="A collector's own list, a team lead's team, a manager's all (R-24)")
-async def worklist(conn: Conn, ctx: Context, who: CaseReader, q: Annotated[WorklistQuery, Query()]) -> dict:
+async def worklist(conn: ReadConn, ctx: Context, who: CaseReader, q: Annotated[WorklistQuery, Query()]) -> dict:
     f = Filter(statuses=[x.value for x in q.status], due_today=q.due_today, overdue=q.overdue,
                never_contacted=q.never_contacted, ptp_due=q.ptp_due, amount_min=q.amount_min,
                amount_max=q.amount_max, buckets=list(q.dpd_bucket), client_id=q.client_id, flags=list(q.flag),
@@ -70,7 +70,7 @@ async def worklist(conn: Conn, ctx: Context, who: CaseReader, q: Annotated[Workl
 
 @router.get("/v1/me/home", response_model=s.Home, responses=problem_responses(Forbidden),
             summary="The collector's home: recovered amounts of the last months, today's due list")
-async def home(conn: Conn, ctx: Context, who: CaseReader,
+async def home(conn: ReadConn, ctx: Context, who: CaseReader,
                collector_id: Annotated[str | None, Query(max_length=64, pattern=_ID)] = None) -> dict:
     return await uc.home(conn, ctx, who, collector_id)
 

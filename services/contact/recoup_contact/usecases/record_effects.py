@@ -144,10 +144,11 @@ async def apply_record(conn: asyncpg.Connection, ctx: Ctx, plan: RecordPlan) -> 
         promise_id=str(promise_id) if promise_id else None, instalments=instalments, phones=phones,
         addresses=addresses, employer=cmd.employer, corrects=str(plan.original["record_id"]) if plan.original else None,
         correlation_id=plan.correlation_id)])
-    return {"record_id": plan.record_id, "case_id": case["case_id"], "status": values.get("contact_status", case["contact_status"]),
+    return {"record_id": plan.record_id, "case_id": case["case_id"],
+            "status": values.get("contact_status", case["contact_status"]),
             "next_follow_up": values.get("next_follow_up", case["next_follow_up"]), "effective": plan.effective,
-            "promise_id": promise_id, "attempt_id": plan.attempt_id, "corrects": plan.original["record_id"] if plan.original else None,
-            **side}
+            "promise_id": promise_id, "attempt_id": plan.attempt_id,
+            "corrects": plan.original["record_id"] if plan.original else None, **side}
 
 
 def _point_change(plan: RecordPlan) -> dict[str, Any] | None:
