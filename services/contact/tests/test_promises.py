@@ -133,3 +133,15 @@ async def test_a_promise_is_never_both_kept_and_broken_through_the_service(ctx, 
     paid_in_time = sum(Decimal(a) for d, a in pays if d <= 2)   # up to the promise day 12-09
     if paid_in_time >= Decimal("1000.00"):
         assert got and got[0]["outcome"] == "kept"
+
+
+async def test_two_replicas_running_the_job_at_once_judge_each_promise_once(ctx, h, at):
+    import asyncio
+
+    cases = [await h.new_case(ctx) for _ in range(6)]
+    for case_id in cases:
+        await promise(ctx, h, case_id, "300.00", date(2026, 12, 8))
+    at("2026-12-09T09:00:00+08:00")
+    await asyncio.gather(promise_uc.judge_due(ctx), promise_uc.judge_due(ctx), promise_uc.judge_due(ctx))
+    for case_id in cases:
+        assert [o["outcome"] for o in await outcomes(ctx, case_id)] == ["broken"]
