@@ -242,3 +242,20 @@ async def test_code_tables_are_versioned_and_the_report_uses_the_clients_layout(
     assert (await service.client.get("/v1/reports/contact-records", headers=me(service), params=params)
             ).status_code == 403
 
+
+
+async def test_a_contact_person_who_asked_not_to_be_called_is_refused_by_the_gate(service, ctx, h):
+    case_id = await h.new_case(ctx, owner="col-1")
+    who = me(service)
+    await service.client.put("/v1/agent-lines/col-1", headers=who, json={"extension": "8001"})
+    detail = (await service.client.get(f"/v1/cases/{case_id}", headers=who)).json()
+    spouse = next(p for p in detail["contact_points"] if p["party"] == "contact_person")
+    r = await service.client.patch(f"/v1/cases/{case_id}/contact-points/{spouse['point_id']}", headers=who,
+                                   json={"state": "do_not_call"})
+    assert r.status_code == 200 and r.json()["state"] == "do_not_call"
+    r = await service.client.post(f"/v1/cases/{case_id}/dial", headers=who, json={"point_id": spouse["point_id"]})
+    assert r.status_code == 409 and [x["rule"] for x in r.json()["reasons"]] == ["third_party.do_not_call"]
+    assert r.json()["next_allowed"] is None                                       # never again
+    r = await service.client.patch(f"/v1/cases/{case_id}/contact-points/{spouse['point_id']}", headers=who,
+                                   json={"state": "valid"})
+    assert r.status_code == 422                                                   # only a supervisor lifts it

@@ -42,8 +42,10 @@ async def dial(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, case_id
     cfg = await client_config(conn, ctx, case["client_id"])
     rule_point = ContactPoint(id=str(point_id), kind=PointKind(point["kind"]), party=Party(point["party"]),
                               state=PointState(point["state"]))
-    if not dialable(rule_point, cfg.dialling):   # do-not-call, 空号, wrong party, invalid
+    third_party_dnc = point["party"] != "debtor" and point["state"] == PointState.DO_NOT_CALL
+    if not third_party_dnc and not dialable(rule_point, cfg.dialling):   # 空号, wrong party, invalid...
         raise InvalidRecord([FieldError("point_id", f"this contact point may not be dialled ({point['state']})")])
+    # a contact person who asked not to be called is the gate's refusal, recorded and counted
     extension = principal.claims.get("extension") or await call_store.agent_line(conn, principal.sub)
     if not extension:
         raise InvalidRecord([FieldError("agent", "no PBX line is set for this collector (PUT /v1/agent-lines)")])
