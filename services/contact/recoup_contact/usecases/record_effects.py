@@ -16,7 +16,7 @@ from recoup_shared.bus.outbox import write_outbox_records
 from .. import events
 from ..context import Ctx
 from ..rules import (CONVERSATION_RESULTS, Channel, CodeTable, ContactConfig, ContactStatus, PointState,
-                     Result, point_state_after, promise_from_draft)
+                     point_state_after, promise_from_draft)
 from ..store import Columns
 from ..store import calls as call_store
 from ..store import points as point_store
@@ -256,4 +256,4 @@ async def _telephony_check(conn: asyncpg.Connection, plan: RecordPlan) -> None:
                               now=plan.now)
 
 
-__all__ = ["RecordPlan", "apply_record", "DEFAULT_BLOCKED", "Result"]
+__all__ = ["RecordPlan", "apply_record", "DEFAULT_BLOCKED"]
