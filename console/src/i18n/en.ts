@@ -46,6 +46,7 @@ const en: Shape<typeof zhCN> = {
     revealedNotice: 'Full personal data is shown; this read is recorded in the audit log (entry {id}).',
   },
   common: {
+    total: '{n} in all', page: 'page {n}',
     client: 'Client', month: 'Month', status: 'Status', name: 'Name', active: 'Active', inactive: 'Inactive', all: 'All',
     any: 'Any', edit: 'Edit', save: 'Save', cancel: 'Cancel', search: 'Search', refresh: 'Refresh', open: 'Open', back: 'Back',
     by: 'By', createdAt: 'Created', updatedAt: 'Updated', from: 'From', to: 'To', case: 'Case', more: 'More',

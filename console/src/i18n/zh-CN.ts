@@ -42,6 +42,7 @@ export default {
     revealedNotice: '正在显示完整个人信息，本次查看已记入审计日志（编号 {id}）。',
   },
   common: {
+    total: '共 {n} 条', page: '第 {n} 页',
     client: '委托方', month: '月份', status: '状态', name: '姓名/名称', active: '启用', inactive: '停用', all: '全部',
     any: '不限', edit: '编辑', save: '保存', cancel: '取消', search: '查询', refresh: '刷新', open: '打开', back: '返回',
     by: '操作人', createdAt: '创建时间', updatedAt: '更新时间', from: '从', to: '至', case: '案件', more: '更多',
