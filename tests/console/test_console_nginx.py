@@ -5,6 +5,7 @@ to the Ingress, and an access log without query strings (R-46)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import time
@@ -70,8 +71,10 @@ def test_serves_the_console_as_the_container_would(server):
         index = c.get("/")
         deep = c.get("/billing/statements/demo-bank/2026-11")
         config = c.get("/config.json")
-        asset_name = next(p for p in (Path(ensure_built(say=lambda _: None)) / "assets").glob("index-*.js"))
-        asset = c.get(f"/assets/{asset_name.name}", headers={"accept-encoding": "gzip"})
+        dist = Path(ensure_built(say=lambda _: None))
+        manifest = json.loads((dist / ".vite" / "manifest.json").read_text())
+        entry = next(v["file"] for v in manifest.values() if v.get("isEntry"))   # the entry chunk (> gzip_min_length)
+        asset = c.get(f"/{entry}", headers={"accept-encoding": "gzip"})
         missing = c.get("/assets/index-missing.js")
         api = c.get("/api/intake/v1/cases", params={"id_number": "11010519491231002X"})
         hidden = c.get("/.vite/manifest.json")
