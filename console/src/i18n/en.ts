@@ -22,6 +22,7 @@ const en: Shape<typeof zhCN> = {
     planned: 'soon', plannedHint: 'comes with the {service} service',
   },
   auth: {
+    tokenTitle: 'Token sign-in (docker compose demo only)', tokenHint: 'Paste a token minted with the demo key: python deploy/docker/mint_demo_token.py --role supervisor', tokenButton: 'Sign in with the token', tokenRefused: 'The token cannot be read or has expired',
     signOut: 'Sign out', expired: 'Your session ended; please sign in again', oidcIntro: 'Sign in with your personal agency account (accounts are never shared).',
     oidcButton: 'Sign in with the agency account', devTitle: 'Development sign-in (local stack only)',
     devHint: 'Pick a demo user; the local gateway signs a token with the local key. Production has no such door.',

@@ -18,6 +18,7 @@ export default {
     planned: '待上线', plannedHint: '随 {service} 服务上线',
   },
   auth: {
+    tokenTitle: '令牌登录（仅 docker compose 演示环境）', tokenHint: '粘贴用演示密钥签发的令牌：python deploy/docker/mint_demo_token.py --role supervisor', tokenButton: '使用令牌登录', tokenRefused: '令牌无法读取或已过期',
     signOut: '退出登录', expired: '登录已失效，请重新登录', oidcIntro: '请使用公司统一身份认证账号登录（每人一个账号，不得共用）。',
     oidcButton: '统一身份认证登录', devTitle: '开发环境登录（仅本地环境）',
     devHint: '选择一个演示用户，本地网关用本地密钥签发令牌；生产环境不提供此入口。',
