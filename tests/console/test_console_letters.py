@@ -191,3 +191,22 @@ async def test_mismatch_cleared_then_approved_tracked_dispatched_and_a_return_re
     await shot(page, "letters-return")
     letter = await api("GET", f"{lt}/v1/letters/{back['letter_id']}", "letters_clerk", sub="e2e-clerk")
     assert letter["status"] == "returned" and letter["return_reason"] == "moved"
+
+
+async def test_a_template_refused_at_upload_names_its_lines(page, letters_site):
+    """R-27/R-30: the sandbox checker answers every problem with its line and code; the dialog
+    shows them in words, and the versions in use stay as they were."""
+    site, _ = letters_site
+    await sign_in(page, site, CLERK)
+    await page.click("[data-test=menu-letter-templates]")
+    await page.wait_for_selector("[data-test=letter-templates] tbody tr")
+    await page.click("[data-test=upload-letter-template]")
+    dialog = page.locator("[data-test=template-upload]")
+    await field(dialog, "template-source").fill("尊敬的{{ recipient_name }}：\n卡号 6222020200112233446\n{{ debtor_fullname }}\n")
+    await dialog.locator("[data-test=template-submit]").click()
+    problem = dialog.locator("[data-test=problem]")
+    await problem.wait_for()
+    text = await problem.inner_text()
+    assert "模板未通过检查" in text and "[full_number]" in text             # R-30: no full number in a template
+    assert "第 3 行 [unknown_variable]" in text and "debtor_fullname" in text
+    await shot(page, "letters-template-refused")
