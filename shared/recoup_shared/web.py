@@ -9,6 +9,7 @@ commits and leaves the group → relay flushes → producer → context → pool
 from __future__ import annotations
 
 import asyncio
+import gc
 import re
 import time
 import uuid
@@ -75,6 +76,10 @@ def create_service_app(*, name: str, settings: ServiceSettings, routers: Sequenc
                                            max_size=settings.db_pool_max)
         base = base_context(name, settings, pool=app.state.pool)
         app.state.ctx = ctx = await context(base) if context is not None else base
+        # What start-up built (modules, phone metadata, compiled policies) lives as long as the
+        # process: out of the collector's way, so a collection during a request costs little.
+        gc.collect()
+        gc.freeze()
         security = client_kwargs(settings)  # TLS/SASL: the same for every Kafka client
         app.state.producer = make_producer(settings.kafka_bootstrap_servers, **security)
         await _start_with_retry(app.state.producer.start, "kafka")

@@ -95,28 +95,3 @@ def test_report_files_csv_with_bom_xlsx_and_no_formula_injection():
     assert data.startswith(b"\xef\xbb\xbf") and "'=HYPERLINK" in data.decode("utf-8-sig")
     sheet = load_workbook(io.BytesIO(reports.write_xlsx(["账号", "备注", "说明"], rows))).active
     assert [c.value for c in list(sheet.iter_rows())[1]] == ["622202*************", "'=HYPERLINK(\"x\")", "下午再打"]
-
-
-def test_the_verifier_cache_remembers_a_token_only_until_it_expires():
-    import time as _time
-
-    from recoup_contact.context import CachingVerifier
-    from recoup_shared.auth import TokenVerifier, mint_token
-
-    real = TokenVerifier(jwks_url=None, public_key_pem=None, issuer="recoup", audience="recoup", allow_local=True)
-    calls = []
-
-    class Counting:
-        def verify(self, token):
-            calls.append(token)
-            return real.verify(token)
-
-    cached = CachingVerifier(Counting())
-    token = mint_token(sub="col-1", roles=["collector"])
-    assert cached.verify(token).sub == cached.verify(token).sub == "col-1" and len(calls) == 1
-    soon = mint_token(sub="col-2", roles=["collector"], ttl_seconds=1)
-    cached.verify(soon)
-    _time.sleep(1.1)
-    with pytest.raises(Exception):          # expired: verified again, and refused
-        cached.verify(soon)
-    assert calls.count(soon) == 2
