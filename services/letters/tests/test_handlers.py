@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from recoup_letters.handlers import HANDLERS
 from recoup_letters.rules.facts import address_id
-from recoup_letters.testing import address_out, approve_templates_directly, contact_found_envelope, received_envelope
+from recoup_local.letters_samples import address_out, approve_templates_directly, contact_found_envelope, received_envelope
 from recoup_letters.usecases.planning import plan_cases
 from recoup_local.factories import as_envelopes, payment, updated
 from recoup_shared.auth import Principal
