@@ -28,9 +28,12 @@ PRODUCER = "intake"
 
 
 def phone_out(p: ValidPhone, number_hash: str, masked: str | None = None) -> dict[str, Any]:
-    """A PhoneOut payload — the number in full, as contracts.md allows."""
+    """A PhoneOut payload — the number in full, as contracts.md allows. Fields at their model
+    default (owner debtor, valid) are left out; an invalid number says so (R-4: never dialled)."""
     out: dict[str, Any] = {"number": p.number, "number_masked": masked or mask_phone(p.number),
-                           "number_hash": number_hash, "kind": p.kind, "owner": p.owner}
+                           "number_hash": number_hash, "kind": p.kind}
+    if p.owner != "debtor":
+        out["owner"] = p.owner
     if p.extension:
         out["extension"] = p.extension
     if p.name is not None:
@@ -39,16 +42,26 @@ def phone_out(p: ValidPhone, number_hash: str, masked: str | None = None) -> dic
         out["relationship"] = p.relationship
     if p.knows_debt is not None:
         out["knows_debt"] = p.knows_debt
+    if p.employer is not None:
+        out["employer"] = p.employer
+    if p.invalid is not None:
+        out["valid"] = False
+        out["invalid_reason"] = p.invalid
     return out
 
 
 def address_out(a: ValidAddress) -> dict[str, Any]:
-    """An AddressOut payload."""
-    out: dict[str, Any] = {"kind": a.kind, "line": a.line, "verified": False}
-    for key in ("province", "city", "district", "employer"):
+    """An AddressOut payload (defaults left out: not verified, the debtor's, valid)."""
+    out: dict[str, Any] = {"kind": a.kind, "line": a.line}
+    for key in ("province", "city", "district", "employer", "name", "relationship"):
         v = getattr(a, key)
         if v is not None:
             out[key] = v
+    if a.owner != "debtor":
+        out["owner"] = a.owner
+    if a.invalid is not None:
+        out["valid"] = False
+        out["invalid_reason"] = a.invalid
     return out
 
 
@@ -78,8 +91,13 @@ class CaseReceivedRecords:
             "dpd_bucket": vc.dpd_bucket, "overdue_since": text.overdue_since,
             "phones": [phone_out(p, h) for p, h in zip(vc.phones, phone_hashes)],
             "addresses": [address_out(a) for a in vc.addresses],
-            "flags": vc.flags, "status": "open",
         }
+        if vc.flags:
+            payload["flags"] = vc.flags
+        if vc.skip_trace:
+            payload["skip_trace"] = True
+        if vc.extra:
+            payload["extra"] = vc.extra
         if text.last_payment_on is not None and text.last_payment_amount is not None:
             payload["last_payment"] = {"on": text.last_payment_on, "amount": text.last_payment_amount}
         if text.credit_limit is not None:

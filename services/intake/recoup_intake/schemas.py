@@ -31,12 +31,14 @@ class DebtorIn(_In):
 
 
 class PhoneIn(_In):
-    number: str = Field(examples=["13800138000", "0371-65432100"])
+    number: str = Field(examples=["13800138000", "0371-65432100"],
+                        description="a malformed number is kept, marked invalid, with a warning (R-4)")
     kind: Literal["mobile", "home", "work", "other"]
     owner: Literal["debtor", "contact"] = "debtor"
-    name: str | None = Field(None, description="required for a contact")
+    name: str | None = Field(None, description="required for a contact (else the phone is kept invalid)")
     relationship: str | None = Field(None, description="required for a contact", examples=["spouse"])
     knows_debt: bool | None = None
+    employer: str | None = Field(None, description="the person's employer (a contact's 工作单位)")
 
 
 class AddressIn(_In):
@@ -44,8 +46,11 @@ class AddressIn(_In):
     province: str | None = None
     city: str | None = None
     district: str | None = None
-    line: str
+    line: str = Field(description="a missing or over-long line is kept invalid, with a warning (R-4)")
     employer: str | None = None
+    owner: Literal["debtor", "contact"] = Field("debtor", description="a contact person's address: contact")
+    name: str | None = Field(None, description="whose address (a contact's name)")
+    relationship: str | None = None
 
 
 class LastPaymentIn(_In):
@@ -72,6 +77,9 @@ class CaseIn(_In):
     flags: list[Literal["complaint_history", "dispute", "fraud_claim", "stolen_card", "do_not_contact",
                         "special_population"]] = []
     remarks: str | None = None
+    extra: dict[str, str | int | float | bool] | None = Field(
+        None, description="client-specific fields (申请号, 合同编号, ...): kept on the case, shown to collectors",
+        examples=[{"申请号": "AP-20261120-0001", "逾期金额": "13830.50"}])
 
 
 class PlacementIn(_In):
@@ -95,7 +103,12 @@ class PlacementAccepted(BaseModel):
     received: int
     accepted: int
     rejected: int
+    warned: int = Field(0, description="accepted rows with warnings (R-4)")
     errors: list[RowErrorOut]
+    warnings: list[RowErrorOut] = Field(
+        [], description="accepted rows' warnings: a malformed phone or address kept invalid (never dialled or "
+                        "written to), no valid debtor phone (skip tracing), the stated total kept (R-4); "
+                        "uploads: file-level notes too (row 0 or the header row)")
 
 
 class SlaOut(BaseModel):
@@ -118,6 +131,7 @@ class PlacementCountsOut(BaseModel):
     received: int
     accepted: int
     rejected: int
+    warned: int = Field(0, description="accepted rows with warnings (R-4)")
     cases: dict[str, int] = Field(description="accepted cases by current status: open, recalled, closed")
 
 
@@ -139,6 +153,7 @@ class PlacementStatusOut(BaseModel):
     counts: PlacementCountsOut
     timings: TimingsOut
     rejected_rows: RejectedPage
+    warnings: RejectedPage = Field(description="the accepted rows' warnings (R-4); next page: warnings_cursor")
 
 
 class PlacementCaseOut(BaseModel):
@@ -225,6 +240,7 @@ class UpdatesOut(BaseModel):
     rejected: int
     closed_cases: int
     errors: list[RowErrorOut]
+    warnings: list[RowErrorOut] = Field([], description="applied rows' malformed phones/addresses, kept invalid (R-4)")
 
 
 class RecallIn(_In):
@@ -317,6 +333,8 @@ class CaseDetailOut(CaseSummaryOut):
     addresses: list[dict[str, Any]]
     repayments: list[dict[str, Any]]
     revealed: bool
+    skip_trace: bool = Field(False, description="no valid phone of the debtor (R-4): skip tracing")
+    extra: dict[str, Any] = Field({}, description="client-specific fields of the case (R-3 template extra.<name>)")
     account_ref: str | None = Field(None, description="only with reveal=true (audit-logged)")
     id_number: str | None = Field(None, description="only with reveal=true (audit-logged)")
 

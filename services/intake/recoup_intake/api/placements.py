@@ -75,17 +75,20 @@ async def list_placements(principal: PlacementReader, conn: Conn, ctx: Context, 
 
 @router.get(
     "/v1/placements/{placement_ref}", response_model=PlacementStatusOut,
-    summary="Placement status: counts, rejected rows (paged), timings and the R-6 import SLA",
+    summary="Placement status: counts, rejected rows and warnings (paged), timings, the R-6 import SLA",
     responses=problem_responses(Unauthorized, Forbidden, PlacementNotFound, UnprocessableInput),
 )
 async def get_placement(
     placement_ref: str, principal: PlacementReader, conn: Conn, ctx: Context, client_id: ClientIdQuery = None,
     errors_cursor: Annotated[str | None, Query(max_length=2048, description="opaque: `rejected_rows.next_cursor`")] = None,
     errors_limit: Annotated[int, Query(ge=0, le=10_000)] = 100,
+    warnings_cursor: Annotated[str | None, Query(max_length=2048, description="opaque: `warnings.next_cursor`")] = None,
+    warnings_limit: Annotated[int, Query(ge=0, le=10_000)] = 100,
 ) -> JSONAnswer:
     return JSONAnswer(await placement_status(
         conn, ctx, principal, placement_ref, client_id=client_id,
-        errors_after=cursor_key(errors_cursor, int4_key, "errors_cursor"), errors_limit=errors_limit))
+        errors_after=cursor_key(errors_cursor, int4_key, "errors_cursor"), errors_limit=errors_limit,
+        warnings_after=cursor_key(warnings_cursor, int4_key, "warnings_cursor"), warnings_limit=warnings_limit))
 
 
 @router.get(

@@ -72,6 +72,17 @@ async def copy_rejected_rows(conn: asyncpg.Connection, placement_id: str,
         records=[(placement_id, i, e["row"], e["field"], e["reason"]) for i, e in enumerate(errors)])
 
 
+async def copy_row_warnings(conn: asyncpg.Connection, placement_id: str,
+                            warnings: Sequence[dict[str, Any]]) -> None:
+    """R-4: the accepted rows' warnings (and an upload's file-level notes, row 0 or the header
+    row), in the order of the answer."""
+    if not warnings:
+        return
+    await conn.copy_records_to_table(
+        "row_warnings", columns=["placement_id", "ordinal", "row_no", "field", "reason"],
+        records=[(placement_id, i, w["row"], w["field"], w["reason"]) for i, w in enumerate(warnings)])
+
+
 async def copy_cases(conn: asyncpg.Connection, cases: bytes, phones: bytes) -> None:
     """COPY case rows and their phone-lookup rows, written as COPY text (case_rows.CaseRows)."""
     if cases:
@@ -125,6 +136,16 @@ async def rejected_rows(conn: asyncpg.Connection, placement_id: Any, *, after: i
                         limit: int | None = None) -> list[dict[str, Any]]:
     rows = await conn.fetch(
         """SELECT ordinal, row_no, field, reason FROM rejected_rows
+           WHERE placement_id = $1 AND ordinal > $2 ORDER BY ordinal LIMIT $3""",
+        placement_id, after, limit)
+    return [{"ordinal": r["ordinal"], "row": r["row_no"], "field": r["field"], "reason": r["reason"]}
+            for r in rows]
+
+
+async def row_warnings(conn: asyncpg.Connection, placement_id: Any, *, after: int = -1,
+                       limit: int | None = None) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        """SELECT ordinal, row_no, field, reason FROM row_warnings
            WHERE placement_id = $1 AND ordinal > $2 ORDER BY ordinal LIMIT $3""",
         placement_id, after, limit)
     return [{"ordinal": r["ordinal"], "row": r["row_no"], "field": r["field"], "reason": r["reason"]}

@@ -11,7 +11,7 @@ from typing import Any
 from recoup_shared.identifiers import looks_like_mobile
 
 from ..model import RowError
-from .cells import CELL_WHITESPACE, CellConverter, clean_text, normalise_header
+from .cells import CELL_WHITESPACE, CellConverter, CellNote, clean_text, normalise_header
 from .fields import MULTI_COLUMN_FIELDS, REQUIRED_FIELDS, FieldSpec
 from .model import ImportTemplate
 from .upload import LOSSY, FileError, ParsedUpload, PhoneSource
@@ -173,6 +173,9 @@ def _cells(row: list[Any], file_row: int, columns: list[_Column], out: ParsedUpl
             continue
         try:
             value = col.conv.convert(cell)
+        except CellNote as note:  # read with a warning (a phone damaged by Excel, kept invalid)
+            value, reason = note.args
+            out.warnings.append(RowError(file_row, col.header, reason))
         except ValueError as e:
             errors.append(RowError(file_row, col.header, str(e)))
             row_errors += 1

@@ -116,6 +116,6 @@ def validate_upload(parsed: ParsedUpload, *, placed_on: date, today: date,
                             limits=limits)
     errors = list(parsed.errors) + [parsed.locate(e) for e in result.errors]
     errors.sort(key=lambda e: e.row)     # stable: within a row, conversion errors first
-    return ValidationResult(result.valid, errors)
+    return ValidationResult(result.valid, errors, [parsed.locate(w) for w in result.warnings])
 
 
