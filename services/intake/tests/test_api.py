@@ -390,3 +390,31 @@ async def test_the_placement_list_is_paged_newest_first(intake, as_client, place
             break
         cursor = page["next_cursor"]
     assert seen == refs[::-1]
+
+
+@pytest.mark.parametrize("where, value", [
+    (("addresses", 0, "kind"), {}), (("addresses", 0, "kind"), []), (("phones", 0, "kind"), {}),
+    (("phones", 0, "owner"), []), (("phones", 0, "owner"), {}), (("debtor", "gender"), {}),
+])
+async def test_wrong_json_types_inside_a_case_are_row_errors_the_other_rows_accepted(
+        intake, as_client, placement, where, value):
+    """Issue 14 item 4: `{}` / `[]` where a vocabulary value belongs was a 500 for the batch."""
+    body = placement(3)
+    node = body["cases"][1]
+    for key in where[:-1]:
+        node = node[key]
+    node[where[-1]] = value
+    r = await intake.client.post("/v1/placements", json=body, headers=as_client)
+    assert r.status_code == 202, r.text
+    a = r.json()
+    assert (a["accepted"], a["rejected"]) == (2, 1)
+    assert {e["row"] for e in a["errors"]} == {1}
+    path = "cases[1]." + ".".join(f"{k}" if isinstance(k, str) else f"[{k}]" for k in where).replace(".[", "[")
+    assert path in {e["field"] for e in a["errors"]}
+    account = body["cases"][0]["account_ref"]
+    upd = {"account_ref": account, "addresses": [{"kind": value, "line": "x"}],
+           "phones": [{"number": "13800138000", "kind": "mobile", "owner": value}]}
+    r = await intake.client.post("/v1/cases/updates", json={"updates": [upd, {"account_ref": account,
+                                                                               "remarks": "ok"}]}, headers=as_client)
+    assert r.status_code == 200, r.text
+    assert (r.json()["applied"], r.json()["rejected"]) == (1, 1)
