@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .rules.templates import TemplateDefinition
+
 Money = Decimal | str
 
 
@@ -263,8 +265,9 @@ class RecallOut(BaseModel):
 class TemplateIn(_In):
     name: str = Field(min_length=1, max_length=64, pattern=r"^[^\s/\\?#%]+$", examples=["cards-v1"])
     description: str | None = Field(None, max_length=500)
-    definition: dict[str, Any] = Field(description="column header -> field mapping and value conversions "
-                                                   "(see recoup_intake.rules.templates.ImportTemplate)")
+    definition: TemplateDefinition = Field(
+        description="column header → field path, value conversions, file layout (R-3); the mapping as a whole "
+                    "is checked too: the required fields mapped, one column per field")
 
 
 class TemplateOut(BaseModel):
@@ -274,7 +277,7 @@ class TemplateOut(BaseModel):
     description: str | None
     created_by: str
     created_at: datetime
-    definition: dict[str, Any] | None = None
+    definition: TemplateDefinition | None = None
 
 
 class TemplateListOut(BaseModel):

@@ -249,7 +249,7 @@ def test_several_phones_in_one_cell_and_contacts_without_phone():
     parsed = parse_upload(csv_bytes(rows), "a.csv", EXAMPLE_TEMPLATE)
     phones = parsed.raw_cases[0]["phones"]
     assert [p["number"] for p in phones] == ["13800138000", "13800138001", "0371-65432100"]
-    assert [w.reason for w in parsed.warnings] == ["contact 1 has no phone number; not imported"]
+    assert [w.reason for w in parsed.warnings] == ["contact 1 has no phone number or address; not imported"]
 
 
 # --- conversions -------------------------------------------------------------------------------

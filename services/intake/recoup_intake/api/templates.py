@@ -26,7 +26,8 @@ ClientIdPath = Annotated[str, Path(min_length=1, max_length=64)]
 )
 async def post_template(client_id: ClientIdPath, body: TemplateIn, principal: TemplateWriter, conn: Conn,
                         ctx: Context) -> JSONAnswer:
-    cmd = NewTemplate(client_id=client_id, name=body.name, definition=body.definition, description=body.description)
+    definition = body.definition.model_dump(mode="json", exclude_unset=True)  # as written
+    cmd = NewTemplate(client_id=client_id, name=body.name, definition=definition, description=body.description)
     return JSONAnswer(await create_template(conn, ctx, principal, cmd), status_code=201)
 
 

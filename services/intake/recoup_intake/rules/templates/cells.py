@@ -65,6 +65,7 @@ _HEADER_DROP = re.compile(r"[\s\u00a0\u3000\ufeff\u200b\u200c\u200d\u2060*＊]+"
 _SCI_RE = re.compile(r"[+-]?\d+(?:\.\d*)?[eE][+-]?\d+")
 _CURRENCY_SIGNS = re.compile(r"^(?:¥|￥|RMB|CNY)\s*|\s*元$", re.IGNORECASE)
 _INT_RE = re.compile(r"\d+")
+_EXTRA_AMOUNT_RE = re.compile(r"-?\d{1,16}(?:\.\d{1,2})?")
 _EXCEL_EPOCH = date(1899, 12, 30)   # serial 1 = 1900-01-01 (with Excel's 1900 leap-year bug)
 
 
@@ -218,6 +219,24 @@ class CellConverter:
         if _SCI_RE.fullmatch(s):
             raise ValueError("amount in scientific notation")
         return "-" + s if neg else s
+
+    # R-3 client fields (extra.<name>): a cell that is not what the template says is kept as text,
+    # with a warning — a client field is shown to collectors, never used by a rule.
+    def _extra_amount(self, cell: Any) -> str | None:
+        text = clean_text(cell)
+        try:
+            value = self._amount(cell)
+        except ValueError as e:
+            raise CellNote(text, f"{e}; kept as text") from None
+        if value is not None and _EXTRA_AMOUNT_RE.fullmatch(value) is None:
+            raise CellNote(text, "not an amount; kept as text")
+        return value
+
+    def _extra_date(self, cell: Any) -> str | None:
+        try:
+            return self._date(cell)
+        except ValueError:
+            raise CellNote(clean_text(cell), "not a date; kept as text") from None
 
     def _int(self, cell: Any) -> Any:
         t = type(cell)

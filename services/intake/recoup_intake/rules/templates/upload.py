@@ -29,6 +29,7 @@ class PhoneSource:
     name: str | None = None
     relationship: str | None = None
     knows_debt: str | None = None
+    employer: str | None = None
 
 
 @dataclass(slots=True)
@@ -85,6 +86,8 @@ class ParsedUpload:
             return None
         if rest.startswith("flags"):
             return self._scalar_headers.get("flags") or self._scalar_headers.get("flags[]")
+        if rest.startswith("extra"):
+            return self._scalar_headers.get(rest) or self._scalar_headers.get("extra")
         h = self._scalar_headers.get(rest)
         if h is None:
             if rest == "placed_amount":

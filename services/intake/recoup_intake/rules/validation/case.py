@@ -17,7 +17,7 @@ from recoup_shared.gcpause import gc_paused
 from recoup_shared.identifiers import normalise_account_ref
 from recoup_shared.vocabulary import dpd_bucket
 
-from ..model import (CASE_FIELDS, DEFAULT_LIMITS, W_BREAKDOWN_MISSING, W_SKIP_TRACE, W_TOTAL_MISMATCH, RowError,
+from ..model import (CASE_FIELDS, DEFAULT_LIMITS, W_SKIP_TRACE, W_TOTAL_MISMATCH, RowError,
                      ValidationLimits, ValidationResult, ValidCase, ValidPhone)
 from .addresses import validate_addresses
 from .amounts import validate_amounts, validate_currency
@@ -28,10 +28,10 @@ from .flags import validate_flags
 from .identity import validate_account, validate_debtor
 from .phones import validate_phones
 
-# what the amount warnings say in a placement's answer.
+# the client's stated total wins over the parts, flagged — in the answer too. (A total without
+# parts, W_BREAKDOWN_MISSING, is how many banks send amounts: kept on the case, not listed.)
 _AMOUNT_NOTES = {
     W_TOTAL_MISMATCH: (".placed_amount", "differs from principal + interest + fees; the stated total is kept"),
-    W_BREAKDOWN_MISSING: (".placed_amount", "no principal/interest/fees given; the total is taken as principal"),
 }
 SKIP_TRACE_NOTE = (".phones", "no valid phone of the debtor: accepted and marked for skip tracing")
 

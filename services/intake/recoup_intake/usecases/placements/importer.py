@@ -153,13 +153,16 @@ class Import:
                 pending.exception()  # retrieved: a failure is reported by the COPY error already
 
     def _warnings(self) -> list[dict[str, Any]]:
-        """File-level notes (uploads), then the accepted rows' R-4 warnings in row order (a
-        malformed phone or address kept invalid, skip tracing, the stated total kept...)."""
+        """The accepted rows' R-4 warnings (a malformed phone or address kept invalid, skip
+        tracing, the stated total kept...) with an upload's notes (file level, cells read with a
+        warning), in row order."""
         index_of, field_of = self.index_of, self.loaded.field_of
-        rows = sorted((RowError(it.row, f"cases[{index_of(it.row)}]{suffix}", reason)
-                       for it in self.items if it.notes for suffix, reason in it.notes), key=lambda e: e.row)
-        return list(self.loaded.warnings) + [
+        rows = [RowError(it.row, f"cases[{index_of(it.row)}]{suffix}", reason)
+                for it in self.items if it.notes for suffix, reason in it.notes]
+        out = list(self.loaded.warnings) + [
             {"row": e.row, "field": field_of(e) if field_of else e.field, "reason": e.reason} for e in rows]
+        out.sort(key=lambda w: w["row"] or 0)  # stable: within a row, the file's notes first
+        return out
 
     def _answer(self) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]], int]:
         """The 202 body (without `errors` and `warnings`: stored apart), the row errors and
