@@ -52,3 +52,15 @@ class IntakeSettings(ServiceSettings):
     split_segment_bytes: int = Field(default=4 * 1024 * 1024, ge=1)
     # at most this many other cases listed per case (events and joint_debt_links).
     max_joint_links: int = Field(default=50, ge=1)
+
+    # Uploads are read in a bounded worker process (issue 14): its address space and time; a file
+    # beyond them is a 422 for that upload. An XLSX is judged by its real content first: the grid
+    # a reader allocates (rows × columns of the cells holding values), its columns, the bytes its
+    # parts really unpack to and their ratio to the packed size (zip bombs).
+    upload_worker: bool = True               # False: read in a thread of the service (tests only)
+    upload_worker_memory_bytes: int = Field(default=3 << 30, ge=256 << 20)
+    upload_worker_seconds: float = Field(default=300.0, gt=0)
+    upload_max_cells: int = Field(default=10_000_000, ge=1)
+    upload_max_columns: int = Field(default=1024, ge=1)
+    upload_max_unzipped_bytes: int = Field(default=1 << 30, ge=1)
+    upload_max_part_ratio: int = Field(default=200, ge=1)

@@ -13,7 +13,12 @@ from ..validation import validate_cases
 
 
 class FileError(Exception):
-    """The file as a whole cannot be used; args[0] is the reason for the client."""
+    """The file as a whole cannot be used; args[0] is the reason for the client, `row` the file
+    row where the problem is (0: the file as a whole)."""
+
+    def __init__(self, reason: str, *, row: int = 0) -> None:
+        super().__init__(reason)
+        self.row = row
 
 
 # Suffix of ParsedUpload.encoding when a few bytes could not be decoded (they become U+FFFD and
