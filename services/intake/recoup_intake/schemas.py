@@ -139,7 +139,7 @@ class PlacementCountsOut(BaseModel):
 
 class RejectedPage(BaseModel):
     items: list[RowErrorOut]
-    next_cursor: str | None = Field(description="pass as errors_cursor for the next page")
+    next_cursor: str | None = Field(description="pass as errors_cursor (warnings: warnings_cursor) for the next page")
 
 
 class PlacementStatusOut(BaseModel):
@@ -314,11 +314,11 @@ class CaseSearchOut(BaseModel):
 
 
 class CaseSearchIn(_In):
-    id_number: str | None = None
-    card_number: str | None = None
-    phone: str | None = None
-    client_id: str | None = None
-    placement_ref: str | None = None
+    id_number: str | None = Field(None, max_length=64, description="resident ID number (15 or 18 characters)")
+    card_number: str | None = Field(None, max_length=64, description="card or account number")
+    phone: str | None = Field(None, max_length=64, description="any phone of the case (R-25 inbound call)")
+    client_id: str | None = Field(None, max_length=64)
+    placement_ref: str | None = Field(None, max_length=128)
     status: Literal["open", "recalled", "closed"] | None = None
     cursor: str | None = Field(None, max_length=2048, description="opaque: `next_cursor` of the previous page")
     limit: int = Field(100, ge=1, le=1000)
