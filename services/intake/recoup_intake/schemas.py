@@ -142,6 +142,15 @@ class RejectedPage(BaseModel):
     next_cursor: str | None = Field(description="pass as errors_cursor (warnings: warnings_cursor) for the next page")
 
 
+class PlacementRecallOut(BaseModel):
+    recall_on: date
+    effective_recall_on: date = Field(description="the business day the open cases are recalled (R-5)")
+    non_working_day_rule: Literal["on_day", "next_working_day"]
+    recalled_at: datetime | None = Field(description="when the recall job recalled the placement's open cases")
+    recalled_cases: int | None
+    extensions: list[dict[str, Any]] = Field(description="each extension of the recall date by the client")
+
+
 class PlacementStatusOut(BaseModel):
     placement_id: str
     placement_ref: str
@@ -156,6 +165,7 @@ class PlacementStatusOut(BaseModel):
     timings: TimingsOut
     rejected_rows: RejectedPage
     warnings: RejectedPage = Field(description="the accepted rows' warnings (R-4); next page: warnings_cursor")
+    recall: PlacementRecallOut = Field(description="the placement's end (R-5): its recall date and the job's run")
 
 
 class PlacementCaseOut(BaseModel):
@@ -250,6 +260,19 @@ class RecallIn(_In):
     placement_ref: str | None = None
     reason: str | None = None
     effective_on: date | None = None
+
+
+class RecallDateIn(_In):
+    recall_on: date = Field(description="the new recall date: later than the current one")
+    reason: str | None = Field(None, max_length=500)
+
+
+class RecallDateOut(BaseModel):
+    placement_ref: str
+    previous_recall_on: date
+    recall_on: date
+    effective_recall_on: date
+    non_working_day_rule: Literal["on_day", "next_working_day"]
 
 
 class RecallOut(BaseModel):

@@ -14,6 +14,7 @@ from recoup_shared.paging import encode_cursor, page
 
 from ...context import Ctx
 from ...rules.errors import PlacementNotFound
+from ...rules.recalls import effective_recall_day
 from ...store import placements as store
 from ...views import placements as views
 
@@ -63,6 +64,12 @@ async def placement_status(conn: asyncpg.Connection, ctx: Ctx, principal: Princi
         warnings_after=warnings_after, warnings_limit=warnings_limit)
     body["rejected_rows"] = _row_page(rejected, errors_limit)
     body["warnings"] = _row_page(warnings, warnings_limit)
+    rule = ctx.settings.recall_day_rule(p["client_id"])
+    body["recall"] = {  # the placement's end, and the job's run
+        "recall_on": p["recall_on"],
+        "effective_recall_on": effective_recall_day(p["recall_on"], rule, ctx.calendar.is_working_day),
+        "non_working_day_rule": rule, "recalled_at": p["recall_run_at"], "recalled_cases": p["recall_run_cases"],
+        "extensions": await store.recall_extensions(conn, p["id"])}
     return body
 
 
