@@ -9,6 +9,7 @@ commits and leaves the group → relay flushes → producer → context → pool
 from __future__ import annotations
 
 import asyncio
+import gc
 import re
 import time
 import uuid
@@ -96,6 +97,10 @@ def create_service_app(*, name: str, settings: ServiceSettings, routers: Sequenc
             await _start_with_retry(app.state.consumer.start, "kafka consumer")
         app.state.jobs = JobRunner(ctx, jobs, service=name)
         await app.state.jobs.start()
+        # What start-up made (modules, settings, pools, clients) lives as long as the process: out
+        # of the collector's reach, a full collection no longer walks it again and again.
+        gc.collect()
+        gc.freeze()
         log.info("service started", profile=settings.profile, jobs=app.state.jobs.names)
         try:
             yield

@@ -148,14 +148,14 @@ async def test_relay_retries_when_broker_write_fails(stack, bus_pool):
     await producer.start()
     relay = OutboxRelay(bus_pool, producer, service="test", poll_seconds=0.1)
     failures = {"left": 2}
-    real_send = producer.send
+    real_send_batch = producer.send_batch   # the relay produces record batches (produce_all)
 
-    async def flaky_send(*args, **kwargs):
+    async def flaky_send_batch(*args, **kwargs):
         if failures["left"] > 0:
             failures["left"] -= 1
             raise ConnectionError("broker unreachable")
-        return await real_send(*args, **kwargs)
-    producer.send = flaky_send  # type: ignore[method-assign]
+        return await real_send_batch(*args, **kwargs)
+    producer.send_batch = flaky_send_batch  # type: ignore[method-assign]
     try:
         await relay.start()
         await wait_for(lambda: bus_pool.fetchval(
@@ -362,3 +362,35 @@ async def test_relay_publishes_only_the_topics_the_service_declares(stack, bus_p
     finally:
         await producer.stop()
         await bus_pool.execute("DELETE FROM outbox WHERE event_id = ANY($1::uuid[])", ids)
+
+
+async def test_produce_all_batches_per_partition_keeping_the_partition_and_order_of_send(stack):
+    """The relay's produce (issue 15: one record batch per partition, not a send per message): each
+    message lands on the partition `send` would choose for its key, a key's messages in order, and
+    a message bigger than a batch still goes (alone); every ack is awaited."""
+    from aiokafka.partitioner import DefaultPartitioner
+
+    from recoup_shared.bus.outbox import produce_all
+
+    topic = await fresh_topic(stack, partitions=4)
+    producer = make_producer(stack.bootstrap, max_batch_size=16 * 1024)   # several batches per partition
+    await producer.start()
+    try:
+        messages = [(topic, f"case-{i % 37}", f"{i:06d}".encode() + b"x" * 600) for i in range(2000)]
+        messages.insert(1000, (topic, "case-big", b"B" * 100_000))         # over a batch
+        await produce_all(producer, messages)
+    finally:
+        await producer.stop()
+    records = await read_all(stack, topic, len(messages))
+    assert len(records) == len(messages)
+    parts = sorted({r.partition for r in records})
+    partitioner = DefaultPartitioner()
+    for r in records:
+        assert r.partition == partitioner(r.key, [0, 1, 2, 3], [0, 1, 2, 3])
+    by_key: dict[bytes, list[bytes]] = {}
+    for r in sorted(records, key=lambda r: (r.partition, r.offset)):
+        by_key.setdefault(r.key, []).append(r.value[:6])
+    expected: dict[bytes, list[bytes]] = {}
+    for _, key, value in messages:
+        expected.setdefault(key.encode(), []).append(value[:6])
+    assert by_key == expected and len(parts) == 4
