@@ -90,7 +90,7 @@ async def test_placement_is_allocated_once_per_case(stack):
         r = await intake.client.post("/v1/placements", json=body, headers=client)
         assert r.status_code == 202 and r.json()["accepted"] == accepted
         async with alloc.pool.acquire() as conn:
-            await alloc.app.state.scheduler.run_auto_allocation()
+            await alloc.app.state.jobs.run_now("auto-allocation")
             assert [tuple(r) for r in await conn.fetch(
                 "SELECT case_id, status, collector_id, version, received_at FROM cases ORDER BY case_id")] == snapshot
             assert await conn.fetchval("SELECT count(*) FROM ownership") == history_rows

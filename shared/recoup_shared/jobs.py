@@ -1,7 +1,11 @@
 """Background jobs: periodic loops every service declares in its `jobs.py` as `JOBS`.
 
     JOBS = [Job("ptp-expiry", expire_promises, every=300),
-            Job("auto-allocation", run_auto, every=30, wake_on="allocation_wake", debounce=0.3)]
+            Job("auto-allocation", run_auto, every=lambda s: s.auto_interval_seconds,
+                wake_on="allocation_wake", debounce=0.3)]
+
+A time (`every`, `debounce`, `initial_delay`) is seconds, or a function of the service's settings
+giving seconds (read once when the runner starts), so a job's pace is configuration.
 
 `run(ctx)` opens its own connections (never a request's) and returns None to wait the normal
 interval, or a number of seconds to run again sooner (0 = at once: more work is waiting, or the
@@ -32,23 +36,31 @@ JOB_SECONDS = Histogram("recoup_job_run_seconds", "Background job run time", ["s
                         buckets=(0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300))
 
 JobFn = Callable[[Any], Awaitable[float | None]]
+Seconds = float | Callable[[Any], float]   # seconds, or settings -> seconds
 
 
 @dataclass(frozen=True)
 class Job:
     name: str
     run: JobFn
-    every: float                       # seconds between runs when nothing wakes it
+    every: Seconds                     # seconds between runs when nothing wakes it
     wake_on: str | None = None         # a NOTIFY channel that wakes it early
-    debounce: float = 0.0              # after a wake, wait this long (bursts become one run)
-    initial_delay: float = 0.0         # first run this long after start
+    debounce: Seconds = 0.0            # after a wake, wait this long (bursts become one run)
+    initial_delay: Seconds = 0.0       # first run this long after start
     enabled: Callable[[Any], bool] | None = None   # settings -> bool
     max_backoff: float = 60.0
+
+
+def _seconds(value: Seconds, settings: Any) -> float:
+    return float(value(settings) if callable(value) else value)
 
 
 class _Loop:
     def __init__(self, job: Job, ctx: Any, service: str) -> None:
         self.job, self.ctx, self.service = job, ctx, service
+        self.every = _seconds(job.every, ctx.settings)
+        self.debounce = _seconds(job.debounce, ctx.settings)
+        self.initial_delay = _seconds(job.initial_delay, ctx.settings)
         self.event = asyncio.Event()
         self.task: asyncio.Task | None = None
         self.runs = 0
@@ -133,11 +145,11 @@ class JobRunner:
 
     async def _run(self, loop: _Loop) -> None:
         job, backoff = loop.job, 1.0
-        if job.initial_delay:
-            await self._sleep(loop, job.initial_delay)
+        if loop.initial_delay:
+            await self._sleep(loop, loop.initial_delay)
         while not self._stopping:
-            if job.debounce and loop.event.is_set():
-                await asyncio.sleep(job.debounce)
+            if loop.debounce and loop.event.is_set():
+                await asyncio.sleep(loop.debounce)
             loop.event.clear()
             if self._stopping:
                 return
@@ -155,4 +167,4 @@ class JobRunner:
                 await asyncio.sleep(0)  # more is waiting: go again (let others run first)
                 loop.event.set()
                 continue
-            await self._sleep(loop, job.every if again is None else again)
+            await self._sleep(loop, loop.every if again is None else again)

@@ -57,7 +57,7 @@ def test_production_refuses_a_clock_setting():
     assert ServiceSettings(profile="test", clock="fixed:2026-12-05T21:05:00+08:00").clock
     with pytest.raises(ValueError, match="RECOUP_CLOCK"):
         ServiceSettings(profile="production", data_keys="k:" + "A" * 44, blind_index_key="B" * 44,
-                        jwt_public_key_pem="x", clock="offset:+1h")
+                        jwt_public_key_pem="x", kafka_allow_plaintext=True, clock="offset:+1h")
 
 
 def test_month_arithmetic():

@@ -109,6 +109,29 @@ async def test_jobs_run_periodically_wake_on_notify_and_survive_failures(stack):
         await pool.close()
 
 
+async def test_job_times_may_come_from_the_settings():
+    """`every` / `debounce` / `initial_delay` as functions of the settings: a job's pace is
+    configuration (RECOUP_*), read when the runner starts."""
+    ctx = base_context("test", ServiceSettings(profile="test", relay_poll_seconds=0.05))
+    calls = {"fast": 0, "slow": 0}
+
+    async def fast(_ctx):
+        calls["fast"] += 1
+
+    async def slow(_ctx):
+        calls["slow"] += 1
+
+    runner = JobRunner(ctx, [Job("fast", fast, every=lambda s: s.relay_poll_seconds),
+                             Job("slow", slow, every=lambda s: s.relay_poll_seconds * 10_000,
+                                 initial_delay=lambda s: s.relay_poll_seconds)], service="test")
+    await runner.start()
+    try:
+        await asyncio.sleep(0.4)
+    finally:
+        await runner.stop()
+    assert calls["fast"] >= 4 and calls["slow"] == 1
+
+
 async def test_xact_lock_serialises_and_try_lock_skips(stack):
     a = await asyncpg.connect(stack.dsn("intake"))
     b = await asyncpg.connect(stack.dsn("intake"))

@@ -14,7 +14,8 @@ Decisions (documented here because they shape the pool):
   and acts on the client's instruction, so every placed case is allocated. Flags listed in
   RECOUP_PAUSE_ON_FLAGS (default none) instead pause the case (owner released) on arrival or when
   set, and return it to the pool when the client lifts them; a staff pause is never lifted by a
-  flag change. Rotation skips cases whose collection a flag stopped.
+  flag change. Either is announced (case.paused / case.resumed, by "client"). Rotation skips
+  cases whose collection a flag stopped.
 - payment.posted: month facts (idempotent on txn_ref), outstanding; closes_case closes the case
   and releases the owner (end reason "repaid").
 - contact.logged: the latest PTP due date promised (PTP or instalments) and the last contact per
@@ -24,33 +25,29 @@ Decisions (documented here because they shape the pool):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 from datetime import date, datetime
 from decimal import Decimal
 
 import asyncpg
 
 from recoup_shared.bus import BatchHandler, Envelope
+from recoup_shared.bus.outbox import write_outbox_records
 from recoup_shared.bus.events import CaseReceived, CaseUpdated, ContactLogged, PaymentPosted
 from recoup_shared.bus.topics import CASE_RECEIVED, CASE_UPDATED, CONTACT_LOGGED, PAYMENT_POSTED
 from recoup_shared.logging import get_logger
+from recoup_shared.vocabulary import TERMINAL_CASE_STATUSES
+
+from . import events
+from .context import Ctx
 from .store import facts, pool
 from .store.pool import ReceivedRow, join_flags
 
 log = get_logger(__name__)
 
-@dataclass(frozen=True, slots=True)
-class Config:
-    """What the handlers take from the service settings."""
-    timezone: str = "Asia/Shanghai"           # month facts are cut in the debtor's zone
-    pause_on_flags: tuple[str, ...] = ()      # client flags that pause a case (R-17)
+FLAG_LIFTED = "client lifted the pausing flag (R-17)"
 
 
-DEFAULT = Config()
-
-
-async def on_case_received(conn: asyncpg.Connection, envelopes: list[Envelope],
-                           cfg: Config = DEFAULT) -> None:
+async def on_case_received(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[Envelope]) -> None:
     rows: dict[str, ReceivedRow] = {}
     for env in envelopes:  # in partition order: the last event of a case wins
         p = CaseReceived.model_validate(env.payload)
@@ -60,7 +57,8 @@ async def on_case_received(conn: asyncpg.Connection, envelopes: list[Envelope],
             dpd=p.dpd, dpd_bucket=p.dpd_bucket, region=p.region, flags=list(p.flags),
             joint_key=p.debtor.id_hash, recall_on=p.recall_on, received_at=env.occurred_at)
     inserted = await pool.upsert_received(conn, list(rows.values()))
-    await pool.apply_flag_pauses(conn, {cid: r.received_at for cid, r in rows.items()}, cfg.pause_on_flags)
+    await _announce(conn, await pool.apply_flag_pauses(
+        conn, {cid: r.received_at for cid, r in rows.items()}, ctx.settings.pause_on_flags))
     await pool.wake(conn)
     log.info("cases received", events=len(envelopes), new_cases=inserted)
 
@@ -78,14 +76,13 @@ class _Fold:
     flags_changed: bool = False
 
 
-async def on_case_updated(conn: asyncpg.Connection, envelopes: list[Envelope],
-                          cfg: Config = DEFAULT) -> None:
+async def on_case_updated(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[Envelope]) -> None:
     folds: dict[str, _Fold] = {}
     for env in envelopes:
         p = CaseUpdated.model_validate(env.payload)
         f = folds.setdefault(env.case_id, _Fold(at=env.occurred_at))
         f.at = env.occurred_at
-        if p.status in ("recalled", "closed"):
+        if p.status in TERMINAL_CASE_STATUSES:
             f.terminal, f.terminal_at, f.reopen_at = p.status, env.occurred_at, None
         elif p.change == "reopened" or (p.status == "open" and f.terminal is not None):
             f.reopen_at = env.occurred_at
@@ -103,22 +100,22 @@ async def on_case_updated(conn: asyncpg.Connection, envelopes: list[Envelope],
                                      [f.outstanding for f in attrs.values()],
                                      [f.flags for f in attrs.values()])
     released = 0
-    for status in ("recalled", "closed"):
+    for status in TERMINAL_CASE_STATUSES:
         ids = [cid for cid, f in folds.items() if f.terminal == status]
         released += len(await pool.release(conn, ids, [folds[c].terminal_at for c in ids], status))
     reopen = [cid for cid, f in folds.items() if f.reopen_at is not None]
     reopened = await pool.reopen(conn, reopen, [folds[c].reopen_at for c in reopen])
-    paused, resumed = await pool.apply_flag_pauses(
+    flagged = await pool.apply_flag_pauses(
         conn, {cid: f.at for cid, f in folds.items() if f.flags_changed or cid in set(reopened)},
-        cfg.pause_on_flags)
-    if reopened or resumed:
+        ctx.settings.pause_on_flags)
+    await _announce(conn, flagged)
+    if reopened or flagged.resumed:
         await pool.wake(conn)
     log.info("cases updated", events=len(envelopes), released=released, reopened=len(reopened),
-             paused=len(paused), resumed=len(resumed))
+             paused=len(flagged.paused), resumed=len(flagged.resumed))
 
 
-async def on_payment_posted(conn: asyncpg.Connection, envelopes: list[Envelope],
-                            cfg: Config = DEFAULT) -> None:
+async def on_payment_posted(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[Envelope]) -> None:
     case_ids, refs, amounts, paid = [], [], [], []
     outstanding: dict[str, Decimal] = {}
     closes: dict[str, datetime] = {}
@@ -131,14 +128,13 @@ async def on_payment_posted(conn: asyncpg.Connection, envelopes: list[Envelope],
         outstanding[env.case_id] = p.outstanding
         if p.closes_case:
             closes[env.case_id] = p.paid_at
-    new = await facts.record_payments(conn, case_ids, refs, amounts, paid, cfg.timezone)
+    new = await facts.record_payments(conn, case_ids, refs, amounts, paid, ctx.settings.timezone)
     await facts.set_outstanding(conn, list(outstanding), list(outstanding.values()))
     closed = await pool.release(conn, list(closes), list(closes.values()), "closed", end_reason="repaid")
     log.info("payments posted", events=len(envelopes), new_month_facts=new, closed=len(closed))
 
 
-async def on_contact_logged(conn: asyncpg.Connection, envelopes: list[Envelope],
-                            cfg: Config = DEFAULT) -> None:
+async def on_contact_logged(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[Envelope]) -> None:
     case_ids: list[str] = []
     occurred: list[datetime] = []
     ptp_until: list[date | None] = []
@@ -148,17 +144,25 @@ async def on_contact_logged(conn: asyncpg.Connection, envelopes: list[Envelope],
         case_ids.append(env.case_id)
         occurred.append(p.occurred_at)
         ptp_until.append(max(dues) if dues else None)
-    await facts.record_contacts(conn, case_ids, occurred, ptp_until, cfg.timezone)
+    await facts.record_contacts(conn, case_ids, occurred, ptp_until, ctx.settings.timezone)
 
 
-def handlers_for(cfg: Config = DEFAULT) -> dict[str, BatchHandler]:
-    """The handlers bound to one app's settings (several apps may share a process in tests)."""
-    return {
-        CASE_RECEIVED: partial(on_case_received, cfg=cfg),
-        CASE_UPDATED: partial(on_case_updated, cfg=cfg),
-        PAYMENT_POSTED: partial(on_payment_posted, cfg=cfg),
-        CONTACT_LOGGED: partial(on_contact_logged, cfg=cfg),
-    }
+async def _announce(conn: asyncpg.Connection, flagged: pool.FlagPauses) -> None:
+    """R-13/R-17: a case a client flag paused (or whose flag was lifted) leaves (or rejoins) every
+    worklist downstream: case.paused / case.resumed, one outbox write for the batch."""
+    records = [events.case_paused(client_id=r.client_id, case_id=r.case_id, source="flag",
+                                  by=pool.FLAG_PAUSED_BY, reason=reason, at=r.at,
+                                  released_collector_id=r.collector_id, released_team_id=r.team_id)
+               for r, reason in flagged.paused]
+    records += [events.case_resumed(client_id=client_id, case_id=case_id, source="flag",
+                                    by=pool.FLAG_PAUSED_BY, reason=FLAG_LIFTED, at=at)
+                for case_id, client_id, at in flagged.resumed]
+    await write_outbox_records(conn, records)
 
 
-HANDLERS = handlers_for(DEFAULT)
+HANDLERS: dict[str, BatchHandler] = {
+    CASE_RECEIVED: on_case_received,
+    CASE_UPDATED: on_case_updated,
+    PAYMENT_POSTED: on_payment_posted,
+    CONTACT_LOGGED: on_contact_logged,
+}

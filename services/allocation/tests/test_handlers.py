@@ -6,25 +6,18 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from functools import partial
 
+import orjson
 import pytest
-import pytest_asyncio
 
 from recoup_allocation import handlers
+from recoup_allocation.context import Ctx
+from recoup_allocation.settings import AllocationSettings
 from recoup_local.factories import (
     as_envelopes, contact, payment, publish, read_topic, received, updated, wait_until,
 )
 from recoup_local.inprocess import running_service
-from recoup_shared.db import create_pool
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def db(stack):
-    dsn = await stack.new_database(package="recoup_allocation")
-    p = await create_pool(dsn, min_size=1, max_size=4)
-    yield p
-    await p.close()
+from recoup_shared.context import base_context
 
 
 class Counting:
@@ -43,10 +36,13 @@ class Counting:
         return attr
 
 
-async def run(db, handler, envs) -> int:
+async def run(db, handler, envs, **settings) -> int:
+    """The handler on one batch, in one transaction, as the consumer loop calls it (settings:
+    the service's settings for this call, e.g. pause_on_flags)."""
+    ctx = Ctx.extend(base_context("allocation", AllocationSettings(profile="test", **settings), pool=db))
     async with db.acquire() as conn, conn.transaction():
         counting = Counting(conn)
-        await handler(counting, as_envelopes(envs))
+        await handler(counting, ctx, as_envelopes(envs))
         return counting.calls
 
 
@@ -65,17 +61,17 @@ async def assign(db, case_id, collector="col-1", team="t1"):
                            case_id, collector, team)
 
 
-@pytest.mark.parametrize("handler,make", [
-    (partial(handlers.on_case_received, cfg=handlers.Config(pause_on_flags=("dispute",))),
-     lambda i: received(f"r-{i}", flags=["dispute"] if i % 3 else [])),
-    (handlers.on_case_received, lambda i: received(f"r-{i}")),
-    (handlers.on_case_updated, lambda i: updated(f"r-{i}", change="balance", outstanding=Decimal("1.00"))),
-    (handlers.on_payment_posted, lambda i: payment(f"r-{i}", closes_case=i % 2 == 0)),
-    (handlers.on_contact_logged, lambda i: contact(f"r-{i}", ptp_due=date.today())),
+@pytest.mark.parametrize("handler,make,settings", [
+    (handlers.on_case_received, lambda i: received(f"r-{i}", flags=["dispute"] if i % 3 else []),
+     {"pause_on_flags": ["dispute"]}),
+    (handlers.on_case_received, lambda i: received(f"r-{i}"), {}),
+    (handlers.on_case_updated, lambda i: updated(f"r-{i}", change="balance", outstanding=Decimal("1.00")), {}),
+    (handlers.on_payment_posted, lambda i: payment(f"r-{i}", closes_case=i % 2 == 0), {}),
+    (handlers.on_contact_logged, lambda i: contact(f"r-{i}", ptp_due=date.today()), {}),
 ])
-async def test_handlers_are_set_based(db, handler, make):
-    small = await run(db, handler, [make(i) for i in range(3)])
-    big = await run(db, handler, [make(i) for i in range(3, 1503)])
+async def test_handlers_are_set_based(db, handler, make, settings):
+    small = await run(db, handler, [make(i) for i in range(3)], **settings)
+    big = await run(db, handler, [make(i) for i in range(3, 1503)], **settings)
     assert big == small, f"{handler}: {small} round trips for 3 events, {big} for 1,500"
     assert big <= 10
 
@@ -141,27 +137,37 @@ async def test_client_flags_keep_the_owner_by_default(db):
 
 
 async def test_configured_flags_pause_and_lifting_them_resumes(db):
-    cfg = handlers.Config(pause_on_flags=("dispute", "fraud_claim", "stolen_card"))
-    on_received = partial(handlers.on_case_received, cfg=cfg)
-    on_updated = partial(handlers.on_case_updated, cfg=cfg)
+    flags = {"pause_on_flags": ["dispute", "fraud_claim", "stolen_card"]}
+    on_received, on_updated = handlers.on_case_received, handlers.on_case_updated
     await run(db, on_received, [received("f-1"), received("f-2", flags=["dispute"]),
-                                received("f-3", flags=["do_not_contact"])])
+                                received("f-3", flags=["do_not_contact"])], **flags)
     assert (await case(db, "f-2"))["status"] == "paused"          # arrives disputed (R-17)
     assert (await case(db, "f-3"))["status"] == "unassigned"      # do_not_contact stays allocatable
     await assign(db, "f-1")
-    await run(db, on_updated, [updated("f-1", change="flags", flags=["fraud_claim"])])
+    await run(db, on_updated, [updated("f-1", change="flags", flags=["fraud_claim"])], **flags)
     row = await case(db, "f-1")
     assert (row["status"], row["collector_id"], row["pause_source"]) == ("paused", None, "flag")
     assert "fraud_claim" in row["pause_reason"]
     await run(db, on_updated, [updated("f-1", change="flags", flags=[]),
-                               updated("f-2", change="flags", flags=["complaint_history"])])
+                               updated("f-2", change="flags", flags=["complaint_history"])], **flags)
     assert (await case(db, "f-1"))["status"] == "unassigned"
     assert (await case(db, "f-2"))["status"] == "unassigned"
     # a staff pause is not lifted by the client's flags
     async with db.acquire() as conn:
         await conn.execute("UPDATE cases SET status='paused', pause_source='staff' WHERE case_id='f-3'")
-    await run(db, on_updated, [updated("f-3", change="flags", flags=[])])
+    await run(db, on_updated, [updated("f-3", change="flags", flags=[])], **flags)
     assert (await case(db, "f-3"))["status"] == "paused"
+    # R-13: each flag pause and each lift is announced, by "client" (f-3's staff pause is not ours)
+    async with db.acquire() as conn:
+        sent = [orjson.loads(r["value"]) for r in await conn.fetch(
+            "SELECT value FROM outbox WHERE topic IN ('case.paused', 'case.resumed') ORDER BY id")]
+    assert [(e["event_type"], e["case_id"]) for e in sent[:2]] == [("case.paused", "f-2"), ("case.paused", "f-1")]
+    assert sorted((e["event_type"], e["case_id"]) for e in sent[2:]) == [("case.resumed", "f-1"), ("case.resumed", "f-2")]
+    p2, p1, r1 = sent[0]["payload"], sent[1]["payload"], sent[2]["payload"]
+    assert (p2["source"], p2["paused_by"], p2.get("released_collector_id")) == ("flag", "client", None)
+    assert "dispute" in p2["reason"] and "fraud_claim" in p1["reason"]
+    assert (p1["released_collector_id"], p1["released_team_id"]) == ("col-1", "t1")
+    assert (r1["source"], r1["resumed_by"], r1.get("collector_id")) == ("flag", "client", None)
 
 
 async def test_payment_facts_are_idempotent_and_closing_releases(db):
@@ -241,6 +247,8 @@ async def test_broker_events_are_applied_once_and_auto_allocated(stack):
             assert await conn.fetchval("SELECT count(*) FROM cases WHERE client_id=$1", client) == len(ids)
             assert await conn.fetchval("SELECT count(*) FROM ownership o JOIN cases c USING (case_id) "
                                        "WHERE c.client_id=$1", client) == len(ids)
+        # a run asked for by hand (as tests/test_e2e_allocation.py does) finds nothing more to do
+        assert await svc.app.state.jobs.run_now("auto-allocation") is None
         metrics = (await svc.client.get("/metrics")).text
         assert f'recoup_allocation_sla_seconds_count{{client_id="{client}"}} 40.0' in metrics
         # the SLA report sees them, no breaches

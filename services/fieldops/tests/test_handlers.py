@@ -124,7 +124,7 @@ async def test_a_paused_case_leaves_the_plans(conn, ctx, fo):  # R-13
     async with conn.transaction():
         await planning.plan(conn, ctx, "sup", DAY)
     at = datetime(2026, 10, 9, 12, tzinfo=CST)
-    await handle(conn, ctx, env("case.paused", case_id, {"paused_by": "lead", "reason": "投诉",
+    await handle(conn, ctx, env("case.paused", case_id, {"source": "staff", "paused_by": "lead", "reason": "投诉",
                                                           "paused_at": at.isoformat()}, at, "allocation"))
     assert await state(conn, visit_id) == "approved"
     again = (await fo.outbox(conn, case_id, "visit.approved"))
@@ -133,7 +133,7 @@ async def test_a_paused_case_leaves_the_plans(conn, ctx, fo):  # R-13
         await planning.plan(conn, ctx, "sup", DAY)
     reason = await conn.fetchval("SELECT reason FROM plan_not_planned WHERE visit_id = $1::uuid", visit_id)
     assert reason == "case_paused"
-    await handle(conn, ctx, env("case.resumed", case_id, {"resumed_by": "lead", "collector_id": f"c-{t}",
+    await handle(conn, ctx, env("case.resumed", case_id, {"source": "staff", "resumed_by": "lead", "reason": "complaint settled", "collector_id": f"c-{t}",
                                                            "resumed_at": (at + timedelta(hours=1)).isoformat()},
                                 at + timedelta(hours=1), "allocation"))
     async with conn.transaction():

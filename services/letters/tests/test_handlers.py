@@ -114,7 +114,8 @@ async def test_letters_not_yet_dispatched_are_cancelled_with_the_reason(conn, ct
         updated(recalled, client_id, change="recall", status="recalled"),
         updated(disputed, client_id, change="flags", flags=["dispute"]),
         new_envelope(event_type="case.paused", producer="allocation", client_id=client_id, case_id=paused,
-                     payload={"paused_by": "lead-1", "reason": "complaint", "paused_at": NOW.isoformat()}),
+                     payload={"source": "staff", "paused_by": "lead-1", "reason": "complaint",
+                              "paused_at": NOW.isoformat()}),
         hold])
     got = {r["case_id"]: r["cancel_reason"] for r in await conn.fetch(
         "SELECT case_id, cancel_reason FROM letters WHERE case_id = ANY($1::text[]) AND status = 'cancelled'",

@@ -143,6 +143,30 @@ class CaseAllocated(_Payload):
     first_contact_due: date         # R-20: 2-3 working days after allocation
 
 
+class CasePaused(_Payload):
+    """A case was paused (暂停, R-13): by staff, or by a client flag the agency pauses on
+    (RECOUP_PAUSE_ON_FLAGS, R-17). It leaves every worklist and allocation until resumed; the
+    owner it had is released."""
+    source: Literal["staff", "flag"]
+    paused_by: str                  # who: the staff member's sub, or "client" for a flag
+    reason: str                     # why
+    paused_at: datetime
+    released_collector_id: str | None = None   # the owner released (None: it had none)
+    released_team_id: str | None = None
+
+
+class CaseResumed(_Payload):
+    """A paused case was resumed (恢复, R-13): by staff, or because the client lifted the flag.
+    Back to its previous owner (`collector_id`, and a case.allocated with reason reassignment
+    follows) or to the pool (`collector_id` None: allocation will give it an owner)."""
+    source: Literal["staff", "flag"]
+    resumed_by: str                 # who: the staff member's sub, or "client" for a flag
+    reason: str                     # why
+    resumed_at: datetime
+    collector_id: str | None = None  # the owner restored (None: back to the pool)
+    team_id: str | None = None
+
+
 class Ptp(_Payload):
     amount: Decimal
     due_on: date
@@ -264,24 +288,6 @@ class PolicyChanged(_Payload):
     effective: dict | None = None   # the full effective values at a case level
     changed_by: str
     changed_at: datetime
-
-
-class CasePaused(_Payload):
-    """Staff (or a client flag of RECOUP_PAUSE_ON_FLAGS) paused a case: it leaves every worklist
-    until resumed (R-13)."""
-    paused_by: str                   # the staff member's sub, or "system:flags"
-    reason: str
-    released_collector_id: str | None = None   # the owner the pause released
-    team_id: str | None = None
-    paused_at: datetime
-
-
-class CaseResumed(_Payload):
-    resumed_by: str
-    reason: str | None = None
-    collector_id: str | None = None  # the owner restored; None: back to the pool for allocation
-    team_id: str | None = None
-    resumed_at: datetime
 
 
 PAYLOADS: dict[str, type[_Payload]] = {

@@ -1,5 +1,5 @@
-"""Routes only: parse, authorise, call a use case (planning) or a store read, shape the answer.
-Split by sub-domain: people and rules, allocation plans, cases, reports."""
+"""Routes only: parse, authorise (a typed role dependency; the object check is in the use case),
+call one use case, answer. By area: people and rules, allocation plans, cases, reports."""
 
 from . import allocations, cases, reports, staff
 

@@ -1,79 +1,31 @@
-"""Dependencies shared by the routes: the use-case context, role sets, visibility, cursors."""
+"""Typed dependencies of this service's routes: Conn (one transaction per request), Context (the
+service's Ctx), the role dependencies (R-45) and the keyset cursor of case-id pages."""
 
 from __future__ import annotations
 
-import base64
-from typing import Annotated, Any, Mapping
+from typing import Annotated
 
-import asyncpg
-from fastapi import Depends, Request
+from fastapi import Depends
 
-from recoup_shared.auth import Principal, Role, require_roles
-from recoup_shared.errors import Forbidden, UnprocessableInput
+from recoup_shared.api import Conn, get_context, roles  # noqa: F401 - Conn re-exported for routes
+from recoup_shared.errors import UnprocessableInput
+from recoup_shared.paging import decode_cursor
 
-from ..planning import Ctx, lead_team_of
+from ..context import Ctx
+from ..settings import ALLOCATE, CASE_READERS, MANAGE, PEOPLE, READERS
 
-# R-45 roles per action.
-ALLOCATE = (Role.TEAM_LEAD, Role.SUPERVISOR, Role.ADMIN)          # preview, commit, manual, pause
-MANAGE = (Role.SUPERVISOR, Role.ADMIN)                            # teams, client rules
-READ_ALL = (Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR)            # every team's data
-CASE_READERS = (Role.COLLECTOR, Role.TEAM_LEAD, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR, Role.FINANCE)
-
-Allocator = Annotated[Principal, Depends(require_roles(*ALLOCATE))]
-Manager = Annotated[Principal, Depends(require_roles(*MANAGE))]
-Reader = Annotated[Principal, Depends(require_roles(*ALLOCATE, Role.AUDITOR))]
-CaseReader = Annotated[Principal, Depends(require_roles(*CASE_READERS))]
-StaffPeople = Annotated[Principal, Depends(require_roles(Role.COLLECTOR, *ALLOCATE, Role.AUDITOR))]
+Context = Annotated[Ctx, Depends(get_context)]
+Allocator = roles(*ALLOCATE)       # preview, commit, manual, rotation, pause/resume
+Manager = roles(*MANAGE)           # teams, client rules
+Reader = roles(*READERS)           # plans, teams, the pool, reports
+CaseReader = roles(*CASE_READERS)  # one case, a collector's worklist
+StaffPeople = roles(*PEOPLE)       # a collector's own record
 
 
-def _ctx(request: Request) -> Ctx:
-    return Ctx(request.app.state.settings, request.app.state.calendar)
-
-
-Context = Annotated[Ctx, Depends(_ctx)]
-
-
-def sees_all(p: Principal) -> bool:
-    return p.has(*READ_ALL)
-
-
-async def check_case_visible(conn: asyncpg.Connection, p: Principal, case: Mapping[str, Any]) -> None:
-    """Object check: managers/auditors/finance see every case; a team lead their team's cases and
-    the unowned pool; a collector only the cases they own now."""
-    if p.has(*READ_ALL, Role.FINANCE):
-        return
-    if p.has(Role.TEAM_LEAD):
-        team = await lead_team_of(conn, p)
-        if case["team_id"] is None or (team is not None and case["team_id"] == team):
-            return
-    if p.has(Role.COLLECTOR) and case["collector_id"] == p.sub:
-        return
-    raise Forbidden("this case is not yours to see")
-
-
-async def check_team_visible(conn: asyncpg.Connection, p: Principal, team_id: str) -> None:
-    if sees_all(p):
-        return
-    if p.has(Role.TEAM_LEAD) and await lead_team_of(conn, p) == team_id:
-        return
-    raise Forbidden("a team lead sees their own team only")
-
-
-def encode_cursor(last: str | None) -> str | None:
-    return None if last is None else base64.urlsafe_b64encode(last.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str | None) -> str | None:
-    if not cursor:
-        return None
-    try:
-        value = base64.b64decode(cursor + "=" * (-len(cursor) % 4), altchars=b"-_", validate=True).decode()
-    except (ValueError, UnicodeDecodeError):
-        value = ""
-    if not value:
-        raise UnprocessableInput("invalid cursor", errors=[{"field": "cursor", "reason": "not a cursor"}])
-    return value
-
-
-def page_limit(request: Request, limit: int) -> int:
-    return max(1, min(limit, request.app.state.settings.page_size_max))
+def after_case(cursor: str | None) -> str | None:
+    """The case id a page continues after (the `next_cursor` of the previous page)."""
+    after = decode_cursor(cursor)
+    if after is not None and not isinstance(after, str):
+        raise UnprocessableInput("invalid cursor", errors=[
+            {"field": "cursor", "reason": "not a cursor this service issued"}])
+    return after

@@ -16,11 +16,12 @@ from .model import (
     UnassignedReason,
 )
 from .rotation import is_stalled, plan_rotation
+from .sla import sla_deadline
 from .strategies import DEFAULT_AMOUNT_TOLERANCE, plan_allocation
 
 __all__ = [
     "AllocCase", "BalanceSummary", "ClientRules", "CollectorBalance", "CollectorLoad",
     "DEFAULT_AMOUNT_TOLERANCE", "FIRST_CONTACT_WORKING_DAYS", "Plan", "PlanNote", "Strategy",
     "UnassignedReason", "WorkingDays", "first_contact_due", "is_eligible", "is_stalled",
-    "manual_plan", "plan_allocation", "plan_rotation", "summarize",
+    "manual_plan", "plan_allocation", "plan_rotation", "sla_deadline", "summarize",
 ]

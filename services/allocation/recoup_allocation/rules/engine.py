@@ -146,6 +146,14 @@ class Engine:
                 elif prev is not None:
                     banned = frozenset((prev,))
             groups.append(Group(case_id, [case], [cents], 1, cents, atoms, atom_set, banned, ()))
+        self._joint_groups(joint, joint_owners, atom_sets)
+
+    def _joint_groups(self, joint: Mapping[str, list[AllocCase]], joint_owners: Mapping[str, str],
+                      atom_sets: dict[tuple[int, ...], frozenset[int]]) -> None:
+        """R-11: one group per debtor. Outside rotation, the debtor's cases someone already holds
+        are kept, and that owner (or the joint owner given) anchors the rest."""
+        rotation, kept, groups, eligible = self.rotation, self.kept, self.groups, self.atoms.eligible_atoms
+        no_ban: frozenset[str] = frozenset()
         for key, members in joint.items():
             banned, anchors, free = no_ban, (), members
             if rotation:

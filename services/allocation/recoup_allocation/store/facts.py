@@ -1,5 +1,5 @@
 """Month facts for rotation (R-12) — repayments from payment.posted, PTPs from contact.logged —
-the scheduled rotation's run register, and the SLA report's figures (R-8)."""
+and the scheduled rotation's run register (the SLA report reads: views/reports.py)."""
 
 from __future__ import annotations
 
@@ -107,42 +107,3 @@ async def rotation_clients(conn: asyncpg.Connection, default_enabled: bool) -> l
            WHERE c.status = 'assigned' AND COALESCE(r.rotation_enabled, $1) ORDER BY 1""",
         default_enabled)
     return [r["client_id"] for r in rows]
-
-
-async def list_rotation_runs(conn: asyncpg.Connection, limit: int = 100) -> list[asyncpg.Record]:
-    return await conn.fetch(
-        "SELECT month, client_id, plan_id, status, detail, ran_at FROM rotation_runs "
-        "ORDER BY month DESC, client_id LIMIT $1", limit)
-
-
-# --- SLA (R-8) -----------------------------------------------------------------------------------
-async def sla_days(conn: asyncpg.Connection, *, tz: str, client_id: str | None, day_from: date,
-                   day_to: date) -> list[asyncpg.Record]:
-    return await conn.fetch(
-        """SELECT DISTINCT client_id, (received_at AT TIME ZONE $1)::date AS day FROM cases
-           WHERE ($2::text IS NULL OR client_id = $2)
-             AND (received_at AT TIME ZONE $1)::date BETWEEN $3 AND $4
-           ORDER BY 1, 2""", tz, client_id, day_from, day_to)
-
-
-async def sla_figures(conn: asyncpg.Connection, *, tz: str, client_id: str | None,
-                      days: Sequence[date], deadlines: Sequence[datetime], now: datetime) -> list[asyncpg.Record]:
-    """Per client and arrival day: received, allocated, waiting, p50/p95/max seconds from arrival
-    to first allocation, and breaches (allocated after the deadline or still waiting past it)."""
-    return await conn.fetch(
-        """WITH d AS (SELECT * FROM unnest($3::date[], $4::timestamptz[]) AS t(day, deadline))
-           SELECT c.client_id, d.day, d.deadline, count(*) AS received,
-                  count(c.first_allocated_at) AS allocated,
-                  count(*) FILTER (WHERE c.first_allocated_at IS NULL) AS pending,
-                  percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM c.first_allocated_at - c.received_at))
-                      FILTER (WHERE c.first_allocated_at IS NOT NULL) AS p50,
-                  percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM c.first_allocated_at - c.received_at))
-                      FILTER (WHERE c.first_allocated_at IS NOT NULL) AS p95,
-                  max(extract(epoch FROM c.first_allocated_at - c.received_at)) AS max_s,
-                  count(*) FILTER (WHERE c.first_allocated_at > d.deadline
-                                      OR (c.first_allocated_at IS NULL AND $5 > d.deadline
-                                          AND c.status = 'unassigned')) AS breaches
-           FROM cases c JOIN d ON (c.received_at AT TIME ZONE $1)::date = d.day
-           WHERE ($2::text IS NULL OR c.client_id = $2)
-           GROUP BY c.client_id, d.day, d.deadline ORDER BY c.client_id, d.day""",
-        tz, client_id, list(days), list(deadlines), now)

@@ -17,31 +17,36 @@ from typing import Any
 
 import asyncpg
 
-ALLOCATION_LOCK = 0x414C4C4F  # "ALLO": one lock for every allocation writer, all replicas
+from recoup_shared.locks import try_xact_lock, xact_lock
+
+ALLOCATION_LOCK = ("allocation", "writers")  # one lock for every allocation writer, all replicas
 
 PLAN_COLUMNS = ("plan_id, kind, strategy, client_id, month, filters, forced, created_by, created_at, "
-                "expires_at, status, committed_by, committed_at, items, summary")
+                "expires_at, status, committed_by, committed_at, items, summary, team_id")
 
 # Item = (case_id, collector_id, team_id, previous_collector_id, case_version)
 Item = tuple[str, str, str | None, str | None, int]
 
 
 async def lock_allocation(conn: asyncpg.Connection, *, wait: bool = True) -> bool:
+    """The allocation lock until the transaction ends; `wait=False`: False when another writer
+    (a commit, or auto-allocation on another replica) holds it."""
     if wait:
-        await conn.execute("SELECT pg_advisory_xact_lock($1)", ALLOCATION_LOCK)
+        await xact_lock(conn, *ALLOCATION_LOCK)
         return True
-    return bool(await conn.fetchval("SELECT pg_try_advisory_xact_lock($1)", ALLOCATION_LOCK))
+    return await try_xact_lock(conn, *ALLOCATION_LOCK)
 
 
 async def insert_plan(conn: asyncpg.Connection, *, plan_id: uuid.UUID, kind: str, strategy: str,
                       client_id: str | None, month: date | None, filters: dict[str, Any],
                       forced: bool, created_by: str, created_at: datetime, expires_at: datetime,
-                      summary: dict[str, Any], items: Sequence[Item]) -> None:
+                      summary: dict[str, Any], items: Sequence[Item], team_id: str | None) -> None:
+    """`team_id`: the one team every collector of the plan belongs to (None: several or none)."""
     await conn.execute(
         f"""INSERT INTO plans ({PLAN_COLUMNS})
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'previewed', NULL, NULL, $11, $12)""",
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'previewed', NULL, NULL, $11, $12, $13)""",
         plan_id, kind, strategy, client_id, month, filters, forced, created_by, created_at,
-        expires_at, len(items), summary)
+        expires_at, len(items), summary, team_id)
     if not items:
         return
     records = [(plan_id, *item) for item in items]
@@ -61,23 +66,6 @@ async def get_plan(conn: asyncpg.Connection, plan_id: uuid.UUID, *,
     return await conn.fetchrow(
         f"SELECT {PLAN_COLUMNS} FROM plans WHERE plan_id = $1" + (" FOR UPDATE" if for_update else ""),
         plan_id)
-
-
-async def list_plans(conn: asyncpg.Connection, *, status: str | None, kind: str | None,
-                     created_by: str | None, limit: int) -> list[asyncpg.Record]:
-    return await conn.fetch(
-        f"""SELECT {PLAN_COLUMNS} FROM plans
-            WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR kind = $2)
-              AND ($3::text IS NULL OR created_by = $3)
-            ORDER BY created_at DESC LIMIT $4""", status, kind, created_by, limit)
-
-
-async def plan_items_page(conn: asyncpg.Connection, plan_id: uuid.UUID, after: str | None,
-                          limit: int) -> list[asyncpg.Record]:
-    return await conn.fetch(
-        """SELECT case_id, collector_id, team_id, previous_collector_id FROM plan_items
-           WHERE plan_id = $1 AND ($2::text IS NULL OR case_id > $2) ORDER BY case_id LIMIT $3""",
-        plan_id, after, limit)
 
 
 async def plan_collectors_in_teams(conn: asyncpg.Connection, plan_id: uuid.UUID,
@@ -217,15 +205,15 @@ async def supersede_overlapping(conn: asyncpg.Connection, plan_id: uuid.UUID) ->
     return int(status.split()[-1])
 
 
-async def expire_plans(conn: asyncpg.Connection, retention_days: int) -> tuple[int, int]:
+async def expire_plans(conn: asyncpg.Connection, now: datetime, retention_days: int) -> tuple[int, int]:
     """Previews past their time become `expired`; items of old uncommitted plans are purged
     (committed ones stay: they are the record of what was done)."""
     expired = await conn.execute(
-        "UPDATE plans SET status = 'expired' WHERE status = 'previewed' AND expires_at < now()")
+        "UPDATE plans SET status = 'expired' WHERE status = 'previewed' AND expires_at < $1", now)
     purged = await conn.execute(
         """DELETE FROM plan_items i USING plans p
            WHERE i.plan_id = p.plan_id AND p.status IN ('expired', 'superseded')
-             AND p.created_at < now() - make_interval(days => $1)""", retention_days)
+             AND p.created_at < $1::timestamptz - make_interval(days => $2)""", now, retention_days)
     return int(expired.split()[-1]), int(purged.split()[-1])
 
 

@@ -11,13 +11,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import asyncpg
 
+from .scope import lead_reaches
 from .staff import WAKE_CHANNEL
 
 FLAG_SEP = "\x1f"  # flags travel as one text per row through unnest (ragged arrays cannot)
+FLAG_PAUSED_BY = "client"  # who paused a case a client flag paused (R-17)
 
 # R-17 client flags (dispute, fraud_claim, stolen_card, do_not_contact) stop *collection*, which the
 # contact service enforces; by default the case keeps its owner, who reports to the client and acts
@@ -111,13 +113,22 @@ async def upsert_received(conn: asyncpg.Connection, rows: Sequence[ReceivedRow])
 
 
 # --- releasing owners (R-13) ------------------------------------------------------------------
+class Released(NamedTuple):
+    """A case that left its owner (or the pool) by `release`."""
+    case_id: str
+    client_id: str
+    at: datetime
+    collector_id: str | None     # the owner released (None: the case had none)
+    team_id: str | None
+
+
 async def release(conn: asyncpg.Connection, case_ids: Sequence[str], ats: Sequence[datetime],
                   new_status: str, *, end_reason: str | None = None,
                   from_statuses: Sequence[str] = ("unassigned", "assigned", "paused"),
-                  pause: tuple[str, str, str] | None = None) -> list[str]:
+                  pause: tuple[str, str, str] | None = None) -> list[Released]:
     """Move cases to `new_status` (paused / closed / recalled), releasing the owner: the current
-    ownership interval ends at the event's time (never before it began). Returns the case ids that
-    changed. `pause` = (source, reason, by) for a pause."""
+    ownership interval ends at the event's time (never before it began). Returns the cases that
+    changed, each with the owner its closed interval names. `pause` = (source, reason, by)."""
     if not case_ids:
         return []
     source, reason, by = pause if pause else (None, None, None)
@@ -131,14 +142,16 @@ async def release(conn: asyncpg.Connection, case_ids: Sequence[str], ats: Sequen
                    paused_at = CASE WHEN $5::text IS NULL THEN NULL ELSE u.at END,
                    version = c.version + 1, updated_at = now()
                FROM u WHERE c.case_id = u.case_id AND c.status = ANY($4::text[]) AND c.status <> $3
-               RETURNING c.case_id, u.at),
+               RETURNING c.case_id, c.client_id, u.at),
            closed AS (
                UPDATE ownership o SET valid_to = GREATEST(o.valid_from, upd.at), end_reason = $8
-               FROM upd WHERE o.case_id = upd.case_id AND o.valid_to IS NULL)
-           SELECT case_id FROM upd""",
+               FROM upd WHERE o.case_id = upd.case_id AND o.valid_to IS NULL
+               RETURNING o.case_id, o.collector_id, o.team_id)
+           SELECT upd.case_id, upd.client_id, upd.at, closed.collector_id, closed.team_id
+           FROM upd LEFT JOIN closed USING (case_id)""",
         list(case_ids), list(ats), new_status, list(from_statuses), source, reason, by,
         end_reason or new_status)
-    return [r["case_id"] for r in rows]
+    return [Released(*r) for r in rows]
 
 
 async def reopen(conn: asyncpg.Connection, case_ids: Sequence[str], ats: Sequence[datetime],
@@ -173,32 +186,41 @@ async def resume_paused(conn: asyncpg.Connection, case_ids: Sequence[str], *,
     return [r["case_id"] for r in rows]
 
 
+@dataclass(slots=True)
+class FlagPauses:
+    """What `apply_flag_pauses` did: cases paused (with the reason recorded) and cases resumed
+    (case_id, client_id, at) — back to the pool."""
+    paused: list[tuple[Released, str]]
+    resumed: list[tuple[str, str, datetime]]
+
+
 async def apply_flag_pauses(conn: asyncpg.Connection, case_ats: dict[str, datetime],
-                            pausing_flags: Sequence[str]) -> tuple[list[str], list[str]]:
+                            pausing_flags: Sequence[str]) -> FlagPauses:
     """R-17: pause open cases carrying a pausing client flag (owner released at the event's time);
     give back to the pool the ones a flag had paused once the client lifted every pausing flag.
-    A case a staff member paused stays paused. Returns (paused, resumed)."""
+    A case a staff member paused stays paused."""
     if not case_ats:
-        return [], []
+        return FlagPauses([], [])
     ids = list(case_ats)
     flagged = await conn.fetch(
         """SELECT case_id, array_to_string(ARRAY(SELECT unnest(flags) INTERSECT SELECT unnest($2::text[])
                                                  ORDER BY 1), ', ') AS why
            FROM cases WHERE case_id = ANY($1) AND status IN ('unassigned', 'assigned')
              AND flags && $2::text[]""", ids, list(pausing_flags))
-    paused: list[str] = []
+    paused: list[tuple[Released, str]] = []
     by_reason: dict[str, list[str]] = {}
     for r in flagged:
         by_reason.setdefault(r["why"], []).append(r["case_id"])
     for why, group in sorted(by_reason.items()):
-        paused += await release(conn, group, [case_ats[c] for c in group], "paused",
-                                end_reason="paused", from_statuses=("unassigned", "assigned"),
-                                pause=("flag", f"client flag: {why} (R-17)", "client"))
-    lifted = [r["case_id"] for r in await conn.fetch(
-        """SELECT case_id FROM cases WHERE case_id = ANY($1) AND status = 'paused'
-             AND pause_source = 'flag' AND NOT (flags && $2::text[])""", ids, list(pausing_flags))]
-    resumed = await resume_paused(conn, lifted, source="flag")
-    return paused, resumed
+        reason = f"client flag: {why} (R-17)"
+        paused += [(r, reason) for r in await release(
+            conn, group, [case_ats[c] for c in group], "paused", end_reason="paused",
+            from_statuses=("unassigned", "assigned"), pause=("flag", reason, FLAG_PAUSED_BY))]
+    lifted = {r["case_id"]: r["client_id"] for r in await conn.fetch(
+        """SELECT case_id, client_id FROM cases WHERE case_id = ANY($1) AND status = 'paused'
+             AND pause_source = 'flag' AND NOT (flags && $2::text[])""", ids, list(pausing_flags))}
+    resumed = await resume_paused(conn, list(lifted), source="flag")
+    return FlagPauses(paused, [(c, lifted[c], case_ats[c]) for c in resumed])
 
 
 async def update_attributes(conn: asyncpg.Connection, case_ids: Sequence[str],
@@ -237,49 +259,6 @@ async def lock_case(conn: asyncpg.Connection, case_id: str) -> asyncpg.Record | 
         case_id)
 
 
-async def history(conn: asyncpg.Connection, case_id: str) -> list[asyncpg.Record]:
-    return await conn.fetch(
-        """SELECT collector_id, team_id, valid_from, valid_to, strategy, reason, end_reason, plan_id
-           FROM ownership WHERE case_id = $1 ORDER BY valid_from, id""", case_id)
-
-
-async def owner_at(conn: asyncpg.Connection, case_id: str, at: datetime) -> asyncpg.Record | None:
-    """The owner on a date (billing attributes repayments this way): the interval [from, to)."""
-    return await conn.fetchrow(
-        """SELECT collector_id, team_id, valid_from, valid_to, strategy, reason FROM ownership
-           WHERE case_id = $1 AND valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2)
-           ORDER BY valid_from DESC, id DESC LIMIT 1""", case_id, at)
-
-
-async def owned_in_team(conn: asyncpg.Connection, case_id: str, team_id: str) -> bool:
-    return bool(await conn.fetchval(
-        "SELECT EXISTS (SELECT 1 FROM ownership WHERE case_id = $1 AND team_id = $2)", case_id, team_id))
-
-
-async def list_cases(conn: asyncpg.Connection, *, collector_id: str | None = None,
-                     team_id: str | None = None, statuses: Sequence[str] | None = None,
-                     client_id: str | None = None, after: str | None = None,
-                     limit: int = 100) -> list[asyncpg.Record]:
-    """Keyset page by case_id (stable under inserts, no OFFSET scans)."""
-    return await conn.fetch(
-        f"""SELECT {CASE_COLUMNS}, {JOINT_CASE_IDS} FROM cases c
-            WHERE ($1::text IS NULL OR c.collector_id = $1) AND ($2::text IS NULL OR c.team_id = $2)
-              AND ($3::text[] IS NULL OR c.status = ANY($3)) AND ($4::text IS NULL OR c.client_id = $4)
-              AND ($5::text IS NULL OR c.case_id > $5)
-            ORDER BY c.case_id LIMIT $6""",
-        collector_id, team_id, list(statuses) if statuses else None, client_id, after, limit)
-
-
-async def team_load(conn: asyncpg.Connection, team_id: str) -> list[asyncpg.Record]:
-    return await conn.fetch(
-        """SELECT c.collector_id, c.name, c.active, c.max_open_cases, c.max_open_amount,
-                  COALESCE(l.n, 0) AS open_cases, COALESCE(l.amount, 0) AS open_amount
-           FROM collectors c
-           LEFT JOIN LATERAL (SELECT count(*) AS n, sum(placed_amount) AS amount FROM cases k
-                              WHERE k.collector_id = c.collector_id AND k.status = 'assigned') l ON true
-           WHERE c.team_id = $1 ORDER BY c.collector_id""", team_id)
-
-
 PLAN_CASE_COLUMNS = """case_id, client_id, product, placed_amount, dpd_bucket, region, joint_key, status,
     collector_id, team_id, previous_collector_id, version"""
 
@@ -292,13 +271,14 @@ async def select_for_plan(conn: asyncpg.Connection, *, statuses: Sequence[str] |
                           amount_min: Decimal | None = None, amount_max: Decimal | None = None,
                           owner_ids: Sequence[str] | None = None,
                           owner_team_ids: Sequence[str] | None = None,
-                          limit: int) -> list[asyncpg.Record]:
-    """The cases a plan is made of (filter of the preview / manual request)."""
+                          lead_team: str | None = None, limit: int) -> list[asyncpg.Record]:
+    """The cases a plan is made of (filter of the preview / manual request); `lead_team`: only
+    what that team's lead reaches (store/scope.py)."""
     def arr(v: Sequence[str] | None) -> list[str] | None:
         return None if v is None else list(v)
 
     return await conn.fetch(
-        f"""SELECT {PLAN_CASE_COLUMNS} FROM cases
+        f"""SELECT {PLAN_CASE_COLUMNS} FROM cases c
             WHERE ($1::text[] IS NULL OR status = ANY($1)) AND ($2::text IS NULL OR client_id = $2)
               AND ($3::text IS NULL OR placement_id = $3) AND ($4::text[] IS NULL OR case_id = ANY($4))
               AND ($5::text[] IS NULL OR dpd_bucket = ANY($5)) AND ($6::text[] IS NULL OR region = ANY($6))
@@ -306,19 +286,20 @@ async def select_for_plan(conn: asyncpg.Connection, *, statuses: Sequence[str] |
               AND ($8::numeric IS NULL OR placed_amount >= $8) AND ($9::numeric IS NULL OR placed_amount <= $9)
               AND ($10::text[] IS NULL OR collector_id = ANY($10))
               AND ($11::text[] IS NULL OR team_id = ANY($11))
+              AND ($13::text IS NULL OR {lead_reaches("$13::text")})
             ORDER BY case_id LIMIT $12""",
         arr(statuses), client_id, placement_id, arr(case_ids), arr(dpd_buckets), arr(regions),
-        arr(products), amount_min, amount_max, arr(owner_ids), arr(owner_team_ids), limit)
+        arr(products), amount_min, amount_max, arr(owner_ids), arr(owner_team_ids), limit, lead_team)
 
 
 async def auto_candidates(conn: asyncpg.Connection, *, unconfigured: bool, default_strategy: str,
-                          limit: int) -> list[asyncpg.Record]:
+                          now: datetime, limit: int) -> list[asyncpg.Record]:
     """Unassigned cases of clients allocated automatically (R-8), oldest first, with the
     client's default strategy; cases no one could take wait out their back-off."""
     return await conn.fetch(
         f"""SELECT {', '.join('c.' + x.strip() for x in PLAN_CASE_COLUMNS.split(','))},
                    COALESCE(r.default_strategy, $2) AS strategy
             FROM cases c LEFT JOIN client_rules r ON r.client_id = c.client_id
-            WHERE c.status = 'unassigned' AND (c.auto_retry_at IS NULL OR c.auto_retry_at <= now())
+            WHERE c.status = 'unassigned' AND (c.auto_retry_at IS NULL OR c.auto_retry_at <= $4)
               AND COALESCE(r.auto_allocate, $1)
-            ORDER BY c.received_at, c.case_id LIMIT $3""", unconfigured, default_strategy, limit)
+            ORDER BY c.received_at, c.case_id LIMIT $3""", unconfigured, default_strategy, limit, now)

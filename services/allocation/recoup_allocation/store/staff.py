@@ -33,13 +33,6 @@ async def get_team(conn: asyncpg.Connection, team_id: str) -> asyncpg.Record | N
     return await conn.fetchrow(f"SELECT {TEAM_COLUMNS} FROM teams WHERE team_id = $1", team_id)
 
 
-async def list_teams(conn: asyncpg.Connection, team_ids: Sequence[str] | None = None) -> list[asyncpg.Record]:
-    if team_ids is None:
-        return await conn.fetch(f"SELECT {TEAM_COLUMNS} FROM teams ORDER BY team_id")
-    return await conn.fetch(f"SELECT {TEAM_COLUMNS} FROM teams WHERE team_id = ANY($1) ORDER BY team_id",
-                            list(team_ids))
-
-
 async def missing_teams(conn: asyncpg.Connection, team_ids: Iterable[str]) -> list[str]:
     wanted = sorted(set(team_ids))
     if not wanted:
@@ -75,12 +68,18 @@ async def get_collector(conn: asyncpg.Connection, collector_id: str) -> asyncpg.
                                collector_id)
 
 
-async def list_collectors(conn: asyncpg.Connection, *, team_id: str | None = None,
-                          active: bool | None = None) -> list[asyncpg.Record]:
-    return await conn.fetch(
-        f"""SELECT {COLLECTOR_COLUMNS} FROM collectors
-            WHERE ($1::text IS NULL OR team_id = $1) AND ($2::boolean IS NULL OR active = $2)
-            ORDER BY collector_id""", team_id, active)
+async def collector_names(conn: asyncpg.Connection, collector_ids: Sequence[str]) -> dict[str, str]:
+    rows = await conn.fetch("SELECT collector_id, name FROM collectors WHERE collector_id = ANY($1)",
+                            list(collector_ids))
+    return {r["collector_id"]: r["name"] for r in rows}
+
+
+async def collectors_outside(conn: asyncpg.Connection, collector_ids: Iterable[str], team_id: str) -> list[str]:
+    """Of these ids, those that are not collectors of `team_id` (unknown ids included)."""
+    wanted = sorted(set(collector_ids))
+    inside = {r["collector_id"] for r in await conn.fetch(
+        "SELECT collector_id FROM collectors WHERE collector_id = ANY($1) AND team_id = $2", wanted, team_id)}
+    return [c for c in wanted if c not in inside]
 
 
 async def team_of(conn: asyncpg.Connection, sub: str) -> str | None:
@@ -148,10 +147,6 @@ async def put_client_rules(conn: asyncpg.Connection, client_id: str, values: dic
 
 async def get_client_rules_row(conn: asyncpg.Connection, client_id: str) -> asyncpg.Record | None:
     return await conn.fetchrow(f"SELECT {RULE_COLUMNS} FROM client_rules WHERE client_id = $1", client_id)
-
-
-async def list_client_rules(conn: asyncpg.Connection) -> list[asyncpg.Record]:
-    return await conn.fetch(f"SELECT {RULE_COLUMNS} FROM client_rules ORDER BY client_id")
 
 
 def to_rules(r: Any) -> ClientRules:

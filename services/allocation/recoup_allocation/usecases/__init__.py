@@ -1,8 +1,18 @@
-"""Use cases of allocation: preview, commit, manual, rotation, automatic runs, pause/resume.
+"""Use cases of allocation, per sub-domain: (conn, ctx, principal, command) -> result. They load
+what the pure rules need, call `rules`, persist through `store`, emit through `events` — inside
+the caller's transaction, never opening or committing one (the route's `Conn` dependency or the
+consumer loop owns it; jobs open their own from `ctx.pool`).
 
-They load what the pure rules need (cases, collectors with their open load, client rules,
-joint-debt owners), call `rules`, persist the plan, and on commit write ownership and one
-`case.allocated` per moved case to the outbox — all inside the caller's transaction.
+- previews: R-10 allocation / reassignment preview, R-12 rotation preview
+- manual: R-10 manual assignment (one case or a selection to a named collector)
+- commit: R-10 the optimistic, atomic write of a plan and its case.allocated events
+- auto: R-8 automatic allocation of new cases (one run)
+- rotation: R-12 the scheduled monthly rotation (once per month and client)
+- lifecycle: R-13 pause / resume by staff
+- staff: teams, collectors, client rules (R-9)
+- cases, plans, reports: reads with their object checks
+- scope: who reaches which team, collector, case and plan (R-45, OWASP API1)
+- common: loading rows into the rules' types, plan summaries and persistence, metrics
 
 Decisions:
 - Amounts: every strategy and capacity figure uses the placed amount (R-10 金额均分 is "equal
@@ -23,20 +33,3 @@ Decisions:
 - Rotation skips cases whose collection a client flag stopped (RECOUP_ROTATION_SKIP_FLAGS): moving
   them to a fresh collector cannot help and would only lose the owner handling the client.
 """
-
-from .auto import AutoResult, auto_allocate
-from .commit import apply_and_emit, commit
-from .common import (
-    CASES_ALLOCATED, LIST_CAP, SLA_SECONDS, SYSTEM_AUTO, SYSTEM_ROTATION, Ctx, compute, is_manager,
-    joint_owner_map, lead_team_of, plan_out, released_loads, restrict_to_lead, save_plan,
-    summarize_plan, to_case,
-)
-from .lifecycle import pause, resume
-from .previews import manual, preview_allocation, preview_rotation
-
-__all__ = [
-    "AutoResult", "CASES_ALLOCATED", "Ctx", "LIST_CAP", "SLA_SECONDS", "SYSTEM_AUTO", "SYSTEM_ROTATION",
-    "apply_and_emit", "auto_allocate", "commit", "compute", "is_manager", "joint_owner_map",
-    "lead_team_of", "manual", "pause", "plan_out", "preview_allocation", "preview_rotation",
-    "released_loads", "restrict_to_lead", "resume", "save_plan", "summarize_plan", "to_case",
-]

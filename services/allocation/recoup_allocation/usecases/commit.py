@@ -1,11 +1,11 @@
-"""Commit (R-10): the optimistic, atomic write of a plan and its case.allocated events."""
+"""R-10 commit: the optimistic, atomic write of a plan and its case.allocated events."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from contextlib import nullcontext
 from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -13,20 +13,23 @@ from typing import Any
 import asyncpg
 
 from recoup_shared.auth import Principal
+from recoup_shared.bus import EnvelopeTemplate, OutboxRecord
 from recoup_shared.bus.outbox import write_outbox_records
-from recoup_shared.errors import Conflict, Forbidden, NotFound
+from recoup_shared.gcpause import gc_paused
 from recoup_shared.logging import get_logger
 
-from ..store import plans
-from .common import (
-    CASES_ALLOCATED, SLA_SECONDS, Ctx, _FIXED_REASON, gc_paused, plan_out, restrict_to_lead,
+from .. import events
+from ..context import Ctx
+from ..rules.errors import (
+    CapacityChanged, NotInScope, PlanExpired, PlanNotFound, PlanNotPreviewed, PlanStale,
 )
-from .events import EventWriter, OutboxRecord
+from ..store import plans
+from ..views.plans import plan_out
+from .common import CASES_ALLOCATED, FIXED_REASON, SLA_SECONDS, first_contact_due
+from .scope import check_plan_visible, restrict_to_lead
 
 log = get_logger(__name__)
 
-
-# --- commit -----------------------------------------------------------------------------------------
 OFF_LOOP_EVENTS = 2000  # bigger commits serialise their events in a worker thread, GC paused
 
 
@@ -50,12 +53,9 @@ async def apply_and_emit(conn: asyncpg.Connection, ctx: Ctx, plan: Mapping[str, 
                                      recheck_capacity=recheck_capacity)
 
 
-async def _apply_and_emit(conn: asyncpg.Connection, ctx: Ctx, plan: Mapping[str, Any], *, by: str,
-                          strict: bool, fixed_reason: str | None, recheck_capacity: bool) -> int:
-    now = ctx.now()
-    due = ctx.first_contact_due(now)
+async def _move(conn: asyncpg.Connection, plan: Mapping[str, Any], *, reason: str | None,
+                now: datetime, due: Any, strict: bool, recheck_capacity: bool) -> list[asyncpg.Record]:
     plan_id = plan["plan_id"]
-    reason = fixed_reason or _FIXED_REASON[plan["kind"]]
     try:
         # a savepoint only when a capacity refusal must leave the state as it was before the move
         async with conn.transaction() if recheck_capacity else nullcontext():
@@ -68,15 +68,25 @@ async def _apply_and_emit(conn: asyncpg.Connection, ctx: Ctx, plan: Mapping[str,
     except _Stale as stale:
         if recheck_capacity:  # the move is rolled back: the check sees the state before it
             _refuse_over_capacity(await plans.capacity_violations(conn, plan_id))
-        raise Conflict(
+        raise PlanStale(
             f"{plan['items'] - stale.moved} of {plan['items']} cases changed since the preview; "
-            "nothing was committed — preview again", type="plan-stale", title="Plan is stale",
+            "nothing was committed — preview again",
             changed_cases=[{"case_id": r["case_id"], "status": r["status"] if not r["missing"] else "missing",
                             "collector_id": r["collector_id"], "previewed_owner": r["previewed_owner"]}
                            for r in stale.cases]) from None
+    return moved
+
+
+async def _apply_and_emit(conn: asyncpg.Connection, ctx: Ctx, plan: Mapping[str, Any], *, by: str,
+                          strict: bool, fixed_reason: str | None, recheck_capacity: bool) -> int:
+    now = ctx.clock.now()
+    due = first_contact_due(ctx, now)
+    plan_id = plan["plan_id"]
+    moved = await _move(conn, plan, reason=fixed_reason or FIXED_REASON[plan["kind"]], now=now,
+                        due=due, strict=strict, recheck_capacity=recheck_capacity)
     if moved:
-        writer = EventWriter(plan_id=str(plan_id), strategy=plan["strategy"], at=now, due=due)
-        work = partial(_events_and_sla, moved, writer, now)
+        template = events.case_allocated(plan_id=str(plan_id), strategy=plan["strategy"], at=now, due=due)
+        work = partial(_events_and_sla, moved, template, now)
         if len(moved) > OFF_LOOP_EVENTS:
             build = asyncio.ensure_future(asyncio.to_thread(work))
             try:
@@ -98,13 +108,13 @@ class _Stale(Exception):
         self.cases, self.moved = cases, moved
 
 
-def _events_and_sla(moved: Sequence[Any], writer: EventWriter, now: datetime) -> list[OutboxRecord]:
+def _events_and_sla(moved: Sequence[Any], template: EnvelopeTemplate, now: datetime) -> list[OutboxRecord]:
     """The moved cases' case.allocated records, and the R-8 SLA clock of each first allocation
     (observed here, with the rest of the commit's writes still under way: a commit that fails
     after this point is a database failure, and the request's own COMMIT could always fail after
     the observation anyway). moved rows: case_id, client_id, collector_id, team_id,
     previous_collector_id, reason, received_at, first_allocation."""
-    records = writer.records([(r[1], r[0], r[2], r[5], r[3], r[4]) for r in moved])
+    records = template.records([(r[1], r[0], r[2], r[5], r[3], r[4]) for r in moved])
     children: dict[str, Any] = {}
     for r in moved:
         if r[7]:
@@ -115,15 +125,14 @@ def _events_and_sla(moved: Sequence[Any], writer: EventWriter, now: datetime) ->
 
 def _refuse_over_capacity(bad: Sequence[Mapping[str, Any]]) -> None:
     if bad:
-        raise Conflict("receiving collectors changed since the preview (capacity or status); "
-                       "nothing was committed — preview again",
-                       type="capacity-changed", title="Collectors changed",
-                       collectors=[{"collector_id": r["collector_id"], "known": r["known"],
-                                    "active": r["active"], "cases_after": r["cases_after"],
-                                    "max_open_cases": r["max_open_cases"],
-                                    "amount_after": str(r["amount_after"]),
-                                    "max_open_amount": None if r["max_open_amount"] is None
-                                    else str(r["max_open_amount"])} for r in bad])
+        raise CapacityChanged("receiving collectors changed since the preview (capacity or status); "
+                              "nothing was committed — preview again",
+                              collectors=[{"collector_id": r["collector_id"], "known": r["known"],
+                                           "active": r["active"], "cases_after": r["cases_after"],
+                                           "max_open_cases": r["max_open_cases"],
+                                           "amount_after": str(r["amount_after"]),
+                                           "max_open_amount": None if r["max_open_amount"] is None
+                                           else str(r["max_open_amount"])} for r in bad])
 
 
 async def commit(conn: asyncpg.Connection, ctx: Ctx, p: Principal, plan_id: uuid.UUID) -> dict[str, Any]:
@@ -133,21 +142,20 @@ async def commit(conn: asyncpg.Connection, ctx: Ctx, p: Principal, plan_id: uuid
     await plans.lock_allocation(conn)
     plan = await plans.get_plan(conn, plan_id, for_update=True)
     if plan is None:
-        raise NotFound(f"no plan {plan_id}")
+        raise PlanNotFound(f"no plan {plan_id}")
     if lead_team is not None:
+        await check_plan_visible(conn, p, plan)
         if plan["created_by"] != p.sub and not plan["created_by"].startswith("system:"):
-            raise Forbidden("a team lead commits their own plans (or the system's rotation previews)")
+            raise NotInScope("a team lead commits their own plans (or the system's rotation previews)")
         if not await plans.plan_collectors_in_teams(conn, plan_id, lead_team):
-            raise Forbidden("the plan gives cases to collectors outside your team")
+            raise NotInScope("the plan gives cases to collectors outside your team")
     if plan["status"] != "previewed":
-        raise Conflict(f"plan is {plan['status']}, only a previewed plan can be committed",
-                       type="plan-not-previewed", title="Plan cannot be committed", plan_status=plan["status"])
-    if plan["expires_at"] < ctx.now():
-        raise Conflict(f"plan expired at {plan['expires_at'].isoformat()}; preview again",
-                       type="plan-expired", title="Plan expired")
+        raise PlanNotPreviewed(f"plan is {plan['status']}, only a previewed plan can be committed",
+                               plan_status=plan["status"])
+    if plan["expires_at"] < ctx.clock.now():
+        raise PlanExpired(f"plan expired at {plan['expires_at'].isoformat()}; preview again")
     fixed = plan["filters"].get("fixed_reason") if plan["filters"] else None
     n = await apply_and_emit(conn, ctx, plan, by=p.sub, strict=True, fixed_reason=fixed,
                              recheck_capacity=not plan["forced"])
-    row = await plans.get_plan(conn, plan_id)
     log.info("plan committed", plan_id=str(plan_id), kind=plan["kind"], cases=n, by=p.sub)
-    return plan_out(row, committed=n, events=n)
+    return plan_out(await plans.get_plan(conn, plan_id), ctx.clock.now(), committed=n, events=n)

@@ -1,5 +1,5 @@
-"""What every use case shares: the context (settings, calendar, clock), who may act on which
-team, loading rows into the pure rules' types, plan summaries and persistence, metrics."""
+"""What the planning use cases share: loading rows into the pure rules' types, plan summaries and
+persistence, running big plans off the event loop, the system principals, metrics."""
 
 from __future__ import annotations
 
@@ -8,31 +8,28 @@ import functools
 import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta, timezone
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, ParamSpec, TypeVar
-from zoneinfo import ZoneInfo
 
 import asyncpg
 from prometheus_client import Counter as PromCounter, Histogram
 
-from recoup_shared.auth import Principal, Role
-from recoup_shared.calendar import WorkingCalendar
-from recoup_shared.errors import Forbidden
-from recoup_shared.gcpause import gc_paused  # noqa: F401 - re-exported for planning
-from recoup_shared.logging import get_logger
+from recoup_shared.auth import Principal
+from recoup_shared.gcpause import gc_paused
+from recoup_shared.vocabulary import Role
 
-from ..rules import AllocCase, CollectorLoad, Plan, first_contact_due
+from ..context import Ctx
+from ..rules import AllocCase, CollectorLoad, Plan, first_contact_due as rule_first_contact_due
 from ..store import facts, plans, staff
-
-log = get_logger(__name__)
 
 P = ParamSpec("P")
 T = TypeVar("T")
 
 SYSTEM_AUTO = "system:auto-allocation"
 SYSTEM_ROTATION = "system:rotation"
+SYSTEM_ROTATION_PRINCIPAL = Principal(sub=SYSTEM_ROTATION, roles=frozenset({Role.ADMIN.value}))
 LIST_CAP = 1000  # unassigned/notes listed in a plan summary (counts are always complete)
 
 SLA_SECONDS = Histogram(
@@ -44,10 +41,12 @@ SLA_SECONDS = Histogram(
 CASES_ALLOCATED = PromCounter("recoup_allocation_cases_allocated_total",
                               "Cases given an owner, by plan kind", ["kind"])
 
-_FIXED_REASON = {"rotation": "rotation", "manual": "manual", "allocation": None, "auto": None}
-
+# The ownership reason a plan kind always gives (None: "allocation", or "reassignment" for a case
+# that had an owner).
+FIXED_REASON = {"rotation": "rotation", "manual": "manual", "allocation": None, "auto": None}
 
 OFF_LOOP_CASES = 5000  # plans bigger than this are computed in a worker thread
+
 
 def bulk_stage(fn: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
     """A use case that handles 10^5 cases as a matter of course (previews, automatic runs) runs
@@ -67,46 +66,10 @@ async def compute(fn: Callable[..., Plan], cases: list[AllocCase], *args: Any, *
     return fn(cases, *args, **kwargs)
 
 
-@dataclass(frozen=True)
-class Ctx:
-    """What every use case needs besides the connection."""
-    settings: Any  # AllocationSettings (not imported: app.py imports this module's users)
-    calendar: WorkingCalendar
-
-    @property
-    def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.settings.timezone)
-
-    def now(self) -> datetime:
-        return datetime.now(timezone.utc)
-
-    def today(self) -> date:
-        return self.now().astimezone(self.tz).date()
-
-    def first_contact_due(self, at: datetime) -> date:
-        # R-20: 2-3 working days after the allocation day (holidays and 调休 included)
-        return first_contact_due(at.astimezone(self.tz).date(), self.calendar,
-                                 self.settings.first_contact_working_days)
-
-
-def is_manager(p: Principal) -> bool:
-    """Supervisors and admins act on every team; a team lead on their own team only."""
-    return p.has(Role.SUPERVISOR, Role.ADMIN)
-
-
-async def lead_team_of(conn: asyncpg.Connection, p: Principal) -> str | None:
-    """The team a team lead leads: the token's team_id claim, else their collectors row."""
-    return p.team_id or await staff.team_of(conn, p.sub)
-
-
-async def restrict_to_lead(conn: asyncpg.Connection, p: Principal) -> str | None:
-    """None for supervisors/admins; the team id for a team lead (403 if they have none)."""
-    if is_manager(p):
-        return None
-    team = await lead_team_of(conn, p)
-    if team is None:
-        raise Forbidden("a team lead without a team cannot allocate: set team_id")
-    return team
+def first_contact_due(ctx: Ctx, at: datetime) -> date:
+    # R-20: 2-3 working days after the allocation day (holidays and 调休 included)
+    return rule_first_contact_due(at.astimezone(ctx.clock.zone).date(), ctx.calendar,
+                                  ctx.settings.first_contact_working_days)
 
 
 # --- loading --------------------------------------------------------------------------------------
@@ -161,9 +124,7 @@ async def summarize_plan(conn: asyncpg.Connection, plan: Plan, *, loads: Mapping
     reasons = Counter(unassigned.values())
     listed = [b for b in plan.balance.values()
               if list_all_collectors or b.new_cases or b.released_cases]
-    names = {r["collector_id"]: r["name"] for r in await conn.fetch(
-        "SELECT collector_id, name FROM collectors WHERE collector_id = ANY($1)",
-        [b.collector_id for b in listed])}
+    names = await staff.collector_names(conn, [b.collector_id for b in listed])
     collectors = [{
         "collector_id": b.collector_id, "name": names.get(b.collector_id), "team_id": b.team_id,
         "open_cases_before": loads[b.collector_id].open_cases if b.collector_id in loads else 0,
@@ -190,30 +151,23 @@ async def summarize_plan(conn: asyncpg.Connection, plan: Plan, *, loads: Mapping
     }
 
 
-def plan_out(row: Mapping[str, Any], **extra: Any) -> dict[str, Any]:
-    """A plan row (+ its stored summary) as the API shows it; expiry is applied on read."""
-    status = row["status"]
-    if status == "previewed" and row["expires_at"] < datetime.now(timezone.utc):
-        status = "expired"
-    out = dict(row["summary"])
-    out.update(plan_id=str(row["plan_id"]), kind=row["kind"], strategy=row["strategy"], status=status,
-               client_id=row["client_id"], month=row["month"], forced=row["forced"],
-               created_by=row["created_by"], created_at=row["created_at"],
-               expires_at=row["expires_at"], committed_by=row["committed_by"],
-               committed_at=row["committed_at"], filters=row["filters"] or {})
-    out.update(extra)
-    return out
-
-
 async def save_plan(conn: asyncpg.Connection, ctx: Ctx, *, kind: str, strategy: str,
                     created_by: str, summary: dict[str, Any], items: Sequence[plans.Item],
                     filters: dict[str, Any], client_id: str | None = None,
                     month: date | None = None, forced: bool = False,
                     ttl_minutes: int | None = None) -> asyncpg.Record:
     plan_id = uuid.uuid4()
-    now = ctx.now()
+    now = ctx.clock.now()
     expires = now + timedelta(minutes=ttl_minutes or ctx.settings.plan_ttl_minutes)
     await plans.insert_plan(conn, plan_id=plan_id, kind=kind, strategy=strategy, client_id=client_id,
                             month=month, filters=filters, forced=forced, created_by=created_by,
-                            created_at=now, expires_at=expires, summary=summary, items=items)
+                            created_at=now, expires_at=expires, summary=summary, items=items,
+                            team_id=plan_team(summary, items))
     return await plans.get_plan(conn, plan_id)
+
+
+def plan_team(summary: Mapping[str, Any], items: Sequence[plans.Item]) -> str | None:
+    """The one team every collector a plan shows (and every receiver) belongs to, else None: a
+    team lead reaches their team's plans (usecases/scope.py)."""
+    teams = {c["team_id"] for c in summary["collectors"]} | {item[2] for item in items}
+    return next(iter(teams)) if len(teams) == 1 else None
