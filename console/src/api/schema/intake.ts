@@ -76,8 +76,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Search cases (masked): exact match by ID/card/phone via blind index, or filters
-         * @description Identifier lookups are audit-logged (the searched value is not stored). Prefer POST /v1/cases/search to keep identifiers out of URLs and access logs.
+         * List cases (masked) by client, placement and status
+         * @description Identifiers (ID, card, phone numbers) are never taken in a URL (proxies, browser history, access logs): look them up with POST /v1/cases/search.
          */
         get: operations["get_cases_v1_cases_get"];
         put?: never;
@@ -131,7 +131,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Search cases (masked) with the identifiers in the body */
+        /**
+         * Search cases (masked): exact match by ID/card/phone (blind index, R-25), identifiers in the body
+         * @description Identifier lookups are audit-logged (R-46; the searched value itself is not stored).
+         */
         post: operations["post_case_search_v1_cases_search_post"];
         delete?: never;
         options?: never;
@@ -164,7 +167,7 @@ export interface paths {
             cookie?: never;
         };
         /** Every template version of a client */
-        get: operations["list_templates_v1_import_templates__client_id__get"];
+        get: operations["get_templates_v1_import_templates__client_id__get"];
         put?: never;
         /** Create the next version of a client's import template (data specialists, admins) */
         post: operations["post_template_v1_import_templates__client_id__post"];
@@ -236,7 +239,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Placement status: counts, rejected rows (paged), timings and the R-6 import SLA */
+        /** Placement status: counts, rejected rows and warnings (paged), timings, the R-6 import SLA */
         get: operations["get_placement_v1_placements__placement_ref__get"];
         put?: never;
         post?: never;
@@ -257,6 +260,26 @@ export interface paths {
         get: operations["get_placement_cases_v1_placements__placement_ref__cases_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/placements/{placement_ref}/recall-date": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Extend the placement's recall date (退案日延期) before it comes (R-5)
+         * @description Moves `recall_on` later; refused (409) once the recall day has come — its open cases are then recalled (case.updated change=recall) — and 422 for a date not later than the current one. A recall day that is not a working day is handled as the client's contract says (`non_working_day_rule`: on_day, or next_working_day).
+         */
+        post: operations["post_recall_date_v1_placements__placement_ref__recall_date_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -358,8 +381,11 @@ export interface components {
         AuditPageOut: {
             /** Items */
             items: components["schemas"]["AuditEntryOut"][];
-            /** Next After */
-            next_after: number | null;
+            /**
+             * Next Cursor
+             * @description pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
         };
         /** CaseDetailOut */
         CaseDetailOut: {
@@ -391,6 +417,14 @@ export interface components {
             dpd: number;
             /** Dpd Bucket */
             dpd_bucket: string;
+            /**
+             * Extra
+             * @description client-specific fields of the case (R-3 template extra.<name>)
+             * @default {}
+             */
+            extra?: {
+                [key: string]: unknown;
+            };
             /** Fees */
             fees: string;
             /** Flags */
@@ -442,6 +476,12 @@ export interface components {
             revealed: boolean;
             /** Row */
             row: number;
+            /**
+             * Skip Trace
+             * @description no valid phone of the debtor (R-4): skip tracing
+             * @default false
+             */
+            skip_trace?: boolean;
             /** Status */
             status: string;
             /**
@@ -454,20 +494,32 @@ export interface components {
         };
         /** CaseSearchIn */
         CaseSearchIn: {
-            /** After */
-            after?: string | null;
-            /** Card Number */
+            /**
+             * Card Number
+             * @description card or account number
+             */
             card_number?: string | null;
             /** Client Id */
             client_id?: string | null;
-            /** Id Number */
+            /**
+             * Cursor
+             * @description opaque: `next_cursor` of the previous page
+             */
+            cursor?: string | null;
+            /**
+             * Id Number
+             * @description resident ID number (15 or 18 characters)
+             */
             id_number?: string | null;
             /**
              * Limit
              * @default 100
              */
             limit?: number;
-            /** Phone */
+            /**
+             * Phone
+             * @description any phone of the case (R-25 inbound call)
+             */
             phone?: string | null;
             /** Placement Ref */
             placement_ref?: string | null;
@@ -478,8 +530,11 @@ export interface components {
         CaseSearchOut: {
             /** Items */
             items: components["schemas"]["CaseSummaryOut"][];
-            /** Next After */
-            next_after: string | null;
+            /**
+             * Next Cursor
+             * @description pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
         };
         /** CaseSummaryOut */
         CaseSummaryOut: {
@@ -528,6 +583,45 @@ export interface components {
              */
             updated_at: string;
         };
+        /**
+         * FieldConversion
+         * @description How the cells of one field are read. Every attribute is optional: unset ones fall back to
+         *     the template's `default_conversion`, then to the built-in defaults.
+         */
+        FieldConversion: {
+            /**
+             * Date Formats
+             * @description strptime formats tried in order (default: YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD, …)
+             */
+            date_formats?: string[] | null;
+            /**
+             * Decimal Separator
+             * @description default "."
+             */
+            decimal_separator?: string | null;
+            /**
+             * Split
+             * @description characters separating several values in one cell (phones, flags); default , ; / 、 | and newlines
+             */
+            split?: string | null;
+            /**
+             * Thousands Separator
+             * @description default ","
+             */
+            thousands_separator?: string | null;
+            /**
+             * Type
+             * @description client fields (extra.<name>) only: how the cells are read — text (default), amount (a decimal, thousands separators and currency signs removed) or date (date_formats, Excel dates); a cell that is not one is kept as text, with a warning
+             */
+            type?: ("text" | "amount" | "date") | null;
+            /**
+             * Values
+             * @description value map applied to the cell text: yes/no {"是": true}, gender {"男": "M"}, flags {"投诉": "complaint_history"}, or any text replacement; merged over the built-in maps
+             */
+            values?: {
+                [key: string]: unknown;
+            } | null;
+        };
         /** FlaggedOut */
         FlaggedOut: {
             /**
@@ -539,11 +633,6 @@ export interface components {
             row: number;
             /** Txn Ref */
             txn_ref: string;
-        };
-        /** HTTPValidationError */
-        HTTPValidationError: {
-            /** Detail */
-            detail?: components["schemas"]["ValidationError"][];
         };
         /** JointLinkOut */
         JointLinkOut: {
@@ -592,6 +681,18 @@ export interface components {
             received: number;
             /** Rejected */
             rejected: number;
+            /**
+             * Warned
+             * @description accepted rows with warnings (R-4)
+             * @default 0
+             */
+            warned?: number;
+            /**
+             * Warnings
+             * @description accepted rows' warnings: a malformed phone or address kept invalid (never dialled or written to), no valid debtor phone (skip tracing), the stated total kept (R-4); uploads: file-level notes too (row 0 or the header row)
+             * @default []
+             */
+            warnings?: components["schemas"]["RowErrorOut"][];
         };
         /** PlacementCaseOut */
         PlacementCaseOut: {
@@ -612,10 +713,10 @@ export interface components {
             /** Items */
             items: components["schemas"]["PlacementCaseOut"][];
             /**
-             * Next After
-             * @description pass as `after` for the next page
+             * Next Cursor
+             * @description pass as `cursor` for the next page
              */
-            next_after: number | null;
+            next_cursor: string | null;
             /** Placement Ref */
             placement_ref: string;
         };
@@ -634,6 +735,12 @@ export interface components {
             received: number;
             /** Rejected */
             rejected: number;
+            /**
+             * Warned
+             * @description accepted rows with warnings (R-4)
+             * @default 0
+             */
+            warned?: number;
         };
         /** PlacementListItem */
         PlacementListItem: {
@@ -666,8 +773,44 @@ export interface components {
         PlacementListOut: {
             /** Items */
             items: components["schemas"]["PlacementListItem"][];
-            /** Next Before */
-            next_before: string | null;
+            /**
+             * Next Cursor
+             * @description pass as `cursor` for the next page
+             */
+            next_cursor: string | null;
+        };
+        /** PlacementRecallOut */
+        PlacementRecallOut: {
+            /**
+             * Effective Recall On
+             * Format: date
+             * @description the business day the open cases are recalled (R-5)
+             */
+            effective_recall_on: string;
+            /**
+             * Extensions
+             * @description each extension of the recall date by the client
+             */
+            extensions: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Non Working Day Rule
+             * @enum {string}
+             */
+            non_working_day_rule: "on_day" | "next_working_day";
+            /**
+             * Recall On
+             * Format: date
+             */
+            recall_on: string;
+            /**
+             * Recalled At
+             * @description when the recall job recalled the placement's open cases
+             */
+            recalled_at: string | null;
+            /** Recalled Cases */
+            recalled_cases: number | null;
         };
         /** PlacementStatusOut */
         PlacementStatusOut: {
@@ -685,6 +828,8 @@ export interface components {
             placement_ref: string;
             /** Product */
             product: string;
+            /** @description the placement's end (R-5): its recall date and the job's run */
+            recall: components["schemas"]["PlacementRecallOut"];
             /**
              * Recall On
              * Format: date
@@ -703,6 +848,60 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             timings: components["schemas"]["TimingsOut"];
+            /** @description the accepted rows' warnings (R-4); next page: warnings_cursor */
+            warnings: components["schemas"]["RejectedPage"];
+        };
+        /**
+         * Problem
+         * @description RFC 9457 problem details; `errors` lists per-field reasons of a 4xx.
+         */
+        Problem: {
+            correlation_id?: string | null;
+            detail?: string;
+            errors?: {
+                [key: string]: unknown;
+            }[];
+            status: number;
+            title: string;
+            type: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** RecallDateIn */
+        RecallDateIn: {
+            /** Reason */
+            reason?: string | null;
+            /**
+             * Recall On
+             * Format: date
+             * @description the new recall date: later than the current one
+             */
+            recall_on: string;
+        };
+        /** RecallDateOut */
+        RecallDateOut: {
+            /**
+             * Effective Recall On
+             * Format: date
+             */
+            effective_recall_on: string;
+            /**
+             * Non Working Day Rule
+             * @enum {string}
+             */
+            non_working_day_rule: "on_day" | "next_working_day";
+            /** Placement Ref */
+            placement_ref: string;
+            /**
+             * Previous Recall On
+             * Format: date
+             */
+            previous_recall_on: string;
+            /**
+             * Recall On
+             * Format: date
+             */
+            recall_on: string;
         };
         /** RecallOut */
         RecallOut: {
@@ -730,10 +929,10 @@ export interface components {
             /** Items */
             items: components["schemas"]["RowErrorOut"][];
             /**
-             * Next After
-             * @description pass as errors_after for the next page
+             * Next Cursor
+             * @description pass as errors_cursor (warnings: warnings_cursor) for the next page
              */
-            next_after: number | null;
+            next_cursor: string | null;
         };
         /** RepaymentsOut */
         RepaymentsOut: {
@@ -784,15 +983,72 @@ export interface components {
             /** Import Within Target */
             import_within_target: boolean;
         };
+        /**
+         * TemplateDefinition
+         * @description What a data specialist writes (R-3): column header → field path, value conversions, and how
+         *     the file is laid out. Published as the schema of `definition` in the OpenAPI document; the
+         *     mapping as a whole (required fields, columns feeding one field) is judged by ImportTemplate.
+         */
+        TemplateDefinition: {
+            /**
+             * Columns
+             * @description column header → field path: known field paths: account_ref, product, debtor.name, debtor.id_number, debtor.gender, debtor.birth_date, currency, principal, interest, fees, placed_amount, credit_limit, dpd, overdue_since, last_payment.on, last_payment.amount, employer, remarks, flags, phones[mobile|home|work|other], contacts[N].name|relationship|phone|knows_debt|employer, contacts[N].phones[mobile|home|work|other], contacts[N].addresses[home|work|...].line|province|city|district (N = 1..20), addresses[household_registration|home|work|other].line|province|city|district|employer, flags[complaint_history|dispute|fraud_claim|stolen_card|do_not_contact|special_population], extra.<name> (a client field: letters, digits, _ - . ( ); typed by conversions[path].type: text, amount, date)
+             * @example {
+             *       "合同编号": "account_ref",
+             *       "客户姓名": "debtor.name",
+             *       "申请号": "extra.申请号",
+             *       "联系人1手机号码": "contacts[1].phones[mobile]",
+             *       "身份证号": "debtor.id_number"
+             *     }
+             */
+            columns: {
+                [key: string]: string;
+            };
+            /**
+             * Conversions
+             * @description field path → conversion overrides
+             */
+            conversions?: {
+                [key: string]: components["schemas"]["FieldConversion"];
+            };
+            default_conversion?: components["schemas"]["FieldConversion"];
+            /**
+             * Delimiter
+             * @description CSV delimiter; default sniffed
+             */
+            delimiter?: string | null;
+            /**
+             * Encoding
+             * @description CSV encoding; default detected
+             */
+            encoding?: string | null;
+            /**
+             * Header Row
+             * @description 1-based row holding the headers
+             * @default 1
+             */
+            header_row?: number;
+            /**
+             * Require All Columns
+             * @description every mapped column must be in the file (else only the required fields')
+             * @default false
+             */
+            require_all_columns?: boolean;
+            /**
+             * Sheet
+             * @description XLSX sheet name or 0-based index; default the first
+             */
+            sheet?: string | number | null;
+            /**
+             * Skip Blank Rows
+             * @default true
+             */
+            skip_blank_rows?: boolean;
+        };
         /** TemplateIn */
         TemplateIn: {
-            /**
-             * Definition
-             * @description column header -> field mapping and value conversions (see recoup_intake.rules.templates.ImportTemplate)
-             */
-            definition: {
-                [key: string]: unknown;
-            };
+            /** @description column header → field path, value conversions, file layout (R-3); the mapping as a whole is checked too: the required fields mapped, one column per field */
+            definition: components["schemas"]["TemplateDefinition"];
             /** Description */
             description?: string | null;
             /**
@@ -817,10 +1073,7 @@ export interface components {
             created_at: string;
             /** Created By */
             created_by: string;
-            /** Definition */
-            definition?: {
-                [key: string]: unknown;
-            } | null;
+            definition?: components["schemas"]["TemplateDefinition"] | null;
             /** Description */
             description: string | null;
             /** Name */
@@ -860,19 +1113,12 @@ export interface components {
             received: number;
             /** Rejected */
             rejected: number;
-        };
-        /** ValidationError */
-        ValidationError: {
-            /** Context */
-            ctx?: Record<string, never>;
-            /** Input */
-            input?: unknown;
-            /** Location */
-            loc: (string | number)[];
-            /** Message */
-            msg: string;
-            /** Error Type */
-            type: string;
+            /**
+             * Warnings
+             * @description applied rows' malformed phones/addresses, kept invalid (R-4)
+             * @default []
+             */
+            warnings?: components["schemas"]["RowErrorOut"][];
         };
     };
     responses: never;
@@ -903,6 +1149,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     metrics_metrics_get: {
@@ -921,6 +1176,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -943,6 +1207,15 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     get_audit_log_v1_audit_log_get: {
@@ -950,9 +1223,10 @@ export interface operations {
             query?: {
                 action?: ("reveal" | "search") | null;
                 actor?: string | null;
-                /** @description next_after of the previous page */
-                after?: number;
                 case_id?: string | null;
+                /** @description opaque: the `next_cursor` of the previous page */
+                cursor?: string | null;
+                /** @description rows per page */
                 limit?: number;
                 since?: string | null;
                 until?: string | null;
@@ -978,7 +1252,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -987,16 +1261,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request is not valid */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1004,13 +1287,11 @@ export interface operations {
     get_cases_v1_cases_get: {
         parameters: {
             query?: {
-                /** @description next_after of the previous page */
-                after?: string | null;
-                card_number?: string | null;
                 client_id?: string | null;
-                id_number?: string | null;
+                /** @description opaque: the `next_cursor` of the previous page */
+                cursor?: string | null;
+                /** @description rows per page */
                 limit?: number;
-                phone?: string | null;
                 placement_ref?: string | null;
                 status?: ("open" | "recalled" | "closed") | null;
             };
@@ -1035,7 +1316,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -1044,7 +1325,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The request is not valid */
@@ -1053,7 +1334,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1089,7 +1379,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -1098,7 +1388,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not found */
@@ -1107,7 +1397,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -1116,7 +1406,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1147,7 +1446,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -1156,7 +1455,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not found */
@@ -1165,7 +1464,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -1174,7 +1473,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1201,13 +1509,22 @@ export interface operations {
                     "application/json": components["schemas"]["CaseSearchOut"];
                 };
             };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Authentication required */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -1216,7 +1533,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The request is not valid */
@@ -1225,7 +1560,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1262,10 +1606,27 @@ export interface operations {
                              * @enum {string}
                              */
                             kind: "household_registration" | "home" | "work" | "other";
-                            /** Line */
+                            /**
+                             * Line
+                             * @description a missing or over-long line is kept invalid, with a warning (R-4)
+                             */
                             line: string;
+                            /**
+                             * Name
+                             * @description whose address (a contact's name)
+                             */
+                            name?: string | null;
+                            /**
+                             * Owner
+                             * @description a contact person's address: contact
+                             * @default debtor
+                             * @enum {string}
+                             */
+                            owner?: "debtor" | "contact";
                             /** Province */
                             province?: string | null;
+                            /** Relationship */
+                            relationship?: string | null;
                         }[];
                         /** Effective On */
                         effective_on?: string | null;
@@ -1285,6 +1646,11 @@ export interface operations {
                          */
                         phones?: {
                             /**
+                             * Employer
+                             * @description the person's employer (a contact's 工作单位)
+                             */
+                            employer?: string | null;
+                            /**
                              * Kind
                              * @enum {string}
                              */
@@ -1293,11 +1659,12 @@ export interface operations {
                             knows_debt?: boolean | null;
                             /**
                              * Name
-                             * @description required for a contact
+                             * @description required for a contact (else the phone is kept invalid)
                              */
                             name?: string | null;
                             /**
                              * Number
+                             * @description a malformed number is kept, marked invalid, with a warning (R-4)
                              * @example 13800138000
                              * @example 0371-65432100
                              */
@@ -1341,7 +1708,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Authentication required */
@@ -1350,7 +1717,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -1359,7 +1726,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Payload too large */
@@ -1368,7 +1735,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unsupported media type */
@@ -1377,7 +1744,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The request is not valid */
@@ -1386,12 +1753,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    list_templates_v1_import_templates__client_id__get: {
+    get_templates_v1_import_templates__client_id__get: {
         parameters: {
             query?: never;
             header?: never;
@@ -1417,7 +1793,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -1426,7 +1802,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -1435,7 +1811,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1464,13 +1849,22 @@ export interface operations {
                     "application/json": components["schemas"]["TemplateOut"];
                 };
             };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Authentication required */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -1479,7 +1873,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The request is not valid */
@@ -1488,7 +1900,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1520,7 +1941,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -1529,7 +1950,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not found */
@@ -1538,7 +1959,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -1547,7 +1968,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1580,7 +2010,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -1589,7 +2019,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not found */
@@ -1598,7 +2028,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
@@ -1607,7 +2037,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1615,10 +2054,11 @@ export interface operations {
     list_placements_v1_placements_get: {
         parameters: {
             query?: {
-                /** @description next_before of the previous page */
-                before?: string | null;
-                /** @description staff only: whose placements */
+                /** @description staff only: whose placement(s) */
                 client_id?: string | null;
+                /** @description opaque: the `next_cursor` of the previous page */
+                cursor?: string | null;
+                /** @description rows per page */
                 limit?: number;
             };
             header?: never;
@@ -1642,7 +2082,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -1651,7 +2091,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The request is not valid */
@@ -1660,7 +2100,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1703,10 +2152,27 @@ export interface operations {
                              * @enum {string}
                              */
                             kind: "household_registration" | "home" | "work" | "other";
-                            /** Line */
+                            /**
+                             * Line
+                             * @description a missing or over-long line is kept invalid, with a warning (R-4)
+                             */
                             line: string;
+                            /**
+                             * Name
+                             * @description whose address (a contact's name)
+                             */
+                            name?: string | null;
+                            /**
+                             * Owner
+                             * @description a contact person's address: contact
+                             * @default debtor
+                             * @enum {string}
+                             */
+                            owner?: "debtor" | "contact";
                             /** Province */
                             province?: string | null;
+                            /** Relationship */
+                            relationship?: string | null;
                         }[];
                         /** Credit Limit */
                         credit_limit?: number | string | null;
@@ -1740,6 +2206,17 @@ export interface operations {
                         dpd?: number | null;
                         /** Employer */
                         employer?: string | null;
+                        /**
+                         * Extra
+                         * @description client-specific fields (申请号, 合同编号, ...): kept on the case, shown to collectors
+                         * @example {
+                         *       "申请号": "AP-20261120-0001",
+                         *       "逾期金额": "13830.50"
+                         *     }
+                         */
+                        extra?: {
+                            [key: string]: string | number | boolean;
+                        } | null;
                         /** Fees */
                         fees?: number | string | null;
                         /**
@@ -1766,6 +2243,11 @@ export interface operations {
                          */
                         phones?: {
                             /**
+                             * Employer
+                             * @description the person's employer (a contact's 工作单位)
+                             */
+                            employer?: string | null;
+                            /**
                              * Kind
                              * @enum {string}
                              */
@@ -1774,11 +2256,12 @@ export interface operations {
                             knows_debt?: boolean | null;
                             /**
                              * Name
-                             * @description required for a contact
+                             * @description required for a contact (else the phone is kept invalid)
                              */
                             name?: string | null;
                             /**
                              * Number
+                             * @description a malformed number is kept, marked invalid, with a warning (R-4)
                              * @example 13800138000
                              * @example 0371-65432100
                              */
@@ -1851,7 +2334,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Authentication required */
@@ -1860,7 +2343,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -1869,7 +2352,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -1878,7 +2361,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Payload too large */
@@ -1887,7 +2370,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unsupported media type */
@@ -1896,7 +2379,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The request is not valid */
@@ -1905,7 +2388,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1913,11 +2405,14 @@ export interface operations {
     get_placement_v1_placements__placement_ref__get: {
         parameters: {
             query?: {
-                /** @description staff only: whose placement */
+                /** @description staff only: whose placement(s) */
                 client_id?: string | null;
-                /** @description rejected rows after this ordinal */
-                errors_after?: number;
+                /** @description opaque: `rejected_rows.next_cursor` */
+                errors_cursor?: string | null;
                 errors_limit?: number;
+                /** @description opaque: `warnings.next_cursor` */
+                warnings_cursor?: string | null;
+                warnings_limit?: number;
             };
             header?: never;
             path: {
@@ -1942,7 +2437,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -1951,7 +2446,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not found */
@@ -1960,7 +2455,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The request is not valid */
@@ -1969,7 +2464,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1977,10 +2481,11 @@ export interface operations {
     get_placement_cases_v1_placements__placement_ref__cases_get: {
         parameters: {
             query?: {
-                /** @description rows after this row index (next_after) */
-                after?: number;
-                /** @description staff only: whose placement */
+                /** @description staff only: whose placement(s) */
                 client_id?: string | null;
+                /** @description opaque: the `next_cursor` of the previous page */
+                cursor?: string | null;
+                /** @description rows per page */
                 limit?: number;
             };
             header?: never;
@@ -2006,7 +2511,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -2015,7 +2520,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not found */
@@ -2024,7 +2529,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The request is not valid */
@@ -2033,7 +2538,123 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_recall_date_v1_placements__placement_ref__recall_date_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                placement_ref: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecallDateIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecallDateOut"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2085,7 +2706,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Authentication required */
@@ -2094,7 +2715,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -2103,7 +2724,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -2112,7 +2733,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Payload too large */
@@ -2121,7 +2742,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unsupported media type */
@@ -2130,7 +2751,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The request is not valid */
@@ -2139,7 +2760,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2185,7 +2815,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Authentication required */
@@ -2194,7 +2824,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -2203,7 +2833,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not found */
@@ -2212,7 +2842,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Payload too large */
@@ -2221,7 +2851,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unsupported media type */
@@ -2230,7 +2860,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The request is not valid */
@@ -2239,7 +2869,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2300,7 +2939,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Authentication required */
@@ -2309,7 +2948,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -2318,7 +2957,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Payload too large */
@@ -2327,7 +2966,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unsupported media type */
@@ -2336,7 +2975,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The request is not valid */
@@ -2345,7 +2984,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
