@@ -394,3 +394,41 @@ async def test_produce_all_batches_per_partition_keeping_the_partition_and_order
     for _, key, value in messages:
         expected.setdefault(key.encode(), []).append(value[:6])
     assert by_key == expected and len(parts) == 4
+
+
+async def test_a_failed_batch_is_never_overtaken_by_the_next(stack, bus_pool):
+    """A batch whose acks fail is rolled back and published again before anything after it (the
+    relay's order on failure, whatever it does to go faster)."""
+    topic = await fresh_topic(stack)
+    events = [new_envelope(event_type="thing.happened", producer="test", client_id="c1", case_id="case-1",
+                           payload={"n": i}) for i in range(9)]
+    async with bus_pool.acquire() as conn, conn.transaction():
+        await write_outbox(conn, [(topic, e) for e in events])
+    producer = make_producer(stack.bootstrap)
+    await producer.start()
+    relay = OutboxRelay(bus_pool, producer, service="test", batch_size=3, poll_seconds=0.1)
+    calls = {"n": 0}
+    real_send_batch = producer.send_batch
+
+    async def second_batch_fails_once(batch, topic_, *, partition):
+        calls["n"] += 1
+        future = await real_send_batch(batch, topic_, partition=partition)
+        if calls["n"] == 2:        # the second batch: queued, then its ack fails
+            failed = asyncio.get_running_loop().create_future()
+            failed.set_exception(ConnectionError("broker went away"))
+            return failed
+        return future
+    producer.send_batch = second_batch_fails_once  # type: ignore[method-assign]
+    try:
+        await relay.start()
+        await wait_for(lambda: bus_pool.fetchval(
+            "SELECT count(*) = 0 FROM outbox WHERE event_id = ANY($1::uuid[])",
+            [uuid.UUID(e["event_id"]) for e in events]))
+    finally:
+        await relay.stop()
+        await producer.stop()
+    import orjson
+    seen = [orjson.loads(r.value)["payload"]["n"] for r in await read_all(stack, topic, expect=12)]
+    # at least once: the failed batch (its messages did land) again, and nothing of the next batch
+    # before it
+    assert seen == [0, 1, 2, 3, 4, 5, 3, 4, 5, 6, 7, 8]
