@@ -396,17 +396,19 @@ async def test_produce_all_batches_per_partition_keeping_the_partition_and_order
     assert by_key == expected and len(parts) == 4
 
 
-async def test_a_failed_batch_is_never_overtaken_by_the_next(stack, bus_pool):
+async def test_a_failed_batch_is_never_overtaken_by_the_next(stack):
     """A batch whose acks fail is rolled back and published again before anything after it (the
     relay's order on failure, whatever it does to go faster)."""
+    # A database of its own: rows other tests leave in the shared outbox would shift the batches.
+    own_pool = await create_pool(await stack.new_database(), min_size=1, max_size=4)
     topic = await fresh_topic(stack)
     events = [new_envelope(event_type="thing.happened", producer="test", client_id="c1", case_id="case-1",
                            payload={"n": i}) for i in range(9)]
-    async with bus_pool.acquire() as conn, conn.transaction():
+    async with own_pool.acquire() as conn, conn.transaction():
         await write_outbox(conn, [(topic, e) for e in events])
     producer = make_producer(stack.bootstrap)
     await producer.start()
-    relay = OutboxRelay(bus_pool, producer, service="test", batch_size=3, poll_seconds=0.1)
+    relay = OutboxRelay(own_pool, producer, service="test", batch_size=3, poll_seconds=0.1)
     calls = {"n": 0}
     real_send_batch = producer.send_batch
 
@@ -421,12 +423,13 @@ async def test_a_failed_batch_is_never_overtaken_by_the_next(stack, bus_pool):
     producer.send_batch = second_batch_fails_once  # type: ignore[method-assign]
     try:
         await relay.start()
-        await wait_for(lambda: bus_pool.fetchval(
+        await wait_for(lambda: own_pool.fetchval(
             "SELECT count(*) = 0 FROM outbox WHERE event_id = ANY($1::uuid[])",
             [uuid.UUID(e["event_id"]) for e in events]))
     finally:
         await relay.stop()
         await producer.stop()
+        await own_pool.close()
     import orjson
     seen = [orjson.loads(r.value)["payload"]["n"] for r in await read_all(stack, topic, expect=12)]
     # at least once: the failed batch (its messages did land) again, and nothing of the next batch
