@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import importlib
+import ipaddress
 import importlib.util
 import json
 import os
@@ -72,6 +73,8 @@ SPEC = GEN.load_spec()
 # The services that are deployed; `planned: true` ones (package not written yet) have no objects.
 SERVICES: dict[str, dict[str, Any]] = GEN.deployed(SPEC)
 PLANNED = sorted(set(SPEC["services"]) - set(SERVICES))
+CONSOLE = SPEC["console"]
+STAFF_INGRESSES = {"console", "staff-api"}
 
 
 def _renderer() -> list[str] | None:
@@ -113,6 +116,11 @@ def app_container(deploy: dict[str, Any]) -> dict[str, Any]:
     containers = deploy["spec"]["template"]["spec"]["containers"]
     assert len(containers) == 1, f"{deploy['metadata']['name']}: one container expected"
     return containers[0]
+
+
+def service_deployments(docs) -> list[dict[str, Any]]:
+    """The services' Deployments (the console's has its own checks below)."""
+    return [d for d in of_kind(docs, "Deployment") if d["metadata"]["name"] in SERVICES]
 
 
 def configmap_keys(docs, name: str) -> set[str]:
@@ -307,14 +315,14 @@ def test_every_service_has_its_objects(target):
         named(docs, "Job", f"{name}-migrate")
         named(docs, "Cluster", f"{name}-db")
         assert any(c["metadata"]["name"].startswith(f"{name}-config") for c in of_kind(docs, "ConfigMap"))
-    assert len(of_kind(docs, "Deployment")) == len(SERVICES)
+    assert len(of_kind(docs, "Deployment")) == len(SERVICES) + 1   # and the staff console
 
 
 @pytest.mark.parametrize("target", RENDERS)
 def test_deployments_are_probed_sized_hardened_and_drain_cleanly(target):
     docs = render(target)
     pdbs = of_kind(docs, "PodDisruptionBudget")
-    for deploy in of_kind(docs, "Deployment"):
+    for deploy in service_deployments(docs):
         name = deploy["metadata"]["name"]
         pod = deploy["spec"]["template"]["spec"]
         pod_labels = deploy["spec"]["template"]["metadata"]["labels"]
@@ -490,7 +498,8 @@ def test_network_policies_default_deny_and_least_privilege(target):
 @pytest.mark.parametrize("target", RENDERS)
 def test_ingress_only_for_client_facing_services_with_tls(target):
     docs = render(target)
-    ingresses = {i["metadata"]["name"]: i for i in of_kind(docs, "Ingress")}
+    ingresses = {i["metadata"]["name"]: i for i in of_kind(docs, "Ingress")
+                 if i["metadata"]["name"] not in STAFF_INGRESSES}   # the staff host: tested below
     assert set(ingresses) == {n for n, s in SERVICES.items() if s["ingress"]}
     assert "intake" in ingresses
     for name, ing in ingresses.items():
@@ -733,7 +742,7 @@ def test_compose_has_the_same_services_ports_and_environment_as_kubernetes():
     compose = load_compose()["services"]
     docs = render("base")
     secrets_env = parse_env_file(COMPOSE_ENV)
-    expected = {"kafka", "kafka-init", "minio", "minio-init"} | {
+    expected = {"kafka", "kafka-init", "minio", "minio-init", "console"} | {
         f"{n}{s}" for n in SERVICES for s in ("", "-db", "-migrate")}
     assert set(compose) == expected
 
@@ -866,7 +875,11 @@ def test_operations_guide_covers_the_runbook():
                    "recoup_events_failed_total", "recoup_http_request_duration_seconds",
                    "dlq-replay", "RECOUP_DATA_KEYS", "JWKS", "rollout undo", "ensure-kustomize.sh",
                    "deploy.sh", "docker compose up", "KafkaUser", "SCRAM-SHA-512", "mutual TLS",
-                   "rollout restart deployment/billing", "make lock", "--require-hashes"):
+                   "rollout restart deployment/billing", "make lock", "--require-hashes",
+                   # the console (issue 13): deploy it, sign-in settings, the Keycloak realm (R-45)
+                   "staff-api", "console-config.json", "recoup-console", "RECOUP_JWT_ISSUER",
+                   "redirect_uri", "deploy/keycloak/recoup-realm.json", "forceExpiredPasswordChange(30)",
+                   "user-session-limits", "PKCE", "mint_demo_token.py"):
         assert needle in guide, needle
 
 
@@ -1020,3 +1033,270 @@ def test_settings_from_the_manifests_are_accepted_and_refuse_plaintext_in_produc
     s = security.KafkaSettings(profile="production", **values)
     assert s.kafka_security_protocol in ("SASL_SSL", "SSL")
     assert str(s.kafka_ssl_cafile).startswith(GEN.KAFKA_CA_DIR)
+
+
+# --- the staff console (issue 13) -------------------------------------------------------------
+
+def _console_config(docs) -> dict[str, Any]:
+    deploy = named(docs, "Deployment", "console")
+    volume = {v["name"]: v for v in deploy["spec"]["template"]["spec"]["volumes"]}["config"]
+    cm = named(docs, "ConfigMap", volume["configMap"]["name"])   # the hashed name kustomize wrote
+    return json.loads(cm["data"]["config.json"])
+
+
+def _recoup_common(docs) -> dict[str, str]:
+    return next(c for c in of_kind(docs, "ConfigMap") if c["metadata"]["name"].startswith("recoup-common"))["data"]
+
+
+@pytest.mark.parametrize("target", RENDERS)
+def test_console_is_a_hardened_static_container_with_its_config(target):
+    docs = render(target)
+    deploy = named(docs, "Deployment", "console")
+    pod = deploy["spec"]["template"]["spec"]
+    labels = deploy["spec"]["template"]["metadata"]["labels"]
+    c = app_container(deploy)
+    assert [(p["name"], p["containerPort"]) for p in c["ports"]] == [("http", CONSOLE["port"])]
+    for probe in ("readinessProbe", "livenessProbe", "startupProbe"):
+        assert c[probe]["httpGet"] == {"path": "/healthz", "port": "http", "scheme": "HTTP"}, probe
+    # the unprivileged nginx of console/Dockerfile, read-only root, writes /tmp only
+    psc, csc = pod["securityContext"], c["securityContext"]
+    assert psc["runAsNonRoot"] is True and psc["runAsUser"] == 101 and psc["seccompProfile"]["type"] == "RuntimeDefault"
+    assert csc["readOnlyRootFilesystem"] is True and csc["allowPrivilegeEscalation"] is False
+    assert csc["capabilities"]["drop"] == ["ALL"] and pod["automountServiceAccountToken"] is False
+    mounts = {m["mountPath"]: m for m in c["volumeMounts"]}
+    volumes = {v["name"]: v for v in pod["volumes"]}
+    assert "emptyDir" in volumes[mounts["/tmp"]["name"]]
+    assert mounts["/etc/recoup-console"]["readOnly"] is True and "configMap" in volumes["config"]
+    assert not c.get("env") and not c.get("envFrom"), "the console holds no settings or secrets of the services"
+    assert int(c["lifecycle"]["preStop"]["exec"]["command"][1]) < pod["terminationGracePeriodSeconds"]
+    assert {"cpu", "memory"} <= set(c["resources"]["requests"]) and {"cpu", "memory"} <= set(c["resources"]["limits"])
+    assert deploy["spec"]["replicas"] >= 2 and deploy["spec"]["strategy"]["rollingUpdate"]["maxUnavailable"] == 0
+    # not an "app": no Kafka credentials, no JWKS egress, the services' overlay patches skip it
+    assert labels["app.kubernetes.io/component"] == "web" and GEN.KAFKA_CLIENT_LABEL not in labels
+    assert any(_matches(p["spec"]["selector"]["matchLabels"], labels) for p in of_kind(docs, "PodDisruptionBudget"))
+    svc = named(docs, "Service", "console")
+    assert _matches(svc["spec"]["selector"], labels) and svc["spec"]["ports"][0]["port"] == CONSOLE["port"]
+    if target != "base":
+        image = c["image"]
+        assert image.endswith(f"/recoup/console:{image.rsplit(':', 1)[1]}") and not image.endswith(":latest"), image
+
+    # config.json: OpenID Connect against the issuer the services verify, back to the staff host
+    config, common = _console_config(docs), _recoup_common(docs)
+    auth = config["auth"]
+    assert auth["mode"] == "oidc" and auth["client_id"] == "recoup-console"
+    assert auth["issuer"] == common["RECOUP_JWT_ISSUER"], "the console signs in where the services' tokens come from"
+    assert common["RECOUP_JWT_JWKS_URL"].startswith(auth["issuer"] + "/")
+    host = named(docs, "Ingress", "console")["spec"]["rules"][0]["host"]
+    assert auth["redirect_uri"] == f"https://{host}/auth/callback"
+    assert auth["post_logout_redirect_uri"] == f"https://{host}/sign-in"
+
+
+@pytest.mark.parametrize("target", RENDERS)
+def test_staff_host_routes_the_api_of_each_service_internal_and_tls(target):
+    """One internal, TLS host: `/` is the console, `/api/<service>/v1/…` each deployed service with
+    the prefix stripped — and nothing else of a service (no /metrics, /readyz, /docs)."""
+    docs = render(target)
+    files, api = named(docs, "Ingress", "console"), named(docs, "Ingress", "staff-api")
+    host = files["spec"]["rules"][0]["host"]
+    for ing in (files, api):
+        spec, ann = ing["spec"], ing["metadata"]["annotations"]
+        assert spec["ingressClassName"] == CONSOLE["ingress_class"] != "nginx", "the internal controller"
+        assert [r["host"] for r in spec["rules"]] == [host] and spec["tls"] == [{"hosts": [host], "secretName": "console-tls"}]
+        assert ann["nginx.ingress.kubernetes.io/ssl-redirect"] == "true"
+        ranges = ann["nginx.ingress.kubernetes.io/whitelist-source-range"].split(",")
+        assert ranges and all(ipaddress.ip_network(r).is_private for r in ranges), ranges
+    # one certificate for the host: cert-manager's annotation on one Ingress only
+    assert files["metadata"]["annotations"]["cert-manager.io/cluster-issuer"] == CONSOLE["tls_issuer"]
+    assert "cert-manager.io/cluster-issuer" not in api["metadata"]["annotations"]
+    assert [(p["path"], p["backend"]["service"]["name"]) for p in files["spec"]["rules"][0]["http"]["paths"]] == [("/", "console")]
+
+    ann = api["metadata"]["annotations"]
+    assert ann["nginx.ingress.kubernetes.io/use-regex"] == "true"
+    assert ann["nginx.ingress.kubernetes.io/rewrite-target"] == "/$1"
+    assert ann["nginx.ingress.kubernetes.io/proxy-request-buffering"] == "off"
+    paths = api["spec"]["rules"][0]["http"]["paths"]
+    assert {p["backend"]["service"]["name"] for p in paths} == set(SERVICES)
+    for p in paths:
+        name = p["backend"]["service"]["name"]
+        assert p["backend"]["service"]["port"] == {"name": "http"} and named(docs, "Service", name)
+        rx = re.compile(p["path"])   # what ingress-nginx matches, and what $1 becomes
+        assert rx.fullmatch(f"/api/{name}/v1/cases/abc").group(1) == "v1/cases/abc"
+        for hidden in ("metrics", "readyz", "healthz", "docs", "openapi.json"):
+            assert not rx.fullmatch(f"/api/{name}/{hidden}"), (name, hidden)
+        assert not any(re.fullmatch(q["path"], f"/api/{name}/v1/x") for q in paths if q is not p)
+    # the largest upload through it fits: fieldops' evidence (R-37), multipart framing included
+    size = ann["nginx.ingress.kubernetes.io/proxy-body-size"]
+    assert size.endswith("m") and int(size[:-1]) * 1024 * 1024 >= _fieldops_max_request_bytes()
+
+
+def _fieldops_max_request_bytes() -> int:
+    try:
+        from recoup_fieldops.settings import FieldopsSettings
+    except ImportError:
+        return 2049 * 1024 * 1024
+    return FieldopsSettings.model_fields["max_request_bytes"].default
+
+
+@pytest.mark.parametrize("target", RENDERS)
+def test_console_network_policy_admits_the_ingress_and_reaches_only_the_services_http_ports(target):
+    docs = render(target)
+    policies = {p["metadata"]["name"]: p["spec"] for p in of_kind(docs, "NetworkPolicy")}
+    pol = policies["console"]
+    labels = named(docs, "Deployment", "console")["spec"]["template"]["metadata"]["labels"]
+    assert _matches(pol["podSelector"]["matchLabels"], labels) and set(pol["policyTypes"]) == {"Ingress", "Egress"}
+    [rule] = pol["ingress"]
+    assert [p["port"] for p in rule["ports"]] == ["http"]
+    assert [(_peer_namespace(p), _peer_labels(p)) for p in rule["from"]] == [
+        (GEN.INGRESS_NAMESPACE, {"app.kubernetes.io/name": "ingress-nginx"})]
+    reached = {}
+    for rule in pol["egress"]:
+        [peer] = rule["to"]
+        assert "namespaceSelector" not in peer and "ipBlock" not in peer, peer
+        [port] = rule["ports"]
+        target_name = _peer_labels(peer)["app.kubernetes.io/name"]
+        pod_labels = named(docs, "Deployment", target_name)["spec"]["template"]["metadata"]["labels"]
+        assert _matches(_peer_labels(peer), pod_labels)
+        reached[target_name] = port["port"]
+    assert reached == {name: svc["port"] for name, svc in SERVICES.items()}
+    # the services accept the ingress controller on their HTTP port (the staff-api routes)
+    for name in SERVICES:
+        peers = [(_peer_namespace(p), _peer_labels(p)) for r in policies[name]["ingress"] for p in r["from"]]
+        assert (GEN.INGRESS_NAMESPACE, {"app.kubernetes.io/name": "ingress-nginx"}) in peers, name
+    # no JWKS egress for the console: the browser talks to the identity provider itself
+    assert not _matches(policies["allow-jwks"]["podSelector"]["matchLabels"], labels)
+
+
+def test_console_dockerfile_builds_with_node_and_serves_with_unprivileged_nginx():
+    ins = parse_dockerfile((REPO / "console" / "Dockerfile").read_text())
+    froms = [a for k, a in ins if k == "FROM"]
+    assert froms[0].startswith("node:20") and froms[-1].startswith("nginxinc/nginx-unprivileged:")
+    assert any(k == "RUN" and a.startswith("npm ci") for k, a in ins), "the lockfile, nothing else"
+    assert [a for k, a in ins if k == "USER"][-1] == "101"
+    assert [a for k, a in ins if k == "EXPOSE"] == [str(CONSOLE["port"])]
+    assert any(k == "HEALTHCHECK" and "/healthz" in a for k, a in ins)
+    assert any(k == "COPY" and a.endswith("/etc/recoup-console/config.json") for k, a in ins)
+
+
+def test_compose_runs_the_console_in_front_of_every_service():
+    compose = load_compose()["services"]
+    console = compose["console"]
+    port = CONSOLE["port"]
+    assert console["build"] == {"context": "console"} and console["ports"] == [f"{port}:{port}"]
+    assert console["read_only"] is True and console["tmpfs"] == ["/tmp"] and console["cap_drop"] == ["ALL"]
+    assert console["depends_on"] == {n: {"condition": "service_healthy"} for n in SERVICES}
+    mounts = {v.split(":")[1]: v.split(":")[0] for v in console["volumes"]}
+    nginx = REPO / mounts["/etc/nginx/conf.d/default.conf"]
+    config = json.loads((REPO / mounts["/etc/recoup-console/config.json"]).read_text())
+    assert config["auth"] == {"mode": "token"}, "no identity provider in compose: demo tokens"
+    text = nginx.read_text()
+    locations = re.findall(r"location /api/([a-z]+)/v1/ \{\s*proxy_pass http://([a-z]+):(\d+)/v1/;", text)
+    assert sorted(locations) == sorted((n, n, str(s["port"])) for n, s in SERVICES.items())
+    assert "location /api/ {" in text, "anything else under /api/ is a 404 problem, never the app"
+    # everything else is the production nginx.conf, unchanged
+    production = (REPO / "console" / "deploy" / "nginx.conf").read_text()
+    for line in ("location /assets/ {", "location = /config.json {", "try_files $uri /index.html;", "access_log /dev/stdout recoup_console;"):
+        assert line in production and line in text, line
+
+
+# --- the identity provider: a Keycloak realm that enforces R-45 -------------------------------
+
+REALM_FILE = REPO / "deploy" / "keycloak" / "recoup-realm.json"
+# Keycloak's provider ids (GET /admin/serverinfo of Keycloak 26): a typo would import silently
+# and break the sign-in.
+KEYCLOAK_AUTHENTICATORS = {"auth-cookie", "auth-username-password-form", "auth-otp-form", "user-session-limits",
+                           "identity-provider-redirector", "auth-spnego", "conditional-user-configured"}
+KEYCLOAK_MAPPERS = {"oidc-usermodel-realm-role-mapper", "oidc-audience-mapper", "oidc-usermodel-attribute-mapper",
+                    "oidc-hardcoded-claim-mapper", "oidc-usermodel-property-mapper", "oidc-full-name-mapper"}
+
+
+@lru_cache(maxsize=1)
+def _realm() -> dict[str, Any]:
+    return json.loads(REALM_FILE.read_text(encoding="utf-8"))
+
+
+def test_realm_has_personal_accounts_30_day_passwords_and_one_session_each():
+    realm = _realm()
+    assert realm["realm"] == "recoup" and realm["enabled"] is True and realm["sslRequired"] == "all"
+    # personal accounts: created by an administrator, never self-registered, shared or renamed
+    assert realm["registrationAllowed"] is False and realm["editUsernameAllowed"] is False
+    assert realm["duplicateEmailsAllowed"] is False and realm["bruteForceProtected"] is True
+    policy = dict(re.findall(r"(\w+)\(([^)]*)\)", realm["passwordPolicy"]))
+    assert policy["forceExpiredPasswordChange"] == "30" and int(policy["passwordHistory"]) >= 1
+    assert int(policy["length"]) >= 12
+    # R-45 roles, exactly the ones the services know
+    from recoup_shared.auth import Role
+    staff = {r.value for r in Role} - {"client"}   # clients' systems are OAuth clients, not people
+    assert {r["name"] for r in realm["roles"]["realm"]} == staff
+
+    # one session per account: the browser flow bound to the realm ends in the session limiter
+    flows = {f["alias"]: f for f in realm["authenticationFlows"]}
+    configs = {c["alias"]: c["config"] for c in realm["authenticatorConfig"]}
+    browser = flows[realm["browserFlow"]]
+    assert browser["topLevel"] is True
+
+    def executions(flow):
+        for e in flow["authenticationExecutions"]:
+            if e.get("authenticatorFlow"):
+                assert e["flowAlias"] in flows, e
+                yield from executions(flows[e["flowAlias"]])
+            else:
+                assert e["authenticator"] in KEYCLOAK_AUTHENTICATORS, e["authenticator"]
+                yield e
+    steps = list(executions(browser))
+    limiter = [e for e in steps if e["authenticator"] == "user-session-limits"]
+    assert len(limiter) == 1 and limiter[0]["requirement"] == "REQUIRED"
+    password = next(e for e in steps if e["authenticator"] == "auth-username-password-form")
+    assert limiter[0]["priority"] > password["priority"], "the limit is checked once the user is known"
+    config = configs[limiter[0]["authenticatorConfig"]]
+    assert config["userRealmLimit"] == "1" and config["behavior"] in ("Terminate oldest session", "Deny new session")
+
+
+def test_realm_console_client_is_public_with_pkce_and_the_claims_the_services_read():
+    realm = _realm()
+    [client] = [c for c in realm["clients"] if c["clientId"] == "recoup-console"]
+    assert client["publicClient"] is True and client["standardFlowEnabled"] is True
+    assert client["implicitFlowEnabled"] is False and client["directAccessGrantsEnabled"] is False
+    assert client["attributes"]["pkce.code.challenge.method"] == "S256"
+    [redirect] = client["redirectUris"]
+    assert redirect.startswith("https://") and redirect.endswith("/auth/callback") and "*" not in redirect
+    base_config = json.loads((K8S / "base" / "generated" / "console-config.json").read_text())
+    assert redirect == base_config["auth"]["redirect_uri"] and base_config["auth"]["client_id"] == client["clientId"]
+    mappers = {m["protocolMapper"]: m["config"] for m in client["protocolMappers"]}
+    assert set(mappers) <= KEYCLOAK_MAPPERS
+    roles = mappers["oidc-usermodel-realm-role-mapper"]
+    assert roles["claim.name"] == "roles" and roles["multivalued"] == "true" and roles["access.token.claim"] == "true"
+    audience = mappers["oidc-audience-mapper"]
+    assert audience["included.custom.audience"] == _recoup_common(render("base"))["RECOUP_JWT_AUDIENCE"] == "recoup"
+    assert audience["access.token.claim"] == "true"
+    team = mappers["oidc-usermodel-attribute-mapper"]
+    assert (team["user.attribute"], team["claim.name"], team["access.token.claim"]) == ("team_id", "team_id", "true")
+    # the declarative user profile holds team_id, set by administrators only
+    [profile] = realm["components"]["org.keycloak.userprofile.UserProfileProvider"]
+    attributes = {a["name"]: a for a in json.loads(profile["config"]["kc.user.profile.config"][0])["attributes"]}
+    assert attributes["team_id"]["permissions"]["edit"] == ["admin"]
+    # the issuer the overlays verify is this realm's
+    for target in OVERLAYS:
+        assert _recoup_common(render(target))["RECOUP_JWT_ISSUER"].endswith(f"/realms/{realm['realm']}")
+
+
+def test_a_token_shaped_like_the_realms_passes_the_services_verifier():
+    """The claims the realm's mappers put in an access token (roles, aud incl. recoup, team_id,
+    Keycloak's sub and azp) are what recoup_shared.auth accepts."""
+    auth = pytest.importorskip("recoup_shared.auth")
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    import jwt as pyjwt
+    import time
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    issuer = "https://sso.recoup.example/realms/recoup"
+    now = int(time.time())
+    claims = {"iss": issuer, "sub": "3f6c1a52-9a0e-4b8e-8f0e-2d7c9f6b1a11", "aud": ["recoup", "account"],
+              "azp": "recoup-console", "exp": now + 300, "iat": now, "typ": "Bearer",
+              "roles": ["team_lead", "default-roles-recoup", "offline_access"], "team_id": "t-east",
+              "preferred_username": "zhaojg"}
+    token = pyjwt.encode(claims, key, algorithm="RS256")
+    verifier = auth.TokenVerifier(jwks_url=None, public_key_pem=public, issuer=issuer, audience="recoup", allow_local=False)
+    principal = verifier.verify(token)
+    assert principal.roles == frozenset({"team_lead"}) and principal.team_id == "t-east"

@@ -16,7 +16,12 @@ export interface DevAuthConfig {
 export interface NoAuthConfig {
   mode: 'none'
 }
-export type AuthConfig = OidcConfig | DevAuthConfig | NoAuthConfig
+/** docker compose only (no identity provider on a laptop): a token minted with the demo key
+ *  (deploy/docker/mint_demo_token.py) is pasted on the sign-in page; the services verify it. */
+export interface TokenAuthConfig {
+  mode: 'token'
+}
+export type AuthConfig = OidcConfig | DevAuthConfig | NoAuthConfig | TokenAuthConfig
 
 export interface ClientRef {
   id: string
@@ -56,6 +61,8 @@ export function parseConfig(raw: unknown): RuntimeConfig {
     }
   } else if (a.mode === 'dev') {
     auth = { mode: 'dev' }
+  } else if (a.mode === 'token') {
+    auth = { mode: 'token' }
   } else if (a.mode === 'none' || a.mode === undefined) {
     auth = { mode: 'none' }
   } else {

@@ -9,7 +9,12 @@
         return await usecases.things.create(conn, ctx, who, body)
 
 `Conn` is one connection and ONE transaction per request, committed when the route returns and
-rolled back when it raises: use cases and store functions never commit (architecture.md).
+rolled back when it raises: use cases and store functions never commit (architecture.md). A
+problem class with `keeps_writes = True` (e.g. a compliance refusal that must stay recorded) commits
+what the request wrote before raising it, then answers the problem; every other error rolls the
+whole request back, so bad input writes nothing. `ReadConn` is for read-only routes: no
+BEGIN/COMMIT (under READ COMMITTED a transaction adds no consistency to separate reads, and costs
+two round trips on the busiest routes).
 """
 
 from __future__ import annotations
@@ -24,7 +29,23 @@ from .auth import Authenticated, ClientSystem, Principal, Staff, require_roles  
 
 
 async def _conn(request: Request) -> AsyncIterator[asyncpg.Connection]:
-    async with request.app.state.pool.acquire() as conn, conn.transaction():
+    async with request.app.state.pool.acquire() as conn:
+        tx = conn.transaction()
+        await tx.start()
+        try:
+            yield conn
+        except BaseException as exc:
+            if getattr(exc, "keeps_writes", False):
+                await tx.commit()
+            else:
+                await tx.rollback()
+            raise
+        else:
+            await tx.commit()
+
+
+async def _read_conn(request: Request) -> AsyncIterator[asyncpg.Connection]:
+    async with request.app.state.pool.acquire() as conn:
         yield conn
 
 
@@ -32,12 +53,14 @@ async def _pool(request: Request) -> asyncpg.Pool:
     return request.app.state.pool
 
 
-def get_context(request: Request) -> Any:
-    """The service's Ctx (context.py), built once in the lifespan."""
+async def get_context(request: Request) -> Any:
+    """The service's Ctx (context.py), built once in the lifespan (async: a sync dependency would
+    cost a thread hop per request)."""
     return request.app.state.ctx
 
 
 Conn = Annotated[asyncpg.Connection, Depends(_conn)]
+ReadConn = Annotated[asyncpg.Connection, Depends(_read_conn)]
 Pool = Annotated[asyncpg.Pool, Depends(_pool)]
 
 

@@ -75,13 +75,29 @@ def mint_token(*, sub: str, roles: Iterable[str], client_id: str | None = None,
 
 
 class TokenVerifier:
+    """Verifies bearer tokens; remembers a verified token until it expires (a browser sends the
+    same token with every request: one RS256 verification per token, not per request). A token
+    that failed is never remembered."""
+
     def __init__(self, *, jwks_url: str | None, public_key_pem: str | None, issuer: str,
-                 audience: str, allow_local: bool) -> None:
+                 audience: str, allow_local: bool, cache_size: int = 20_000) -> None:
         self.issuer, self.audience = issuer, audience
         self._jwks = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=300) if jwks_url else None
         self._static_key = public_key_pem or (local_public_key() if allow_local else None)
+        self._seen: dict[str, tuple[float, Principal]] = {}
+        self._cache_size = cache_size
 
     def verify(self, token: str) -> Principal:
+        hit = self._seen.get(token)
+        if hit is not None and hit[0] > time.time():
+            return hit[1]
+        principal = self._verify(token)
+        if len(self._seen) >= self._cache_size:
+            self._seen.clear()
+        self._seen[token] = (float(principal.claims.get("exp", 0)), principal)
+        return principal
+
+    def _verify(self, token: str) -> Principal:
         try:
             key: Any = self._jwks.get_signing_key_from_jwt(token).key if self._jwks else self._static_key
             if key is None:

@@ -28,6 +28,11 @@ class WorkingCalendar:
         self.extra_holidays = frozenset(extra_holidays)
         self.extra_workdays = frozenset(extra_workdays)
         self._warned: set[int] = set()
+        # Memoised per calendar: a worklist page asks "working days from today to the due date"
+        # fifty times with a handful of distinct dates.
+        self.is_working_day = lru_cache(maxsize=8192)(self.is_working_day)  # type: ignore[method-assign]
+        self.add_working_days = lru_cache(maxsize=65536)(self.add_working_days)  # type: ignore[method-assign]
+        self.working_days_between = lru_cache(maxsize=65536)(self.working_days_between)  # type: ignore[method-assign]
 
     def is_authoritative(self, day: date) -> bool:
         try:

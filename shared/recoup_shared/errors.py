@@ -22,6 +22,8 @@ class ServiceError(Exception):
     status: int = 400
     type: str = "bad-request"
     title: str = "Bad request"
+    # True: the request's writes before this error are committed (api.Conn), e.g. a recorded refusal
+    keeps_writes: bool = False
 
     def __init__(self, detail: str | None = None, *, errors: list[dict[str, Any]] | None = None,
                  status: int | None = None, type: str | None = None, title: str | None = None,

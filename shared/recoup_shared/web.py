@@ -76,6 +76,10 @@ def create_service_app(*, name: str, settings: ServiceSettings, routers: Sequenc
                                            max_size=settings.db_pool_max)
         base = base_context(name, settings, pool=app.state.pool)
         app.state.ctx = ctx = await context(base) if context is not None else base
+        # What start-up built (modules, phone metadata, compiled policies) lives as long as the
+        # process: out of the collector's way, so a collection during a request costs little.
+        gc.collect()
+        gc.freeze()
         security = client_kwargs(settings)  # TLS/SASL: the same for every Kafka client
         app.state.producer = make_producer(settings.kafka_bootstrap_servers, **security)
         await _start_with_retry(app.state.producer.start, "kafka")
@@ -97,10 +101,6 @@ def create_service_app(*, name: str, settings: ServiceSettings, routers: Sequenc
             await _start_with_retry(app.state.consumer.start, "kafka consumer")
         app.state.jobs = JobRunner(ctx, jobs, service=name)
         await app.state.jobs.start()
-        # What start-up made (modules, settings, pools, clients) lives as long as the process: out
-        # of the collector's reach, a full collection no longer walks it again and again.
-        gc.collect()
-        gc.freeze()
         log.info("service started", profile=settings.profile, jobs=app.state.jobs.names)
         try:
             yield

@@ -64,3 +64,28 @@ async def test_auth(client):
     expired = mint_token(sub="u", roles=["admin"], ttl_seconds=-10)
     r = await client.get("/finance", headers={"authorization": f"Bearer {expired}"})
     assert r.status_code == 401 and "expired" in r.json()["detail"]
+
+
+def test_a_verified_token_is_remembered_until_it_expires_and_a_bad_one_never():
+    import time as _time
+
+    from recoup_shared.auth import TokenVerifier, mint_token
+
+    verifier = TokenVerifier(jwks_url=None, public_key_pem=None, issuer="recoup", audience="recoup",
+                             allow_local=True)
+    token = mint_token(sub="c-1", roles=["collector"], ttl_seconds=60)
+    first = verifier.verify(token)
+    calls = []
+    real = verifier._verify
+    verifier._verify = lambda t: calls.append(t) or real(t)  # type: ignore[method-assign]
+    assert verifier.verify(token) is first and calls == []
+    short = mint_token(sub="c-2", roles=["collector"], ttl_seconds=1)
+    verifier.verify(short)
+    _time.sleep(2.1)
+    import pytest
+    from recoup_shared.errors import Unauthorized
+    with pytest.raises(Unauthorized):
+        verifier.verify(short)  # expired: verified again, and refused
+    with pytest.raises(Unauthorized):
+        verifier.verify(token[:-2] + "xx")
+    assert token[:-2] + "xx" not in verifier._seen

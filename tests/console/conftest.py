@@ -1,19 +1,22 @@
-"""The console against the real local stack: intake, allocation and billing as uvicorn processes
-of the session's throw-away stack, the console gateway in front of them (built if its sources
-changed), data pushed through intake's client API as `recoup demo` does, and Debian's Chromium
-driven by Playwright through its executable path (no browser download).
+"""The console against the real local stack: the services as uvicorn processes of the session's
+throw-away stack, the console gateway in front of them (built if its sources changed), data pushed
+through the services' client APIs as `recoup demo` does, and Debian's Chromium driven by Playwright
+through its executable path (no browser download).
 
-The services and the gateway started here are stopped when the module ends, so that later tests
-running services in-process do not share consumer groups with them.
+Each test module runs the services it needs (`running_site`): intake, allocation and billing here
+(`console_site`); fieldops and letters in their own modules. The services and the gateway started
+for a module are stopped when it ends, so that later tests running services in-process do not
+share consumer groups with them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -25,7 +28,7 @@ import pytest
 import pytest_asyncio
 
 from recoup_local.cli import mint
-from recoup_local.console_build import start_console
+from recoup_local.console_build import ensure_built, start_console
 from recoup_local.demo import make_placement
 from recoup_local.demo_allocation import DEMO_TEAM_ID, setup_demo_team
 from recoup_local.stack import repo_root
@@ -124,30 +127,46 @@ async def _seed(site: ConsoleSite) -> None:
         await eventually(billed, "billing to count the repayments")
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def console_site(stack) -> AsyncIterator[ConsoleSite]:
+@contextlib.asynccontextmanager
+async def running_site(stack, names: Iterable[str], *, client_name: str = "浏览器测试银行",
+                       env: dict[str, str] | None = None) -> AsyncIterator[ConsoleSite]:
+    """`names` running in the stack (those not running yet are started, with `env` added to their
+    environment), the console gateway in front of them, a fresh client id; all stopped after."""
     started: list[str] = []
+    saved = {k: os.environ.get(k) for k in (env or {})}
     try:
-        for name in ("intake", "allocation", "billing"):
+        os.environ.update(env or {})  # read by the service processes started below
+        for name in names:
             if name not in stack.services:
                 await stack.start_service(name)
                 started.append(name)
         cid = f"e2e-{uuid.uuid4().hex[:6]}"
         if "console" in stack.services:
             raise RuntimeError("a console gateway is already running in this stack")
-        url = await start_console(stack, clients=[{"id": cid, "name": "浏览器测试银行"}])
+        url = await start_console(stack, clients=[{"id": cid, "name": client_name}])
         started.append("console")
-        site = ConsoleSite(url=url, client_id=cid, placement_ref=f"E2E-{uuid.uuid4().hex[:8]}",
-                           services={n: s.url for n, s in stack.services.items()})
-        await _seed(site)
-        yield site
+        yield ConsoleSite(url=url, client_id=cid, placement_ref=f"E2E-{uuid.uuid4().hex[:8]}",
+                          services={n: s.url for n, s in stack.services.items()})
     finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
         for name in reversed(started):
             await stack.stop_service(name)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def browser(console_site):  # noqa: ARG001 - the site first: a build must not race the browser
+async def console_site(stack) -> AsyncIterator[ConsoleSite]:
+    async with running_site(stack, ("intake", "allocation", "billing")) as site:
+        await _seed(site)
+        yield site
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def browser():
+    await asyncio.to_thread(ensure_built)  # the build first: it must not race the browser
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: deploy/local/system-packages.sh installs Debian's chromium")
     from playwright.async_api import async_playwright
@@ -160,10 +179,12 @@ async def browser(console_site):  # noqa: ARG001 - the site first: a build must 
             await b.close()
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def page(browser):
-    context = await browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN",
-                                        timezone_id="Asia/Shanghai", accept_downloads=True)
+@contextlib.asynccontextmanager
+async def browser_page(browser, **context_options: Any) -> AsyncIterator[Any]:
+    """A page in a fresh context (no session), failing the test on any error in the page."""
+    options = {"viewport": {"width": 1440, "height": 900}, "locale": "zh-CN", "timezone_id": "Asia/Shanghai",
+               "accept_downloads": True, **context_options}
+    context = await browser.new_context(**options)
     p = await context.new_page()
     errors: list[str] = []
     p.on("pageerror", lambda e: errors.append(str(e)))
@@ -176,12 +197,43 @@ async def page(browser):
     assert not errors, f"errors in the page: {errors}"
 
 
+@pytest_asyncio.fixture(loop_scope="session")
+async def page(browser):
+    async with browser_page(browser) as p:
+        yield p
+
+
+# A phone: an agent's day is used on one (issue 13: "an agent's day on a phone-sized screen").
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def phone_page(browser):
+    async with browser_page(browser, **PHONE) as p:
+        yield p
+
+
 async def shot(page, name: str) -> Path:
     """A screenshot of the main screens for the README (docs/screenshots/<name>.png)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     await page.screenshot(path=str(path), full_page=False, animations="disabled")
     return path
+
+
+async def api(method: str, url: str, role: str, *, expect: tuple[int, ...] = (200, 201, 202), **kw: Any) -> Any:
+    """One call to a service's client API with a token for `role` (sub=, team_id= in kw)."""
+    token = {k: kw.pop(k) for k in ("sub", "team_id", "client_id") if k in kw}
+    async with httpx.AsyncClient(timeout=60) as c:
+        r = await c.request(method, url, headers=_headers(role, **token), **kw)
+    assert r.status_code in expect, f"{method} {url}: {r.status_code} {r.text[:2000]}"
+    return r.json() if r.content and "json" in r.headers.get("content-type", "") else r
+
+
+def field(scope, name: str):
+    """The input of an Element Plus form control named by data-test: el-input puts the attribute
+    on its <input>/<textarea>, the date picker on its wrapper."""
+    return scope.locator(f":is(input, textarea)[data-test={name}], [data-test={name}] :is(input, textarea)").first
 
 
 async def sign_in(page, site: ConsoleSite, sub: str) -> None:

@@ -3,10 +3,11 @@
 //
 //   const teams = await call(allocation.GET('/v1/teams'))
 //
-// A later service adds its schema file and one line here (contact, fieldops).
+// A later service adds its schema file and one line here.
 import createClient, { type Client } from 'openapi-fetch'
 import type { paths as AllocationPaths } from './schema/allocation'
 import type { paths as BillingPaths } from './schema/billing'
+import type { paths as ContactPaths } from './schema/contact'
 import type { paths as FieldopsPaths } from './schema/fieldops'
 import type { paths as IntakePaths } from './schema/intake'
 import type { paths as LettersPaths } from './schema/letters'
@@ -21,6 +22,7 @@ function client<P extends {}>(service: Service): Client<P> {
 export const intake = client<IntakePaths>('intake')
 export const allocation = client<AllocationPaths>('allocation')
 export const billing = client<BillingPaths>('billing')
+export const contact = client<ContactPaths>('contact')
 export const fieldops = client<FieldopsPaths>('fieldops')
 export const letters = client<LettersPaths>('letters')
 
@@ -36,6 +38,7 @@ export async function call<T>(pending: Promise<{ data?: T; error?: unknown; resp
 
 export type { components as AllocationSchemas } from './schema/allocation'
 export type { components as BillingSchemas } from './schema/billing'
+export type { components as ContactSchemas } from './schema/contact'
 export type { components as FieldopsSchemas } from './schema/fieldops'
 export type { components as IntakeSchemas } from './schema/intake'
 export type { components as LettersSchemas } from './schema/letters'

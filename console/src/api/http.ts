@@ -90,6 +90,14 @@ export async function download(service: Service, path: string, fallback: string)
   return { blob: await res.blob(), filename, contentType: res.headers.get('content-type') ?? '' }
 }
 
+/** A file as the raw request body (letters: a tracking-number CSV/XLSX, an approval document,
+ *  receipts); the JSON answer. */
+export async function sendFile<T>(service: Service, method: 'POST' | 'PUT', path: string, file: Blob): Promise<T> {
+  const headers = { 'content-type': file.type || 'application/octet-stream' }
+  const res = await send(new Request(serviceBase(service) + path, { method, body: file, headers }))
+  return (await res.json()) as T
+}
+
 /** Hand a downloaded file to the browser as a download. */
 export function saveFile(d: Download): void {
   const url = URL.createObjectURL(d.blob)

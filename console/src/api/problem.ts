@@ -1,9 +1,27 @@
 // application/problem+json (RFC 9457) as every Recoup service answers errors
 // (shared/recoup_shared/errors.py): type, title, status, detail, errors[{field, reason}].
+// Two services add to it: letters' template checker answers errors[{field, line, code, message}]
+// (kept, `message` as the reason), and a compliance refusal carries `reasons` (rule, ref,
+// detail, limit, count, next_allowed) and `next_allowed` (complianceReasons below).
 
 export interface FieldError {
   field: string
   reason: string
+  /** the line of an uploaded source the error is on (letters' templates) */
+  line?: number | null
+  /** a stable code of the error (letters' templates: e.g. `unknown_variable`) */
+  code?: string
+}
+
+/** One reason of the shared compliance engine (recoup_shared.compliance Reason.to_dict). */
+export interface ComplianceReason {
+  rule: string
+  ref?: string
+  detail?: string
+  limit?: number | null
+  count?: number | null
+  zone?: string | null
+  next_allowed?: string | null
 }
 
 export interface Problem {
@@ -32,13 +50,29 @@ export function problemSlug(p: Problem): string {
 /** Any error answer as a Problem: a body that is not problem+json gets one made from the status. */
 export function toProblem(status: number, body: unknown, statusText = ''): Problem {
   if (isProblem(body)) {
-    const errors = Array.isArray(body.errors)
-      ? body.errors.filter((e): e is FieldError => typeof e?.field === 'string' && typeof e?.reason === 'string')
-      : undefined
+    const errors = Array.isArray(body.errors) ? body.errors.flatMap(fieldError) : undefined
     return { ...body, errors }
   }
   const detail = typeof body === 'string' && body.trim() ? body.trim().slice(0, 500) : undefined
   return { type: 'about:blank', title: statusText || `HTTP ${status}`, status, detail }
+}
+
+function fieldError(e: unknown): FieldError[] {
+  if (typeof e !== 'object' || e === null) return []
+  const r = e as Record<string, unknown>
+  const reason = typeof r.reason === 'string' ? r.reason : typeof r.message === 'string' ? r.message : null
+  if (typeof r.field !== 'string' || reason === null) return []
+  const out: FieldError = { field: r.field, reason }
+  if (typeof r.line === 'number' || r.line === null) out.line = r.line as number | null
+  if (typeof r.code === 'string') out.code = r.code
+  return [out]
+}
+
+/** The compliance engine's reasons in a refusal (409), if the problem has them. */
+export function complianceReasons(p: Problem): ComplianceReason[] {
+  const raw = p.reasons
+  if (!Array.isArray(raw)) return []
+  return raw.filter((r): r is ComplianceReason => typeof r === 'object' && r !== null && typeof (r as ComplianceReason).rule === 'string')
 }
 
 export class ApiError extends Error {

@@ -1,6 +1,7 @@
 // R-45 roles and which of them each service lets do what. These mirror the services' own checks
-// (allocation api/deps.py, billing api/deps.py, intake IntakeSettings); the console uses them only
-// to show a role what it is given — the services decide.
+// (allocation api/deps.py, billing api/deps.py, intake IntakeSettings, fieldops and letters
+// settings.py); the console uses them only to show a role what it is given — the services decide,
+// including the object-level checks (whose case, which team) no role list can express.
 
 export const ROLES = [
   'collector',
@@ -35,6 +36,26 @@ export const TEMPLATE_WRITERS: readonly Role[] = ['data_specialist', 'admin']
 export const TEMPLATE_READERS: readonly Role[] = ['data_specialist', 'admin', 'supervisor', 'auditor']
 export const REVEAL_ROLES: readonly Role[] = ['admin', 'supervisor', 'data_specialist']
 export const AUDIT_READERS: readonly Role[] = ['auditor', 'admin']
+
+// fieldops (recoup_fieldops/settings.py). A team lead is a field manager only for a field team
+// they lead, a phone manager only for their own team's cases: fieldops decides (403 otherwise).
+export const VISIT_APPROVERS: readonly Role[] = ['supervisor', 'team_lead']
+export const FIELD_PLAN_READERS: readonly Role[] = ['supervisor', 'team_lead', 'admin', 'auditor']
+export const FIELD_PLANNERS: readonly Role[] = ['supervisor', 'team_lead', 'admin']
+export const FIELD_TEAM_ADMINS: readonly Role[] = ['supervisor', 'team_lead', 'admin']
+export const ESCALATION_READERS: readonly Role[] = ['supervisor', 'team_lead', 'auditor', 'admin']
+export const FIELD_AGENTS: readonly Role[] = ['field_agent']
+export const EVIDENCE_READERS: readonly Role[] = ['supervisor', 'team_lead', 'field_agent', 'auditor']
+export const COMPLIANCE_READERS: readonly Role[] = ['supervisor', 'team_lead', 'auditor', 'admin']
+// letters (recoup_letters/settings.py)
+export const LETTER_READERS: readonly Role[] = ['letters_clerk', 'supervisor', 'admin', 'auditor']
+export const LETTER_CLERKS: readonly Role[] = ['letters_clerk']
+export const LETTER_TEMPLATE_EDITORS: readonly Role[] = ['letters_clerk', 'admin']
+export const LETTER_CONFIG_EDITORS: readonly Role[] = ['letters_clerk', 'admin']
+export const QC_SCANNERS: readonly Role[] = ['letters_clerk', 'supervisor']
+export const QC_RESOLVERS: readonly Role[] = ['supervisor', 'admin']
+export const SMS_SENDERS: readonly Role[] = ['letters_clerk']
+export const RECEIPT_POSTERS: readonly Role[] = ['letters_clerk', 'admin']
 
 export function hasAny(roles: readonly string[], allowed: readonly string[] | undefined): boolean {
   if (!allowed || allowed.length === 0) return true

@@ -2,9 +2,12 @@
 // the guard sends a visitor without a session to /sign-in and one without the role to /forbidden.
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import {
-  ALLOCATION_READERS, ALLOCATORS, AUDIT_READERS, BILLING_READERS, CASE_OWNER_READERS,
-  PERFORMANCE_READERS, PLACEMENT_SCREEN, TEMPLATE_READERS, type Role,
+  ALLOCATION_READERS, ALLOCATORS, AUDIT_READERS, BILLING_READERS, CASE_OWNER_READERS, ESCALATION_READERS,
+  FIELD_AGENTS, FIELD_PLAN_READERS, LETTER_CLERKS, LETTER_READERS, PERFORMANCE_READERS, PLACEMENT_SCREEN,
+  QC_RESOLVERS, QC_SCANNERS, TEMPLATE_READERS, VISIT_APPROVERS, type Role,
 } from '@/auth/roles'
+
+const QC_SCREEN: readonly Role[] = [...new Set([...QC_SCANNERS, ...QC_RESOLVERS])]
 import { useSession } from '@/stores/session'
 
 declare module 'vue-router' {
@@ -37,6 +40,22 @@ const children: RouteRecordRaw[] = [
   { path: 'intake/cases/:caseId', name: 'intake-case', component: () => import('@/views/intake/CaseView.vue'), meta: { roles: PLACEMENT_SCREEN, titleKey: 'intake.case' } },
   { path: 'intake/templates', name: 'intake-templates', component: () => import('@/views/intake/TemplatesView.vue'), meta: { roles: TEMPLATE_READERS, titleKey: 'menu.templates' } },
   { path: 'intake/audit-log', name: 'intake-audit', component: () => import('@/views/intake/AuditLogView.vue'), meta: { roles: AUDIT_READERS, titleKey: 'menu.auditLog' } },
+  // fieldops
+  { path: 'fieldops/approvals', name: 'field-approvals', component: () => import('@/views/fieldops/VisitApprovalsView.vue'), meta: { roles: VISIT_APPROVERS, titleKey: 'menu.visitApprovals' } },
+  { path: 'fieldops/plans', name: 'field-plans', component: () => import('@/views/fieldops/DailyPlansView.vue'), meta: { roles: FIELD_PLAN_READERS, titleKey: 'menu.dailyPlans' } },
+  { path: 'fieldops/escalations', name: 'field-escalations', component: () => import('@/views/fieldops/EscalationsView.vue'), meta: { roles: ESCALATION_READERS, titleKey: 'menu.escalations' } },
+  { path: 'fieldops/teams', name: 'field-teams', component: () => import('@/views/fieldops/FieldTeamsView.vue'), meta: { roles: FIELD_PLAN_READERS, titleKey: 'menu.fieldTeams' } },
+  { path: 'fieldops/my-day', name: 'field-my-day', component: () => import('@/views/fieldops/MyDayView.vue'), meta: { roles: FIELD_AGENTS, titleKey: 'menu.agentDay' } },
+  // letters
+  { path: 'letters/batches', name: 'letter-batches', component: () => import('@/views/letters/BatchesView.vue'), meta: { roles: LETTER_READERS, titleKey: 'menu.letterBatches' } },
+  { path: 'letters/batches/:batchId', name: 'letter-batch', component: () => import('@/views/letters/BatchView.vue'), meta: { roles: LETTER_READERS, titleKey: 'letters.batch' } },
+  { path: 'letters/qc', name: 'letter-qc', component: () => import('@/views/letters/QcScanView.vue'), meta: { roles: QC_SCREEN, titleKey: 'menu.letterQc' } },
+  { path: 'letters/returns', name: 'letter-returns', component: () => import('@/views/letters/ReturnsView.vue'), meta: { roles: LETTER_CLERKS, titleKey: 'menu.letterReturns' } },
+  { path: 'letters/letters', name: 'letter-list', component: () => import('@/views/letters/LettersView.vue'), meta: { roles: LETTER_READERS, titleKey: 'menu.letterList' } },
+  { path: 'letters/templates', name: 'letter-templates', component: () => import('@/views/letters/TemplatesView.vue'), meta: { roles: LETTER_READERS, titleKey: 'menu.letterTemplates' } },
+  { path: 'letters/config', name: 'letter-config', component: () => import('@/views/letters/LetterConfigView.vue'), meta: { roles: LETTER_READERS, titleKey: 'menu.letterConfig' } },
+  { path: 'letters/planning', name: 'letter-planning', component: () => import('@/views/letters/PlanningView.vue'), meta: { roles: LETTER_READERS, titleKey: 'menu.letterPlanning' } },
+  { path: 'letters/sms', name: 'letter-sms', component: () => import('@/views/letters/SmsView.vue'), meta: { roles: LETTER_READERS, titleKey: 'menu.sms' } },
   { path: 'forbidden', name: 'forbidden', component: () => import('@/views/system/ForbiddenView.vue'), meta: { titleKey: 'system.forbidden' } },
   { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('@/views/system/NotFoundView.vue'), meta: { titleKey: 'system.notFound' } },
 ]

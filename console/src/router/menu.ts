@@ -2,8 +2,9 @@
 // are still being written are listed with `planned` (shown disabled, marked "coming with the
 // <service> service") — when the service lands, its screens replace `planned` with a `route`.
 import {
-  ALLOCATION_MANAGERS, ALLOCATION_READERS, ALLOCATORS, AUDIT_READERS, BILLING_READERS,
-  CASE_OWNER_READERS, PERFORMANCE_READERS, PLACEMENT_SCREEN, TEMPLATE_READERS, hasAny, type Role,
+  ALLOCATION_MANAGERS, ALLOCATION_READERS, ALLOCATORS, AUDIT_READERS, BILLING_READERS, CASE_OWNER_READERS,
+  ESCALATION_READERS, FIELD_AGENTS, FIELD_PLAN_READERS, LETTER_CLERKS, LETTER_READERS, PERFORMANCE_READERS,
+  PLACEMENT_SCREEN, QC_RESOLVERS, QC_SCANNERS, TEMPLATE_READERS, VISIT_APPROVERS, hasAny, type Role,
 } from '@/auth/roles'
 import type { Service } from '@/api/http'
 
@@ -48,13 +49,21 @@ export const MENU: MenuGroup[] = [
     { key: 'alloc-case', titleKey: 'menu.caseOwner', roles: CASE_OWNER_READERS, route: 'alloc-case' },
   ] },
   { key: 'fieldops', titleKey: 'menu.fieldops', icon: 'location', items: [
-    { key: 'visit-approvals', titleKey: 'menu.visitApprovals', roles: MANAGERS, planned: 'fieldops' },
-    { key: 'daily-plans', titleKey: 'menu.dailyPlans', roles: ['field_agent', 'team_lead', 'supervisor'], planned: 'fieldops' },
-    { key: 'agent-day', titleKey: 'menu.agentDay', roles: ['field_agent'], planned: 'fieldops' },
+    { key: 'agent-day', titleKey: 'menu.agentDay', roles: FIELD_AGENTS, route: 'field-my-day' },
+    { key: 'visit-approvals', titleKey: 'menu.visitApprovals', roles: VISIT_APPROVERS, route: 'field-approvals' },
+    { key: 'daily-plans', titleKey: 'menu.dailyPlans', roles: FIELD_PLAN_READERS, route: 'field-plans' },
+    { key: 'escalations', titleKey: 'menu.escalations', roles: ESCALATION_READERS, route: 'field-escalations' },
+    { key: 'field-teams', titleKey: 'menu.fieldTeams', roles: FIELD_PLAN_READERS, route: 'field-teams' },
   ] },
   { key: 'letters', titleKey: 'menu.letters', icon: 'message', items: [
-    { key: 'letter-batches', titleKey: 'menu.letterBatches', roles: ['letters_clerk', 'supervisor', 'admin'], planned: 'letters' },
-    { key: 'letter-returns', titleKey: 'menu.letterReturns', roles: ['letters_clerk', 'supervisor'], planned: 'letters' },
+    { key: 'letter-batches', titleKey: 'menu.letterBatches', roles: LETTER_READERS, route: 'letter-batches' },
+    { key: 'letter-qc', titleKey: 'menu.letterQc', roles: [...new Set([...QC_SCANNERS, ...QC_RESOLVERS])], route: 'letter-qc' },
+    { key: 'letter-returns', titleKey: 'menu.letterReturns', roles: LETTER_CLERKS, route: 'letter-returns' },
+    { key: 'letter-list', titleKey: 'menu.letterList', roles: LETTER_READERS, route: 'letter-list' },
+    { key: 'letter-planning', titleKey: 'menu.letterPlanning', roles: LETTER_READERS, route: 'letter-planning' },
+    { key: 'letter-templates', titleKey: 'menu.letterTemplates', roles: LETTER_READERS, route: 'letter-templates' },
+    { key: 'letter-config', titleKey: 'menu.letterConfig', roles: LETTER_READERS, route: 'letter-config' },
+    { key: 'letter-sms', titleKey: 'menu.sms', roles: LETTER_READERS, route: 'letter-sms' },
   ] },
   { key: 'intake', titleKey: 'menu.intake', icon: 'upload', items: [
     { key: 'intake-placements', titleKey: 'menu.placements', roles: PLACEMENT_SCREEN, route: 'intake-placements' },

@@ -52,7 +52,7 @@ export const useSession = defineStore('session', () => {
 
   async function restore(): Promise<void> {
     const auth = config().auth
-    if (auth.mode === 'dev') {
+    if (auth.mode === 'dev' || auth.mode === 'token') {
       const saved = sessionStorage.getItem(DEV_KEY)
       if (saved) {
         try {
@@ -75,6 +75,14 @@ export const useSession = defineStore('session', () => {
     const t = await demoToken(subject)
     if (!accept(t, name)) throw new Error('the development token could not be read')
     sessionStorage.setItem(DEV_KEY, JSON.stringify({ t, name }))
+  }
+
+  /** A pasted token (auth mode `token`, docker compose): kept in this tab like a development one. */
+  function signInToken(t: string): boolean {
+    const token = t.trim().replace(/^Bearer\s+/i, '')
+    if (!accept(token)) return false
+    sessionStorage.setItem(DEV_KEY, JSON.stringify({ t: token }))
+    return true
   }
 
   async function signInOidc(returnTo: string): Promise<void> {
@@ -104,6 +112,6 @@ export const useSession = defineStore('session', () => {
 
   return {
     token, claims, displayName, expiredNotice, signedIn, roles, sub, teamId,
-    can, accept, restore, signInDev, signInOidc, completeOidc, signOut, clear,
+    can, accept, restore, signInDev, signInToken, signInOidc, completeOidc, signOut, clear,
   }
 })

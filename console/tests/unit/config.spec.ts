@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, parseConfig } from '@/config'
 import { decodeClaims, expired } from '@/auth/jwt'
@@ -8,6 +10,18 @@ describe('runtime configuration', () => {
     expect(c.auth).toMatchObject({ mode: 'oidc', issuer: 'https://id.example/realms/agency', client_id: 'recoup-console' })
     expect(c.clients).toEqual([{ id: 'ICBC-SH', name: '工行上海' }])
     expect(c.timezone).toBe('Asia/Shanghai')
+  })
+
+  it('reads the deployments\' config.json files (generated from services.yaml, the overlays\')', () => {
+    const repo = join(__dirname, '../../..')
+    const read = (p: string) => parseConfig(JSON.parse(readFileSync(join(repo, p), 'utf8')))
+    for (const p of ['deploy/k8s/base/generated/console-config.json', 'deploy/k8s/overlays/staging/console-config.json',
+      'deploy/k8s/overlays/production/console-config.json', 'console/deploy/config.example.json']) {
+      const c = read(p)
+      expect(c.auth.mode, p).toBe('oidc')
+      if (c.auth.mode === 'oidc') expect(c.auth.redirect_uri, p).toMatch(/^https:\/\/[^/]+\/auth\/callback$/)
+    }
+    expect(read('deploy/docker/console-config.json').auth).toEqual({ mode: 'token' }) // docker compose: no IdP
   })
 
   it('refuses an incomplete or unknown sign-in', () => {

@@ -21,9 +21,20 @@ describe('the role-based menu (R-45)', () => {
     const collector = menuFor(['collector']).flatMap((g) => g.items)
     expect(collector.find((i) => i.key === 'worklist')).toMatchObject({ planned: 'contact' })
     expect(collector.find((i) => i.key === 'worklist')?.route).toBeUndefined()
-    const field = menuFor(['field_agent']).flatMap((g) => g.items)
-    expect(field.filter((i) => i.planned).map((i) => i.planned)).toEqual(['fieldops', 'fieldops'])
+    expect(MENU.flatMap((g) => g.items).filter((i) => i.planned).map((i) => i.planned)).toEqual(
+      ['contact', 'contact', 'contact', 'contact', 'contact'])
+  })
+
+  it("gives field and letters staff their screens (R-45)", () => {
+    expect(keys(['field_agent'])).toEqual(['dashboard', 'agent-day'])
+    expect(keys(['supervisor'])).toEqual(expect.arrayContaining(['visit-approvals', 'daily-plans', 'escalations', 'field-teams', 'letter-qc', 'letter-batches']))
+    expect(keys(['team_lead'])).toEqual(expect.arrayContaining(['visit-approvals', 'daily-plans']))
+    expect(keys(['collector'])).not.toContain('visit-approvals')
+    expect(keys(['admin'])).not.toContain('visit-approvals') // admins manage teams but approve nothing
+    expect(keys(['letters_clerk'])).toEqual(['dashboard', 'letter-batches', 'letter-qc', 'letter-returns', 'letter-list', 'letter-planning',
+      'letter-templates', 'letter-config', 'letter-sms'])
     expect(menuFor(['letters_clerk']).map((g) => g.key)).toEqual(['home', 'letters'])
+    expect(keys(['auditor'])).not.toContain('letter-returns') // recording a return is the clerk's
   })
 
   it('every role has a home, and every item names a route or a service', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ApiError, fieldErrors, isProblem, problemSlug, toProblem } from '@/api/problem'
+import { ApiError, complianceReasons, fieldErrors, isProblem, problemSlug, toProblem } from '@/api/problem'
 
 const validation = {
   type: 'https://recoup.example/problems/validation-error',
@@ -30,6 +30,23 @@ describe('problem+json', () => {
   it('drops malformed field errors', () => {
     const p = toProblem(422, { ...validation, errors: [{ field: 'a', reason: 'b' }, { nope: 1 }] })
     expect(p.errors).toEqual([{ field: 'a', reason: 'b' }])
+  })
+
+  it("keeps letters' template problems with their line and code", () => {
+    const p = toProblem(422, { type: 'https://recoup.example/problems/template-rejected', title: 'The template is not acceptable', status: 422,
+      errors: [{ field: 'source', line: 3, code: 'unknown_variable', message: "'id_number' is not a letter variable" }, { field: 'source', line: null, code: 'x', message: 'm' }] })
+    expect(p.errors).toEqual([
+      { field: 'source', line: 3, code: 'unknown_variable', reason: "'id_number' is not a letter variable" },
+      { field: 'source', line: null, code: 'x', reason: 'm' },
+    ])
+    expect(fieldErrors(p, ['source']).byField.source).toContain("'id_number' is not a letter variable")
+  })
+
+  it('reads the reasons of a compliance refusal', () => {
+    const p = toProblem(409, { type: 'https://recoup.example/problems/visit-refused-by-compliance', title: 'refused', status: 409,
+      reasons: [{ rule: 'window.outside', ref: 'R-14', detail: 'outside', next_allowed: '2026-12-08T08:00:00+08:00' }, { nope: 1 }] })
+    expect(complianceReasons(p)).toEqual([{ rule: 'window.outside', ref: 'R-14', detail: 'outside', next_allowed: '2026-12-08T08:00:00+08:00' }])
+    expect(complianceReasons(toProblem(409, validation))).toEqual([])
   })
 
   it('puts field errors beside the inputs a form shows, the rest above it', () => {

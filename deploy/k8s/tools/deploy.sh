@@ -62,7 +62,7 @@ fi
 echo "== 4/4 apps"
 select_kinds "" "Deployment|HorizontalPodAutoscaler|ScaledObject" | kubectl apply "${DRY[@]}" -f -
 if [ ${#DRY[@]} -eq 0 ]; then
-  for d in $(kubectl -n "$NS" get deploy -l app.kubernetes.io/component=app -o name); do
+  for d in $(kubectl -n "$NS" get deploy -l 'app.kubernetes.io/component in (app,web)' -o name); do
     kubectl -n "$NS" rollout status "$d" --timeout=10m
   done
 fi

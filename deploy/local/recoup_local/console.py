@@ -68,6 +68,7 @@ DEMO_USERS: tuple[dict[str, Any], ...] = (
     {"sub": DEMO_LEAD[0], "name": DEMO_LEAD[1], "roles": ["team_lead"], "team_id": DEMO_TEAM_ID},
     {"sub": "demo-supervisor", "name": "孙志明", "roles": ["supervisor"]},
     {"sub": "demo-field", "name": "钱勇", "roles": ["field_agent"]},
+    {"sub": "demo-field2", "name": "孙浩", "roles": ["field_agent"]},  # agents go in twos
     {"sub": "demo-letters", "name": "吴敏", "roles": ["letters_clerk"]},
     {"sub": "demo-data", "name": "郑晓燕", "roles": ["data_specialist"]},
     {"sub": "demo-finance", "name": "冯丽华", "roles": ["finance"]},

@@ -191,8 +191,9 @@ async def test_development_sign_in_mints_tokens_for_demo_users(dist):
 
 
 async def test_development_sign_in_is_refused_outside_local_and_test(dist):
-    prod = ConsoleSettings(profile="production", kafka_allow_plaintext=True, data_keys="k1:" + "A" * 44, blind_index_key="B" * 44,
-                           jwt_jwks_url="https://id.example/jwks")
+    # the gateway never talks to the broker; the production profile still wants its settings coherent
+    prod = ConsoleSettings(profile="production", data_keys="k1:" + "A" * 44, blind_index_key="B" * 44,
+                           jwt_jwks_url="https://id.example/jwks", kafka_allow_plaintext=True)
     app = create_app(prod, upstreams={}, dist=dist)
 
     async def run(c: httpx.AsyncClient):

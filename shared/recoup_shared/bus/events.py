@@ -172,7 +172,23 @@ class Ptp(_Payload):
     due_on: date
 
 
+class PromiseOutcomeOut(_Payload):
+    """R-23: a promise (or one instalment of a plan) judged kept or broken."""
+    promise_id: str
+    instalment: int | None = None   # None: the promise as a whole (or the whole plan)
+    outcome: Literal["kept", "broken"]
+    on: date                        # kept: the day of the completing repayment; broken: the day after the deadline
+    promised: Decimal
+    paid: Decimal
+
+
 class ContactLogged(_Payload):
+    """Every contact record (calls, SMS, corrections) and every promise outcome (contact service).
+
+    Optional additions (contact service, issue 9): `record_kind` says what the event is; a
+    `correction` replaces the record named by `corrects` (count the original once); a
+    `promise_outcome` is no contact at all (channel "other", party "none", result "ptp_kept" /
+    "ptp_broken") — counters of contacts skip it, PTP-kept rates read `promise_outcome`."""
     contact_id: str
     collector_id: str
     channel: Literal["call", "sms", "visit", "letter", "inbound_call", "wechat", "other"]
@@ -186,6 +202,15 @@ class ContactLogged(_Payload):
     phones_found: list[PhoneOut] = []
     addresses_found: list[AddressOut] = []
     occurred_at: datetime
+    record_kind: Literal["contact", "correction", "promise_outcome"] | None = None
+    corrects: str | None = None
+    code: str | None = None            # the client's action/result code (its code table version below)
+    code_version: int | None = None
+    call_id: str | None = None         # the telephony call the record belongs to (R-19)
+    promise_id: str | None = None
+    promise_outcome: PromiseOutcomeOut | None = None
+    team_id: str | None = None
+    employer_found: str | None = None
 
 
 class LetterDispatched(_Payload):
@@ -290,6 +315,15 @@ class PolicyChanged(_Payload):
     changed_at: datetime
 
 
+class CasePauseRequested(_Payload):
+    """The contact service asks allocation to pause a case (R-47: a serious complaint, where the
+    client's contact configuration says so). Allocation pauses it and answers with case.paused."""
+    requested_by: str
+    reason: str                      # serious_complaint
+    complaint_id: str | None = None
+    requested_at: datetime
+
+
 PAYLOADS: dict[str, type[_Payload]] = {
     topics.CASE_RECEIVED: CaseReceived,
     topics.CASE_UPDATED: CaseUpdated,
@@ -306,6 +340,7 @@ PAYLOADS: dict[str, type[_Payload]] = {
     topics.VISIT_REJECTED: VisitRejected,
     topics.VISIT_PLANNED: VisitPlanned,
     topics.POLICY_CHANGED: PolicyChanged,
+    topics.CASE_PAUSE_REQUESTED: CasePauseRequested,
 }
 
 EVENT_TYPE_OF: dict[type[_Payload], str] = {model: name for name, model in PAYLOADS.items()}

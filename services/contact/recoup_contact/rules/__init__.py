@@ -14,6 +14,7 @@ Public functions, by module:
 - codes:      validate_record (client code table + status rules), table_in_force, default_code_table
 - phones:     phone_region (号码归属地), dialable, debtor_unreachable, dialling_order (R-21)
 - complaints: grade_complaint, complaint_decision (R-47)
+- reports:    ReportTemplate, default_report_template, report_row (催记报告 layouts per client)
 Types live in model.py (vocabulary) and beside their rules; errors in errors.py.
 """
 from .model import *  # noqa: F401,F403
@@ -38,6 +39,8 @@ from .phones import *  # noqa: F401,F403
 from .phones import __all__ as _phones_all
 from .complaints import *  # noqa: F401,F403
 from .complaints import __all__ as _complaints_all
+from .reports import *  # noqa: F401,F403
+from .reports import __all__ as _reports_all
 
 __all__ = [
     *_model_all,
@@ -51,4 +54,5 @@ __all__ = [
     *_codes_all,
     *_phones_all,
     *_complaints_all,
+    *_reports_all,
 ]

@@ -11,9 +11,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from recoup_shared.errors import UnprocessableInput
+from recoup_shared.errors import Conflict, Forbidden, NotFound, ServiceError, Unauthorized, UnprocessableInput
 
 __all__ = [
+    "CaseNotFound",
+    "CaseForbidden",
+    "CaseNotWorkable",
+    "NotFoundHere",
+    "AlreadyDecided",
+    "GateRefused",
+    "BadSignature",
+    "TelephonyFailed",
+    "TelephonyOff",
     "FieldError",
     "ContactRuleError",
     "InvalidRecord",
@@ -21,6 +30,7 @@ __all__ = [
     "InvalidFollowUp",
     "InvalidConfig",
     "CorrectionRefused",
+    "CorrectionForbidden",
     "raise_if_any",
 ]
 
@@ -76,7 +86,62 @@ class CorrectionRefused(ContactRuleError):
     type, title = "correction-refused", "The correction is not allowed"
 
 
+class CorrectionForbidden(CorrectionRefused):
+    """The actor may never correct this record (not its author, not a lead of the author's team)."""
+    status = 403
+
+
 def raise_if_any(errors: Iterable[FieldError], error_class: type[ContactRuleError] = ContactRuleError) -> None:
     errors = tuple(errors)
     if errors:
         raise error_class(errors)
+
+
+# --- the service's problems (404 / 403 / 409 / 401 / 502 / 503) ------------------------------------
+
+class CaseNotFound(NotFound):
+    type, title = "case-not-found", "No such case"
+
+
+class CaseForbidden(Forbidden):
+    type, title = "case-forbidden", "This case belongs to another collector or team"
+
+
+class CaseNotWorkable(Conflict):
+    type, title = "case-not-workable", "The case is not being collected (paused, closed, recalled or withdrawn)"
+
+
+class NotFoundHere(NotFound):
+    """A record, contact point, call, dispute, complaint or claim that does not exist (or not on this case)."""
+    type, title = "not-found", "Not found"
+
+
+class AlreadyDecided(Conflict):
+    type, title = "already-decided", "This was already decided"
+
+
+class GateRefused(ServiceError):
+    """The contact policy refuses the dial or the logged attempt (R-14..R-18, R-47). The refusal is
+    recorded in the same transaction, which commits (`keeps_writes`): the collector's screen shows
+    the reasons and `next_allowed`, and quality inspection counts refusals (R-48)."""
+
+    status, type, title = 409, "contact-refused", "The contact policy refuses this contact now"
+    keeps_writes = True
+
+    def __init__(self, decision: dict, refusal_id: str) -> None:
+        rules = ", ".join(r["rule"] for r in decision["reasons"])
+        super().__init__(f"refused: {rules}", refusal_id=refusal_id, reasons=decision["reasons"],
+                         notices=decision["notices"], next_allowed=decision["next_allowed"],
+                         zones=decision["zones"], policy_fingerprint=decision["policy_fingerprint"])
+
+
+class BadSignature(Unauthorized):
+    type, title = "bad-signature", "The webhook signature is missing, stale or wrong"
+
+
+class TelephonyFailed(ServiceError):
+    status, type, title = 502, "telephony-failed", "The telephony system did not place the call"
+
+
+class TelephonyOff(ServiceError):
+    status, type, title = 503, "telephony-off", "Telephony is not configured"

@@ -116,6 +116,7 @@ class PointState(StrEnum):
     SWITCHED_OFF = "switched_off"      # 关机 (temporary)
     DO_NOT_CALL = "do_not_call"        # asked not to be called; never lifted by a result
     UNDELIVERABLE = "undeliverable"    # addresses: letter returned / address not found
+    INVALID = "invalid"                # malformed when it arrived; kept, never dialled or written to
 
 
 class PointKind(StrEnum):

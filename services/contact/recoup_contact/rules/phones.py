@@ -112,7 +112,8 @@ EMPLOYER_FIRST_PLAN = DiallingPlan(others_only_if_debtor_unreachable=False, step
     _step(Party.CONTACT_PERSON, relationships=FAMILY), _step(Party.THIRD_PARTY, relationships=FAMILY),
     _step(Party.DEBTOR, [PointKind.MOBILE]), _step(Party.DEBTOR, [PointKind.HOME]), _step(Party.DEBTOR),
 ))
-_ALWAYS_BLOCKED = frozenset({PointState.DO_NOT_CALL})
+# R-18 asked not to be called; R-4 a malformed number is kept but never dialled
+_ALWAYS_BLOCKED = frozenset({PointState.DO_NOT_CALL, PointState.INVALID})
 
 
 class DiallingPolicy(ConfigModel):
@@ -125,7 +126,7 @@ class DiallingPolicy(ConfigModel):
     @field_validator("blocked_states")
     @classmethod
     def _do_not_call_blocked(cls, value: frozenset[PointState]) -> frozenset[PointState]:
-        if not _ALWAYS_BLOCKED <= value:
+        if PointState.DO_NOT_CALL not in value:
             raise ValueError("do_not_call must stay blocked (R-18)")
         return value
 

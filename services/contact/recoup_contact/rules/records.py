@@ -92,9 +92,10 @@ def point_state_after(current: PointState, result: Result) -> PointState:
     """The contact point's state after a record with `result` on it.
 
     DO_NOT_CALL is never lifted by a result (R-18: not called again) — only by an explicit, audited
-    staff action outside these rules. A number that rings again leaves 空号/停机/关机 for UNKNOWN;
-    SMS results and "letter sent" say nothing about the point."""
-    if current is PointState.DO_NOT_CALL:
+    staff action outside these rules; nor is INVALID (a malformed number, R-4: never dialled). A
+    number that rings again leaves 空号/停机/关机 for UNKNOWN; SMS results and "letter sent" say
+    nothing about the point."""
+    if current in (PointState.DO_NOT_CALL, PointState.INVALID):
         return current
     if result in _SETS:
         return _SETS[result]

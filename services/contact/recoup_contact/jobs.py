@@ -1,0 +1,38 @@
+"""Background jobs (recoup_shared.jobs): each opens its own connection, reads time from ctx.clock, and
+is safe with several replicas (rows claimed with FOR UPDATE SKIP LOCKED, per-case locks, idempotent
+steps).
+
+- ptp-expiry: promises not kept turn BROKEN_PTP the day after their date in the debtor's zone (R-23).
+- settle-reservations: gate reservations whose outcome never came count as unanswered attempts.
+- calls-without-record: a call with no contact record after the grace time is flagged (R-19, R-48).
+"""
+
+from __future__ import annotations
+
+from recoup_shared.jobs import Job
+
+from .context import Ctx
+from .usecases.promises import judge_due
+from .usecases.telephony import flag_calls_without_record, settle_stale_reservations
+
+
+async def ptp_expiry(ctx: Ctx) -> float | None:
+    return await judge_due(ctx)
+
+
+async def settle_reservations(ctx: Ctx) -> float | None:
+    return await settle_stale_reservations(ctx)
+
+
+async def calls_without_record(ctx: Ctx) -> float | None:
+    return await flag_calls_without_record(ctx)
+
+
+def jobs_for(settings) -> list[Job]:
+    """JOBS of one app: their intervals are settings (RECOUP_*_EVERY_SECONDS)."""
+    return [
+        Job("ptp-expiry", ptp_expiry, every=settings.ptp_expiry_every_seconds, initial_delay=1.0),
+        Job("settle-reservations", settle_reservations, every=settings.settle_every_seconds, initial_delay=5.0),
+        Job("calls-without-record", calls_without_record, every=settings.call_check_every_seconds,
+            initial_delay=5.0),
+    ]

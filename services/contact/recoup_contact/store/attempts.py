@@ -1,0 +1,63 @@
+"""The gate's own tables: attempts (history and reservations) and refusals (R-14..R-18, R-48)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+
+async def history(conn: asyncpg.Connection, case_id: str, since: datetime) -> list[asyncpg.Record]:
+    """Every attempt of the case after `since` (the policy's horizon before the moment asked)."""
+    return await conn.fetch(
+        """SELECT at, channel, party, point_id, contact_person, outcome, direction, exemption, agents
+           FROM attempts WHERE case_id = $1 AND at > $2 ORDER BY at""", case_id, since)
+
+
+async def reserve(conn: asyncpg.Connection, *, attempt_id: UUID, case_id: str, at: datetime, channel: str,
+                  party: str, point_id: UUID | None, contact_person: str | None, direction: str, outcome: str,
+                  exemption: str | None, agents: int, collector_id: str | None, purpose: str,
+                  call_id: UUID | None, record_id: UUID | None, fingerprint: str, settled_at: datetime | None) -> None:
+    await conn.execute(
+        """INSERT INTO attempts (attempt_id, case_id, at, channel, party, point_id, contact_person, direction,
+               outcome, exemption, agents, collector_id, purpose, call_id, record_id, policy_fingerprint, settled_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)""",
+        attempt_id, case_id, at, channel, party, point_id, contact_person, direction, outcome, exemption,
+        agents, collector_id, purpose, call_id, record_id, fingerprint, settled_at)
+
+
+async def settle(conn: asyncpg.Connection, attempt_id: UUID, outcome: str, at: datetime, *,
+                 record_id: UUID | None = None) -> None:
+    """The outcome of a reservation is known (the record or the CDR said it)."""
+    await conn.execute(
+        """UPDATE attempts SET outcome = $2, settled_at = $3, record_id = coalesce($4, record_id)
+           WHERE attempt_id = $1""", attempt_id, outcome, at, record_id)
+
+
+async def settle_stale(conn: asyncpg.Connection, older_than: datetime, outcome: str, now: datetime,
+                       limit: int) -> int:
+    """Reservations whose outcome never came: counted as unanswered attempts from now on."""
+    result = await conn.execute(
+        """UPDATE attempts SET outcome = $2, settled_at = $3 WHERE attempt_id IN (
+               SELECT attempt_id FROM attempts WHERE outcome = 'pending' AND at < $1
+               ORDER BY at LIMIT $4 FOR UPDATE SKIP LOCKED)""", older_than, outcome, now, limit)
+    return int(result.split()[-1])
+
+
+async def refuse(conn: asyncpg.Connection, *, refusal_id: UUID, case_id: str, collector_id: str | None,
+                 at: datetime, channel: str, party: str, point_id: UUID | None, purpose: str,
+                 rules: Sequence[str], next_allowed: datetime | None, decision: dict[str, Any]) -> None:
+    await conn.execute(
+        """INSERT INTO gate_refusals (refusal_id, case_id, collector_id, at, channel, party, point_id, purpose,
+               rules, next_allowed, decision) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)""",
+        refusal_id, case_id, collector_id, at, channel, party, point_id, purpose, list(rules),
+        next_allowed, decision)
+
+
+async def refusals(conn: asyncpg.Connection, case_id: str, limit: int) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        """SELECT refusal_id, collector_id, at, channel, party, point_id, purpose, rules, next_allowed, decision
+           FROM gate_refusals WHERE case_id = $1 ORDER BY at DESC LIMIT $2""", case_id, limit)
