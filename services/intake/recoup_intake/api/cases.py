@@ -10,13 +10,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 
 from recoup_shared.errors import Forbidden, Unauthorized, UnprocessableInput, problem_responses
-from recoup_shared.paging import Cursor, Limit, page
+from recoup_shared.paging import Cursor, Limit, cursor_key, key_int, page
 
 from ..rules.errors import CaseNotFound, RevealForbidden
 from ..schemas import AuditPageOut, CaseDetailOut, CaseSearchIn, CaseSearchOut, JointOut
 from ..usecases.cases import CaseSearch, joint_debt, read_case, search_cases
 from ..views.audit import audit_entries
-from .common import JSONAnswer, correlation_id, cursor_key, int8_key
+from .common import JSONAnswer, correlation_id
 from .deps import AuditReader, Conn, Context, Staff
 
 router = APIRouter(tags=["staff"])
@@ -103,5 +103,5 @@ async def get_audit_log(
     cursor: Cursor = None, limit: Limit = 100,
 ) -> JSONAnswer:
     rows = await audit_entries(conn, actor=actor, case_id=str(case_id) if case_id else None, action=action,
-                               since=since, until=until, after_id=cursor_key(cursor, int8_key), limit=limit + 1)
+                               since=since, until=until, after_id=cursor_key(cursor, key_int(64)), limit=limit + 1)
     return JSONAnswer(page(rows, limit, key=lambda r: r["id"]))

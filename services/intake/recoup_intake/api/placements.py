@@ -11,7 +11,7 @@ from fastapi import APIRouter, Path, Query, Request
 
 from recoup_shared.errors import Forbidden, PayloadTooLarge, Unauthorized, UnprocessableInput, problem_responses
 from recoup_shared.gcpause import gc_paused
-from recoup_shared.paging import Cursor, Limit
+from recoup_shared.paging import Cursor, Limit, cursor_key, key_int
 
 from ..adapters.json_body import check_json_content_type
 from ..rules.errors import (MalformedJson, PlacementNotFound, PlacementRefConflict, RecallDatePassed,
@@ -23,7 +23,7 @@ from ..usecases.placements.json_body import submit_json
 from ..usecases.placements.model import PlacementAnswer
 from ..usecases.placements.reads import list_placements as list_use_case
 from ..usecases.placements.reads import placement_cases, placement_status
-from .common import JSONAnswer, cursor_key, int4_key, json_body
+from .common import JSONAnswer, json_body
 from .deps import ClientSystem, Conn, Context, PlacementReader
 
 router = APIRouter(tags=["placements"])
@@ -90,8 +90,8 @@ async def get_placement(
 ) -> JSONAnswer:
     return JSONAnswer(await placement_status(
         conn, ctx, principal, placement_ref, client_id=client_id,
-        errors_after=cursor_key(errors_cursor, int4_key, "errors_cursor"), errors_limit=errors_limit,
-        warnings_after=cursor_key(warnings_cursor, int4_key, "warnings_cursor"), warnings_limit=warnings_limit))
+        errors_after=cursor_key(errors_cursor, key_int(32), field="errors_cursor"), errors_limit=errors_limit,
+        warnings_after=cursor_key(warnings_cursor, key_int(32), field="warnings_cursor"), warnings_limit=warnings_limit))
 
 
 @router.get(
@@ -104,7 +104,7 @@ async def get_placement_cases(
     cursor: Cursor = None, limit: Annotated[int, Query(ge=1, le=10_000, description="rows per page")] = 1000,
 ) -> JSONAnswer:
     return JSONAnswer(await placement_cases(conn, ctx, principal, placement_ref, client_id=client_id,
-                                            after_row=cursor_key(cursor, int4_key), limit=limit))
+                                            after_row=cursor_key(cursor, key_int(32)), limit=limit))
 
 
 @router.post(
