@@ -41,7 +41,7 @@ def test_a_new_address_and_phone_learned_at_the_door_travel_on():
     assert p["met"] == ["neighbour"] and p["result"] == "visit_met"
     assert p["addresses_found"] == [{"kind": "home", "province": "河南省", "city": "郑州市",
                                      "district": "二七区", "line": "新村 3 号", "verified": True,
-                                     "owner": "debtor"}]
+                                     "owner": "debtor", "valid": True}]
     phone = p["phones_found"][0]
     assert (phone["number"], phone["number_masked"]) == ("13912345678", "139****5678")
     assert phone["number_hash"] and "13912345678" not in phone["number_hash"]   # one blind index
