@@ -142,6 +142,20 @@ def test_openapi_documents_problems_as_problem_json():
     assert "422" not in spec["paths"]["/boom"]["get"]["responses"]
 
 
+def test_operations_routes_document_what_they_answer():
+    """The fuzzing gate found /metrics documented as JSON: it is Prometheus' text format. /readyz
+    answers 503 (problem+json) while a dependency is down."""
+    from recoup_shared.web import health_router
+
+    app = FastAPI()
+    install_error_handlers(app, service="edge")
+    _document_problems(app)
+    app.include_router(health_router())
+    paths = app.openapi()["paths"]
+    assert list(paths["/metrics"]["get"]["responses"]["200"]["content"]) == ["text/plain"]
+    assert list(paths["/readyz"]["get"]["responses"]["503"]["content"]) == ["application/problem+json"]
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(st.one_of(st.characters(), st.sampled_from("\x00\ud800\udbff\udc00\udfff\\u")), max_size=30),
        st.lists(st.integers(1, 40), min_size=1, max_size=10))
