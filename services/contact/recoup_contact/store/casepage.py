@@ -1,6 +1,6 @@
 """The case and what hangs off it in one round trip: the case page, the contact form and the dial
 read everything they need about a case with one statement (holds, versions of the client's
-configuration and code table, and for the page its lists as JSON)."""
+configuration and code table, the contact-policy levels in force, and for the page its lists as JSON)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from datetime import date
 import asyncpg
 
 from .cases import CASE_COLUMNS
+from .policies import LEVEL_COLUMNS
 
 _WORK = f"""
 SELECT {CASE_COLUMNS},
@@ -17,8 +18,8 @@ SELECT {CASE_COLUMNS},
      ORDER BY t.effective_from DESC, t.version DESC LIMIT 1) AS codes_version,
     (SELECT coalesce(jsonb_agg(jsonb_build_object('kind', h.kind, 'since', h.since, 'placed_by', h.placed_by,
                                                   'note', h.note) ORDER BY h.since), '[]'::jsonb)
-     FROM case_holds h WHERE h.case_id = c.case_id AND h.lifted_at IS NULL) AS holds
-"""
+     FROM case_holds h WHERE h.case_id = c.case_id AND h.lifted_at IS NULL) AS holds,
+""" + LEVEL_COLUMNS
 
 
 async def for_work(conn: asyncpg.Connection, case_id: str, day: date) -> asyncpg.Record | None:

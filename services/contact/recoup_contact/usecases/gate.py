@@ -79,7 +79,7 @@ def _party(point: Any | None) -> tuple[Party, str | None]:
     return Party.THIRD_PARTY, str(point["point_id"])
 
 
-def _history(rows: list[Any]) -> list[Attempt]:
+def history_of(rows: list[Any]) -> list[Attempt]:
     return [Attempt(at=r["at"], channel=Channel(r["channel"]), party=Party(r["party"]),
                     contact_point=str(r["point_id"]) if r["point_id"] else None,
                     contact_person=r["contact_person"], outcome=Outcome(r["outcome"]),
@@ -102,7 +102,7 @@ async def _decide(conn: asyncpg.Connection, ctx: Ctx, req: GateRequest, points: 
     policy = await policy_for(conn, ctx, req.case, points)
     zones = zones_for(policy, req.case, points, req.point)
     rows = await attempt_store.history(conn, req.case["case_id"], req.at - policy.horizon)
-    return decide(policy, zones, _history(rows), _request(req), calendar=ctx.calendar)
+    return decide(policy, zones, history_of(rows), _request(req), calendar=ctx.calendar)
 
 
 async def evaluate(conn: asyncpg.Connection, ctx: Ctx, req: GateRequest, *,
@@ -120,7 +120,7 @@ async def evaluate_points(conn: asyncpg.Connection, ctx: Ctx, case: Any, points:
         return {}
     policy = await policy_for(conn, ctx, case, points)
     rows = await attempt_store.history(conn, case["case_id"], at - policy.horizon)
-    history = _history(rows)
+    history = history_of(rows)
     out = {}
     for p in phones:
         req = GateRequest(case=case, channel=channel, at=at, point=p)

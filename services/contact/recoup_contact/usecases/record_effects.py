@@ -23,6 +23,7 @@ from ..store import points as point_store
 from ..store import promises as promise_store
 from ..store import records as record_store
 from ..store import work as work_store
+from . import holds
 from . import promises as promise_uc
 from .common import local_day
 from .plan import cadence_values, follow_up_for, status_of
@@ -96,7 +97,7 @@ def _found(ctx: Ctx, plan: RecordPlan, today: date) -> tuple[Columns, list, list
     return cols, phones, addresses
 
 
-async def _side_records(conn: asyncpg.Connection, plan: RecordPlan, today: date) -> dict[str, Any]:
+async def _side_records(conn: asyncpg.Connection, ctx: Ctx, plan: RecordPlan, today: date) -> dict[str, Any]:
     """A claimed repayment (待银行对账) and a dispute (R-17: hold, reported to the client)."""
     out: dict[str, Any] = {"claim_id": None, "dispute_id": None}
     case, cmd = plan.case, plan.cmd
@@ -111,8 +112,8 @@ async def _side_records(conn: asyncpg.Connection, plan: RecordPlan, today: date)
         out["dispute_id"] = await work_store.open_dispute(conn, case_id=case["case_id"], client_id=case["client_id"],
                                                           reason=cmd.dispute_reason or "", by=plan.collector_id,
                                                           at=plan.now, record_id=plan.record_id)
-        await work_store.place_hold(conn, case["case_id"], "dispute", since=plan.now, by=plan.collector_id,
-                                    note="R-17 dispute recorded by the collector")
+        await holds.hold(conn, ctx, case, "dispute", by=plan.collector_id,
+                         note="R-17 dispute recorded by the collector", points=plan.points)
     return out
 
 
@@ -125,7 +126,7 @@ async def apply_record(conn: asyncpg.Connection, ctx: Ctx, plan: RecordPlan) -> 
     promise_id, instalments = await _promise(conn, plan, today)
     found_cols, phones, addresses = _found(ctx, plan, today)
     await point_store.add(conn, found_cols)
-    side = await _side_records(conn, plan, today)
+    side = await _side_records(conn, ctx, plan, today)
     case_values = await _case_values(conn, ctx, plan, today, values, ptp_now, promise_id)
     await record_store.write_effects(
         conn, record=_record_row(plan, today, promise_id, values, phones, addresses),
