@@ -5,8 +5,6 @@ telephony mismatches (R-19: a record that does not match its call)."""
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -34,7 +32,7 @@ def sample_size(records: int, rate: float, minimum: int) -> int:
     who worked is represented), never more than they made. The job's SQL computes the same."""
     if records <= 0:
         return 0
-    return min(records, max(minimum, math.ceil(records * rate)))
+    return min(records, max(minimum, int(-(-(records * rate) // 1))))   # ceil, as the SQL's
 
 
 def week_start(day: date) -> date:
@@ -46,15 +44,13 @@ def week_to_sample(today: date) -> date:
     return week_start(today) - timedelta(days=7)
 
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-
-
 def month_range(month: str) -> tuple[date, date]:
     """"YYYY-MM" -> [first day, first day of the next month)."""
-    m = _MONTH.match(month or "")
-    if not m or not 1 <= int(m[2]) <= 12 or not 2000 <= int(m[1]) <= 2999:
+    year, _, mon = (month or "").partition("-")
+    if not (len(year) == 4 and len(mon) == 2 and year.isdigit() and mon.isdigit()) \
+            or not 1 <= int(mon) <= 12 or not 2000 <= int(year) <= 2999:
         raise ValueError("month must be YYYY-MM")
-    first = date(int(m[1]), int(m[2]), 1)
+    first = date(int(year), int(mon), 1)
     nxt = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
     return first, nxt
 
