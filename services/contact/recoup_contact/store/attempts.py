@@ -17,6 +17,14 @@ async def history(conn: asyncpg.Connection, case_id: str, since: datetime) -> li
            FROM attempts WHERE case_id = $1 AND at > $2 ORDER BY at""", case_id, since)
 
 
+# An attempt row as `reserve` writes it, for a caller that folds it into its own statement.
+ATTEMPT_COLUMNS = (
+    ("attempt_id", "uuid"), ("case_id", "text"), ("at", "timestamptz"), ("channel", "text"), ("party", "text"),
+    ("point_id", "uuid"), ("contact_person", "text"), ("direction", "text"), ("outcome", "text"),
+    ("exemption", "text"), ("agents", "int"), ("collector_id", "text"), ("purpose", "text"), ("call_id", "uuid"),
+    ("record_id", "uuid"), ("policy_fingerprint", "text"), ("settled_at", "timestamptz"))
+
+
 async def reserve(conn: asyncpg.Connection, *, attempt_id: UUID, case_id: str, at: datetime, channel: str,
                   party: str, point_id: UUID | None, contact_person: str | None, direction: str, outcome: str,
                   exemption: str | None, agents: int, collector_id: str | None, purpose: str,

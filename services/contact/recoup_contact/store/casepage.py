@@ -4,7 +4,7 @@ configuration and code table, the contact-policy levels in force, and for the pa
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import asyncpg
 
@@ -61,3 +61,20 @@ FROM cases c WHERE c.case_id = $1
 async def page(conn: asyncpg.Connection, case_id: str, day: date, timeline_limit: int) -> asyncpg.Record | None:
     """Everything of the case page but its contact points and the gate's history."""
     return await conn.fetchrow(_PAGE, case_id, day, timeline_limit)
+
+
+# The gate's history with the case (R-14..R-18): every attempt since $3, as compact JSON arrays
+# [at, channel, party, point_id, contact_person, outcome, direction, exemption, agents] in time order.
+HISTORY = """
+    (SELECT coalesce(jsonb_agg(jsonb_build_array(a.at, a.channel, a.party, a.point_id, a.contact_person, a.outcome,
+                                                 a.direction, a.exemption, a.agents) ORDER BY a.at), '[]'::jsonb)
+     FROM attempts a WHERE a.case_id = c.case_id AND a.at > $3) AS history,
+    $3::timestamptz AS history_since
+"""
+
+
+async def for_gate(conn: asyncpg.Connection, case_id: str, day: date, since: datetime) -> asyncpg.Record | None:
+    """`for_work` plus the gate's attempt history since `since`: the contact form and the dial read
+    the case, its holds, its configuration versions, its policy levels and its history in one
+    statement (issue 10: round trips on the logging path)."""
+    return await conn.fetchrow(_WORK + "," + HISTORY + " FROM cases c WHERE c.case_id = $1", case_id, day, since)
