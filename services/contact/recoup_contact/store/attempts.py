@@ -69,3 +69,18 @@ async def refusals(conn: asyncpg.Connection, case_id: str, limit: int) -> list[a
     return await conn.fetch(
         """SELECT refusal_id, collector_id, at, channel, party, point_id, purpose, rules, next_allowed, decision
            FROM gate_refusals WHERE case_id = $1 ORDER BY at DESC LIMIT $2""", case_id, limit)
+
+
+async def cases_facts(conn: asyncpg.Connection, case_ids: list[str], since: datetime) -> dict[str, asyncpg.Record]:
+    """The worklist's gate facts in one statement: each case's debtor address provinces (zones) and
+    its attempts since `since` (store.casepage.HISTORY's shape)."""
+    rows = await conn.fetch(
+        """SELECT c.case_id,
+               (SELECT array_agg(p.province) FROM contact_points p WHERE p.case_id = c.case_id
+                AND p.kind = 'address' AND p.party = 'debtor' AND p.province <> '') AS provinces,
+               (SELECT coalesce(jsonb_agg(jsonb_build_array(a.at, a.channel, a.party, a.point_id, a.contact_person,
+                                                            a.outcome, a.direction, a.exemption, a.agents)
+                                          ORDER BY a.at), '[]'::jsonb)
+                FROM attempts a WHERE a.case_id = c.case_id AND a.at > $2) AS history
+           FROM unnest($1::text[]) AS c(case_id)""", case_ids, since)
+    return {r["case_id"]: r for r in rows}

@@ -152,6 +152,25 @@ async def evaluate_points(conn: asyncpg.Connection, ctx: Ctx, case: Any, points:
     return out
 
 
+async def evaluate_cases(conn: asyncpg.Connection, ctx: Ctx, cases: list[Any], at: datetime,
+                         channel: Channel = Channel.CALL) -> dict[str, Decision]:
+    """The worklist: may each case's debtor be called at `at` (any of their numbers; the number's own
+    region and the contact persons are the case page's)? One statement for the page's facts."""
+    if not cases:
+        return {}
+    policies = {c["case_id"]: await policy_for(conn, ctx, c, []) for c in cases}
+    horizon = max(p.horizon for p in policies.values())
+    facts = await attempt_store.cases_facts(conn, list(policies), at - horizon)
+    out = {}
+    for c in cases:
+        policy, f = policies[c["case_id"]], facts[c["case_id"]]
+        addresses = [{"kind": "address", "party": "debtor", "province": p} for p in f["provinces"] or ()]
+        req = Request(at=at, channel=channel)
+        out[c["case_id"]] = decide(policy, zones_for(policy, c, addresses, None), history_of_json(f["history"]),
+                                   req, calendar=ctx.calendar)
+    return out
+
+
 async def check_and_reserve(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, req: GateRequest, *,
                             points: list[Any] | None = None, locked: bool = False,
                             defer: bool = False) -> GateResult:
