@@ -221,3 +221,37 @@ async def test_the_debtors_zones_xinjiang_and_a_client_default(ctx, h):
     nowhere = await h.new_case(ctx, client_id=client, province="")
     d = await decide(ctx, h.who(), nowhere, "2026-12-07T07:30:00+08:00")  # 08:30 in Tokyo
     assert d["allowed"] and d["zones"] == ["Asia/Tokyo"]
+
+
+class Counting:
+    """A connection proxy counting round trips (statements; BEGIN and COMMIT come on top)."""
+
+    def __init__(self, conn):
+        self.conn, self.calls = conn, []
+
+    def __getattr__(self, name):
+        attr = getattr(self.conn, name)
+        if name in ("execute", "executemany", "fetch", "fetchrow", "fetchval", "copy_records_to_table"):
+            async def counted(*a, **kw):
+                self.calls.append(str(a[0]).split()[0:3] if a else name)
+                return await attr(*a, **kw)
+            return counted
+        return attr
+
+
+async def test_a_logged_attempt_passes_the_gate_in_four_statements(ctx, h):
+    """Issue 10's cut of the contact form's round trips: the lock; the case with its levels and the
+    gate's history; its contact points; the record with its reservation, effects and contact.logged."""
+    case_id = await h.new_case(ctx)
+    mobile = (await points(ctx, case_id))[("debtor", "mobile")]
+    await log(ctx, h.who(), case_id, mobile)          # warm: the client's configuration is cached
+    async with ctx.pool.acquire() as conn, conn.transaction():
+        counting = Counting(conn)
+        out = await records.log_contact(counting, ctx, h.who(), case_id, RecordCmd(
+            channel=Channel.OUTBOUND_CALL, party=Party.DEBTOR, point_id=mobile, result=Result.NO_ANSWER, code="NA"))
+    assert len(counting.calls) == 4, counting.calls
+    async with ctx.pool.acquire() as conn:
+        row = await conn.fetchrow("SELECT outcome, record_id FROM attempts WHERE attempt_id = $1", out["attempt_id"])
+        assert (row["outcome"], row["record_id"]) == ("no_answer", out["record_id"])
+        assert await conn.fetchval("SELECT count(*) FROM outbox WHERE topic = 'contact.logged' AND key = $1",
+                                   case_id) == 2
