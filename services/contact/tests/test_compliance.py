@@ -255,3 +255,26 @@ async def test_a_logged_attempt_passes_the_gate_in_four_statements(ctx, h):
         assert (row["outcome"], row["record_id"]) == ("no_answer", out["record_id"])
         assert await conn.fetchval("SELECT count(*) FROM outbox WHERE topic = 'contact.logged' AND key = $1",
                                    case_id) == 2
+
+
+async def test_the_system_policy_setting_becomes_the_first_stored_version(ctx, h):
+    from recoup_contact.usecases.levels import seed_system_level
+
+    import dataclasses
+
+    seeded = dataclasses.replace(ctx, settings=ctx.settings.model_copy(
+        update={"compliance_system_policy": {"caps.call_attempts_per_day": 8}}))
+    await seed_system_level(seeded)
+    await seed_system_level(seeded)                                 # once, whatever the replicas
+    async with ctx.pool.acquire() as conn:
+        trail = await levels.history(conn, LevelKind.SYSTEM, "", None, 10)
+    assert [(v["version"], v["changed_by"], v["values"]) for v in trail] == [
+        (1, "settings", {"caps": {"call_attempts_per_day": 8}})]
+    [event] = await published(ctx, "system:")
+    assert event["client_id"] == "agency" and event["payload"]["level"] == "system"
+    case_id = await h.new_case(ctx)
+    async with ctx.pool.acquire() as conn:
+        policy = await levels.explain(conn, ctx, h.who(), case_id)
+    assert explained(policy, "caps.call_attempts_per_day") | {"scope": None} == {
+        "key": "caps.call_attempts_per_day", "value": 8, "level": "system", "scope": None, "version": 1,
+        "preset": None, "source": None}

@@ -195,3 +195,17 @@ async def explain(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, case
             + [{"level": "case", "version": case["case_policy"][0] if case["case_policy"] else None}],
             "zones": {"names": list(zones.names), "used": [list(u) for u in zones.used],
                       "unresolved": list(zones.unresolved)}}
+
+
+async def seed_system_level(ctx: Ctx) -> float | None:
+    """Job: RECOUP_COMPLIANCE_SYSTEM_POLICY becomes the stored system level (version 1, published to
+    fieldops and letters) when none was saved yet — once, whichever replica gets the lock first."""
+    values = ctx.settings.compliance_system_policy
+    if not values:
+        return None
+    async with ctx.pool.acquire() as conn, conn.transaction():
+        await xact_lock(conn, "policy-level", LevelKind.SYSTEM.value, "")
+        if await policy_store.current(conn, LevelKind.SYSTEM.value, "") is None:
+            await save(conn, ctx, LevelKind.SYSTEM, "", AGENCY, dict(values), by="settings",
+                       reason="RECOUP_COMPLIANCE_SYSTEM_POLICY at start")
+    return None
