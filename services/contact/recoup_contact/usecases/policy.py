@@ -89,7 +89,8 @@ async def policy_for(conn: asyncpg.Connection, ctx: Ctx, case: Any, points: list
     stored = v["case_policy"]
     case_version, stored_values = (stored[0], stored[1]) if stored else (None, None)
     values = case_values(case["flags"] or (), points, stored_values)
-    key = (v["system_policy_v"], case["client_id"], v["client_policy_v"], case["placement_id"],
+    system = v["system_policy_v"] if v["system_policy_v"] is not None else id(ctx.settings)   # the setting's
+    key = (system, case["client_id"], v["client_policy_v"], case["placement_id"],
            v["placement_policy_v"], case_version, orjson.dumps(values, option=orjson.OPT_SORT_KEYS))
     policy = _CACHE.get(key)
     if policy is not None:
