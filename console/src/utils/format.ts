@@ -91,3 +91,12 @@ export function thisMonth(now = new Date(), timeZone = tz): string {
 export function today(now = new Date(), timeZone = tz): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now)
 }
+
+/** The browser's time zone: the collector's own clock (the debtor's may differ). */
+export function localZone(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || tz
+  } catch {
+    return tz
+  }
+}
