@@ -61,7 +61,7 @@ async def _ctx(dsn: str, data_dir: str, workers: int):
 def _envelopes(client_id: str, n: int):
     """Varied cases: placed over the last 50 days (the month's notices, and older cases on the DPD
     schedule), some with only a work address (call-back notice), some large (express)."""
-    from recoup_letters.testing import GIVEN, SURNAMES, address_out, received_envelope
+    from recoup_local.letters_samples import GIVEN, SURNAMES, address_out, received_envelope
 
     for i in range(n):
         kind = "household_registration" if i % 9 else "work"
@@ -74,7 +74,7 @@ def _envelopes(client_id: str, n: int):
 async def _seed(dsn: str, data_dir: str, client_id: str, n: int) -> tuple[str, dict]:
     """Cases through the handlers, approved templates, planning, one batch of everything planned."""
     from recoup_letters.handlers import HANDLERS
-    from recoup_letters.testing import approve_templates_directly
+    from recoup_local.letters_samples import approve_templates_directly
     from recoup_letters.usecases import batches, configs
     from recoup_letters.usecases.planning import PlanStats, plan_cases
     from recoup_local.factories import as_envelopes

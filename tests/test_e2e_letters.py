@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from pypdf import PdfReader
 
 from recoup_letters.adapters.tracking import s10_check_digit
-from recoup_letters.testing import approve_templates
+from recoup_local.letters_samples import approve_templates
 from recoup_local.demo import make_placement
 from recoup_local.factories import contact, publish, read_topic
 from recoup_local.inprocess import running_service

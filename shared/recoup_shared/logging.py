@@ -69,8 +69,10 @@ def mask_personal_data(_: Any, __: str, event_dict: dict[str, Any]) -> dict[str,
 _configured = False
 
 
-def configure_logging(service: str, level: str = "INFO", log_file: str | None = None) -> None:
-    """JSON lines to stderr (and a file if asked); stdlib logging routed through the same chain."""
+def configure_logging(service: str, level: str = "INFO", log_file: str | None = None, *,
+                      console: bool = True) -> None:
+    """JSON lines to stderr (unless `console` is off) and to a file if asked; stdlib logging routed
+    through the same chain."""
     global _configured
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
@@ -98,7 +100,7 @@ def configure_logging(service: str, level: str = "INFO", log_file: str | None = 
     for h in list(root.handlers):
         if getattr(h, "_recoup", False):
             root.removeHandler(h)
-    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)] if console else []
     if log_file:
         handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
     for h in handlers:

@@ -56,6 +56,9 @@ class ServiceSettings(KafkaSettings):
 
     log_level: str = "INFO"
     log_file: str | None = None
+    # JSON lines on stderr too (the launcher renders them readable on its console); off where a
+    # process prints something else (benchmarks print their figures, RECOUP_LOG_CONSOLE=false).
+    log_console: bool = True
     # The business zone: business dates, month cuts, the default debtor zone.
     timezone: str = "Asia/Shanghai"
     # A controllable business clock (clock.py) — local and test profiles only.

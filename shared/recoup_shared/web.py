@@ -69,7 +69,7 @@ def create_service_app(*, name: str, settings: ServiceSettings, routers: Sequenc
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        configure_logging(name, settings.log_level, settings.log_file)
+        configure_logging(name, settings.log_level, settings.log_file, console=settings.log_console)
         app.state.settings = settings
         app.state.verifier = verifier_from_settings(settings)
         app.state.pool = await create_pool(settings.database_url, min_size=settings.db_pool_min,

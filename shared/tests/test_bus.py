@@ -148,14 +148,14 @@ async def test_relay_retries_when_broker_write_fails(stack, bus_pool):
     await producer.start()
     relay = OutboxRelay(bus_pool, producer, service="test", poll_seconds=0.1)
     failures = {"left": 2}
-    real_send = producer.send
+    real_send_batch = producer.send_batch   # the relay produces record batches (produce_all)
 
-    async def flaky_send(*args, **kwargs):
+    async def flaky_send_batch(*args, **kwargs):
         if failures["left"] > 0:
             failures["left"] -= 1
             raise ConnectionError("broker unreachable")
-        return await real_send(*args, **kwargs)
-    producer.send = flaky_send  # type: ignore[method-assign]
+        return await real_send_batch(*args, **kwargs)
+    producer.send_batch = flaky_send_batch  # type: ignore[method-assign]
     try:
         await relay.start()
         await wait_for(lambda: bus_pool.fetchval(
@@ -362,3 +362,76 @@ async def test_relay_publishes_only_the_topics_the_service_declares(stack, bus_p
     finally:
         await producer.stop()
         await bus_pool.execute("DELETE FROM outbox WHERE event_id = ANY($1::uuid[])", ids)
+
+
+async def test_produce_all_batches_per_partition_keeping_the_partition_and_order_of_send(stack):
+    """The relay's produce (issue 15: one record batch per partition, not a send per message): each
+    message lands on the partition `send` would choose for its key, a key's messages in order, and
+    a message bigger than a batch still goes (alone); every ack is awaited."""
+    from aiokafka.partitioner import DefaultPartitioner
+
+    from recoup_shared.bus.outbox import produce_all
+
+    topic = await fresh_topic(stack, partitions=4)
+    producer = make_producer(stack.bootstrap, max_batch_size=16 * 1024)   # several batches per partition
+    await producer.start()
+    try:
+        messages = [(topic, f"case-{i % 37}", f"{i:06d}".encode() + b"x" * 600) for i in range(2000)]
+        messages.insert(1000, (topic, "case-big", b"B" * 100_000))         # over a batch
+        await produce_all(producer, messages)
+    finally:
+        await producer.stop()
+    records = await read_all(stack, topic, len(messages))
+    assert len(records) == len(messages)
+    parts = sorted({r.partition for r in records})
+    partitioner = DefaultPartitioner()
+    for r in records:
+        assert r.partition == partitioner(r.key, [0, 1, 2, 3], [0, 1, 2, 3])
+    by_key: dict[bytes, list[bytes]] = {}
+    for r in sorted(records, key=lambda r: (r.partition, r.offset)):
+        by_key.setdefault(r.key, []).append(r.value[:6])
+    expected: dict[bytes, list[bytes]] = {}
+    for _, key, value in messages:
+        expected.setdefault(key.encode(), []).append(value[:6])
+    assert by_key == expected and len(parts) == 4
+
+
+async def test_a_failed_batch_is_never_overtaken_by_the_next(stack):
+    """A batch whose acks fail is rolled back and published again before anything after it (the
+    relay's order on failure, whatever it does to go faster)."""
+    # A database of its own: rows other tests leave in the shared outbox would shift the batches.
+    own_pool = await create_pool(await stack.new_database(), min_size=1, max_size=4)
+    topic = await fresh_topic(stack)
+    events = [new_envelope(event_type="thing.happened", producer="test", client_id="c1", case_id="case-1",
+                           payload={"n": i}) for i in range(9)]
+    async with own_pool.acquire() as conn, conn.transaction():
+        await write_outbox(conn, [(topic, e) for e in events])
+    producer = make_producer(stack.bootstrap)
+    await producer.start()
+    relay = OutboxRelay(own_pool, producer, service="test", batch_size=3, poll_seconds=0.1)
+    calls = {"n": 0}
+    real_send_batch = producer.send_batch
+
+    async def second_batch_fails_once(batch, topic_, *, partition):
+        calls["n"] += 1
+        future = await real_send_batch(batch, topic_, partition=partition)
+        if calls["n"] == 2:        # the second batch: queued, then its ack fails
+            failed = asyncio.get_running_loop().create_future()
+            failed.set_exception(ConnectionError("broker went away"))
+            return failed
+        return future
+    producer.send_batch = second_batch_fails_once  # type: ignore[method-assign]
+    try:
+        await relay.start()
+        await wait_for(lambda: own_pool.fetchval(
+            "SELECT count(*) = 0 FROM outbox WHERE event_id = ANY($1::uuid[])",
+            [uuid.UUID(e["event_id"]) for e in events]))
+    finally:
+        await relay.stop()
+        await producer.stop()
+        await own_pool.close()
+    import orjson
+    seen = [orjson.loads(r.value)["payload"]["n"] for r in await read_all(stack, topic, expect=12)]
+    # at least once: the failed batch (its messages did land) again, and nothing of the next batch
+    # before it
+    assert seen == [0, 1, 2, 3, 4, 5, 3, 4, 5, 6, 7, 8]

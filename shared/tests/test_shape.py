@@ -146,3 +146,19 @@ async def test_xact_lock_serialises_and_try_lock_skips(stack):
     finally:
         await a.close()
         await b.close()
+
+
+def test_typed_cursor_keys_refuse_what_the_route_did_not_issue():
+    from datetime import date as _date
+
+    from recoup_shared.paging import cursor_key, key_date, key_int, key_text, key_uuid
+
+    good = encode_cursor(["2026-12-05", 7])
+    assert cursor_key(good, key_date, key_int(32)) == (_date(2026, 12, 5), 7)
+    assert cursor_key(encode_cursor("c-1"), key_text) == "c-1" and cursor_key(None, key_text) is None
+    for bad, parts in ((encode_cursor(["2026-12-05", 2**40]), (key_date, key_int(32))),
+                       (encode_cursor(["x\x00", 1]), (key_text, key_int())),
+                       (encode_cursor("2026-13-01"), (key_date,)), (encode_cursor([1]), (key_uuid,)),
+                       (encode_cursor(["a"]), (key_text, key_text)), (encode_cursor(True), (key_int(),))):
+        with pytest.raises(UnprocessableInput):
+            cursor_key(bad, *parts)

@@ -22,7 +22,7 @@ import pytest_asyncio
 from pypdf import PdfReader
 
 from recoup_letters.adapters.tracking import s10_check_digit
-from recoup_letters.testing import approve_templates
+from recoup_local.letters_samples import approve_templates
 from recoup_local.cli import mint
 from recoup_local.demo import make_placement
 

@@ -118,7 +118,7 @@ const en: Shape<typeof zhCN> = {
     placement: 'Placement', case: 'Case', placementRef: 'Placement', placedOn: 'Placed on', received: 'Received', accepted: 'Accepted',
     rejected: 'Rejected', receivedAt: 'Received at', publishedAt: 'Published at', caseStatuses: 'Case statuses', importedIn: 'Imported in',
     slaMet: 'within 1 hour', slaLate: 'over 1 hour', slaBreached: 'over 3 hours', publishedIn: 'Published in', source: 'Source',
-    rejectedRows: 'Rejected rows ({n})', noRejected: 'No rejected rows', row: 'Row', field: 'Field', acceptedRows: 'Accepted cases',
+    warnedRows: 'Warnings ({n} rows)', noWarnings: 'No warnings', recallOn: 'Recall day', recalledCases: '{n} recalled', rejectedRows: 'Rejected rows ({n})', noRejected: 'No rejected rows', row: 'Row', field: 'Field', acceptedRows: 'Accepted cases',
     account: 'Account', debtor: 'Debtor', repaid: 'Repaid', phones: 'Phones', number: 'Number', kind: 'Kind', owner: 'Owner',
     relationship: 'Relationship', addresses: 'Addresses', region: 'Region', address: 'Address', repayments: 'Repayments',
     newTemplate: 'New template version', version: 'Version', description: 'Description', newVersionFrom: 'New version from this', header: 'Header',

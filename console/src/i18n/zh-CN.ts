@@ -114,7 +114,7 @@ export default {
     placement: '委案批次', case: '案件', placementRef: '批次号', placedOn: '委案日', received: '收到', accepted: '接收',
     rejected: '拒收', receivedAt: '收到时间', publishedAt: '发布时间', caseStatuses: '案件状态', importedIn: '导入用时',
     slaMet: '达标（1 小时内）', slaLate: '超 1 小时', slaBreached: '超 3 小时', publishedIn: '发布用时', source: '来源',
-    rejectedRows: '拒收行（{n}）', noRejected: '没有拒收行', row: '行号', field: '字段', acceptedRows: '接收的案件',
+    warnedRows: '警告（{n} 行）', noWarnings: '没有警告', recallOn: '退案日', recalledCases: '已退案 {n} 件', rejectedRows: '拒收行（{n}）', noRejected: '没有拒收行', row: '行号', field: '字段', acceptedRows: '接收的案件',
     account: '账号', debtor: '债务人', repaid: '已还', phones: '电话', number: '号码', kind: '类型', owner: '归属',
     relationship: '关系', addresses: '地址', region: '省市区', address: '地址', repayments: '还款记录',
     newTemplate: '新建模板版本', version: '版本', description: '说明', newVersionFrom: '以此为底稿', header: '表头',

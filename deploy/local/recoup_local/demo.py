@@ -212,7 +212,9 @@ class CaseFactory:
         return case
 
     def bad_case(self, kind: int, *, product: str = "credit_card") -> dict[str, Any]:
-        """A case with one realistic defect (wrong checksum, bad phone, 3-decimal amount...)."""
+        """A case with one realistic defect that rejects its row (wrong checksum, a currency
+        written out, 3-decimal amount...). A malformed phone does not reject a row (R-4): it is a
+        warning."""
         case = self.case(product=product)
         k = kind % 5
         if k == 0:
@@ -222,7 +224,7 @@ class CaseFactory:
             else:
                 case["debtor"]["id_number"] = n[:14]
         elif k == 1:
-            case["phones"][0]["number"] = "1234567"
+            case["currency"] = "人民币"
         elif k == 2:
             case["interest"] = "12.345"
         elif k == 3:

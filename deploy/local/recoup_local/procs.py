@@ -145,8 +145,67 @@ def tail(path: Path, lines: int = 30) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
+# --- readable log lines on the console (issue 15): the services write JSON (their files keep it) ----
+
+_LEVEL_COLOURS = {"debug": "\x1b[34m", "info": "\x1b[32m", "warning": "\x1b[33m", "error": "\x1b[1;31m",
+                  "critical": "\x1b[1;31m", "exception": "\x1b[1;31m"}
+_DIM, _CYAN, _RESET = "\x1b[2m", "\x1b[36m", "\x1b[0m"
+_NOT_FIELDS = frozenset({"timestamp", "level", "event", "service", "logger", "exception", "exc_info"})
+_MAX_VALUE = 160
+
+
+def _value(v: object) -> str:
+    if isinstance(v, str):
+        text = v
+    else:
+        import json
+        text = json.dumps(v, ensure_ascii=False, separators=(",", ":"), default=str)
+    if len(text) > _MAX_VALUE:
+        text = text[:_MAX_VALUE - 1] + "…"
+    return f'"{text}"' if isinstance(v, str) and (" " in text or not text) else text
+
+
+def readable(line: str, *, colour: bool = False) -> str:
+    """A service's JSON log line as a person reads it: time, level, message, key fields (and a
+    traceback below it); anything that is not such a line comes back as it is."""
+    if not line.startswith("{"):
+        return line
+    import json
+    from datetime import datetime
+
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return line
+    if not isinstance(record, dict) or "event" not in record:
+        return line
+    try:
+        at = datetime.fromisoformat(str(record.get("timestamp", "")).replace("Z", "+00:00")).astimezone()
+        when = at.strftime("%H:%M:%S.") + f"{at.microsecond // 1000:03d}"
+    except ValueError:
+        when = "--:--:--.---"
+    level = str(record.get("level", "info")).lower()
+    fields = []
+    for key, v in record.items():
+        if key in _NOT_FIELDS or v is None:
+            continue
+        if key == "correlation_id" and isinstance(v, str) and len(v) > 12:
+            v = v[:8]  # enough to follow one request through the lines
+        fields.append(f"{_CYAN}{key}{_RESET}={_value(v)}" if colour else f"{key}={_value(v)}")
+    head = f"{when} {level.upper():<7} {record['event']}"
+    if colour:
+        head = f"{_DIM}{when}{_RESET} {_LEVEL_COLOURS.get(level, '')}{level.upper():<7}{_RESET} {record['event']}"
+    out = head + ("  " + " ".join(fields) if fields else "")
+    trace = record.get("exception")
+    if isinstance(trace, str) and trace:
+        out += "".join("\n        " + t for t in trace.rstrip().splitlines())
+    return out
+
+
 class LinePump(threading.Thread):
-    """Copies a child's output line by line to `sink`, each line prefixed (e.g. 'intake   | ')."""
+    """Copies a child's output line by line to `sink`, each line prefixed (e.g. 'intake   | ').
+    On a console (stdout, a terminal) JSON log lines are rendered readable — coloured on a
+    terminal; a file sink gets them as they are (the services' own log files are JSON too)."""
 
     _lock = threading.Lock()
 
@@ -155,16 +214,29 @@ class LinePump(threading.Thread):
         self.stream, self.prefix, self.sink = stream, prefix, sink
 
     def run(self) -> None:
+        sink = self.sink or sys.stdout
+        console = sink is sys.stdout or sink is sys.stderr or _isatty(sink)
+        colour = console and _isatty(sink) and not os.environ.get("NO_COLOR")
+        prefix = f"{_DIM}{self.prefix}{_RESET}" if colour else self.prefix
         for raw in iter(self.stream.readline, b""):
             line = raw.decode("utf-8", errors="replace").rstrip("\n")
+            if console:
+                line = readable(line, colour=colour)
             sink = self.sink or sys.stdout
             with self._lock:
                 try:
-                    sink.write(f"{self.prefix}{line}\n")
+                    sink.write("".join(f"{prefix}{part}\n" for part in line.split("\n")))
                     sink.flush()
                 except (ValueError, OSError):  # sink closed at interpreter exit
                     return
         self.stream.close()
+
+
+def _isatty(sink: IO[str]) -> bool:
+    try:
+        return sink.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def ensure_dir(path: Path, owner: str | None = None, mode: int = 0o700) -> Path:

@@ -42,6 +42,17 @@ async def test_received_keeps_the_case_its_points_and_a_malformed_phone_as_inval
     assert len(await points(ctx, case_id)) == 3
 
 
+async def test_a_phone_intake_marked_invalid_is_never_dialled_even_when_it_parses(ctx, h):
+    """R-4 (amended), R-18: intake keeps a contact person's phone without name or relationship
+    marked invalid (PhoneOut.valid false); the number parses, yet it is no channel to call."""
+    case_id = str(uuid.uuid4())
+    nameless = h.cf.phone_out(h.cf.mobile(9)) | {"owner": "contact", "valid": False,
+                                                 "invalid_reason": "required for a contact's phone (R-18)"}
+    await h.apply(ctx, [h.cf.received(case_id, "zhbank", 7, phones=[h.cf.phone_out(h.cf.mobile(8)), nameless])])
+    states = sorted(p["state"] for p in await points(ctx, case_id) if p["kind"] != "address")
+    assert states == ["invalid", "unknown"]
+
+
 async def test_allocation_before_the_case_arrives_and_the_new_owners_plan(ctx, h):
     case_id = str(uuid.uuid4())
     at = datetime(2026, 12, 7, 9, tzinfo=SH)

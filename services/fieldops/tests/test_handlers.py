@@ -72,6 +72,15 @@ async def test_a_case_from_its_events_repeated_and_out_of_order(conn, ctx, fo):
     assert await conn.fetchval("SELECT outstanding FROM cases WHERE case_id = $1", f"h-{t}") == 5000
 
 
+async def test_an_address_intake_marked_invalid_is_never_kept_for_a_visit(conn, ctx, fo):
+    """R-4 (amended): a malformed address is kept by intake marked invalid; no visit goes there."""
+    t = fo.tag()
+    rec, _ = fo.case_envelopes(f"h-{t}", collector=f"c-{t}", team=f"p-{t}", amount="8000.00")
+    rec["payload"]["addresses"][0] |= {"valid": False, "invalid_reason": "line: longer than 200 characters"}
+    await handle(conn, ctx, rec)
+    assert await conn.fetchval("SELECT count(*) FROM case_addresses WHERE case_id = $1", f"h-{t}") == 1
+
+
 async def test_a_closed_case_loses_its_open_visits(conn, ctx, fo):
     t = fo.tag()
     case_id, visit_id = await approved(conn, ctx, fo, t)

@@ -8,6 +8,7 @@ requests in flight."""
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 from dataclasses import dataclass
 
 from recoup_shared.context import Context
@@ -15,8 +16,9 @@ from recoup_shared.context import Context
 from .adapters.workers import PlacementWorkers
 from .settings import IntakeSettings
 
-# What the worker processes import before they fork (the functions they run live there).
-WORKER_MODULES = ["recoup_intake.usecases.placements.parts"]
+# What the worker processes import before they fork (the functions they run live there): the
+# placement workers' parts and the bounded upload reader (adapters/upload_worker.py).
+WORKER_MODULES = ["recoup_intake.usecases.placements.parts", "recoup_intake.adapters.upload_worker"]
 
 
 @dataclass
@@ -32,6 +34,9 @@ class Ctx(Context):
 
 async def build(base: Context) -> Ctx:
     ctx = Ctx.extend(base)
+    if ctx.settings.upload_worker:  # before the forkserver starts (the first worker process)
+        multiprocessing.get_context("forkserver").set_forkserver_preload(
+            ["recoup_intake.adapters.workers", *WORKER_MODULES])
     if ctx.settings.placement_workers > 0:
         workers = PlacementWorkers(ctx.settings.placement_workers, ctx.protector, preload=WORKER_MODULES)
         await workers.start()

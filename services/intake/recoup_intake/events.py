@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from recoup_shared.bus.envelope import OutboxRecord, new_envelope, outbox_record
+from recoup_shared.bus.envelope import OutboxRecord, dumps, new_envelope, outbox_record
 from recoup_shared.bus.topics import CASE_RECEIVED, CASE_UPDATED, PAYMENT_POSTED
 from recoup_shared.crypto import mask_phone
 
@@ -28,9 +28,14 @@ PRODUCER = "intake"
 
 
 def phone_out(p: ValidPhone, number_hash: str, masked: str | None = None) -> dict[str, Any]:
-    """A PhoneOut payload — the number in full, as contracts.md allows."""
-    out: dict[str, Any] = {"number": p.number, "number_masked": masked or mask_phone(p.number),
-                           "number_hash": number_hash, "kind": p.kind, "owner": p.owner}
+    """A PhoneOut payload — the number in full, as contracts.md allows. Fields at their model
+    default (owner debtor, valid) are left out; an invalid number says so (R-4: never dialled)."""
+    number = p.number
+    if masked is None:  # a valid number is canonical digits: masked here without a call
+        masked = number[:3] + "****" + number[-4:] if p.invalid is None and len(number) >= 8 else mask_phone(number)
+    out: dict[str, Any] = {"number": number, "number_masked": masked, "number_hash": number_hash, "kind": p.kind}
+    if p.owner != "debtor":
+        out["owner"] = p.owner
     if p.extension:
         out["extension"] = p.extension
     if p.name is not None:
@@ -39,51 +44,76 @@ def phone_out(p: ValidPhone, number_hash: str, masked: str | None = None) -> dic
         out["relationship"] = p.relationship
     if p.knows_debt is not None:
         out["knows_debt"] = p.knows_debt
+    if p.employer is not None:
+        out["employer"] = p.employer
+    if p.invalid is not None:
+        out["valid"] = False
+        out["invalid_reason"] = p.invalid
     return out
 
 
 def address_out(a: ValidAddress) -> dict[str, Any]:
-    """An AddressOut payload."""
-    out: dict[str, Any] = {"kind": a.kind, "line": a.line, "verified": False}
-    for key in ("province", "city", "district", "employer"):
+    """An AddressOut payload (defaults left out: not verified, the debtor's, valid)."""
+    out: dict[str, Any] = {"kind": a.kind, "line": a.line}
+    for key in ("province", "city", "district", "employer", "name", "relationship"):
         v = getattr(a, key)
         if v is not None:
             out[key] = v
+    if a.owner != "debtor":
+        out["owner"] = a.owner
+    if a.invalid is not None:
+        out["valid"] = False
+        out["invalid_reason"] = a.invalid
     return out
 
 
 class CaseReceivedRecords:
     """The `case.received` outbox records of one chunk of new cases.
 
-    The envelope is recoup_shared.bus.envelope.new_envelope's dict, built here directly with the
-    constant parts computed once (tested equal); amounts and dates are the exact strings of
-    CaseText, so orjson needs no callback. The placement id is the correlation id."""
+    The envelope is recoup_shared.bus.envelope.new_envelope's, rendered once per chunk with
+    placeholders (so its layout is never restated here, and tested equal): a case's record is that
+    rendering with its ids and its payload spliced in, the payload's parts common to the placement
+    serialised once. Amounts and dates are the exact strings of CaseText, so orjson needs no
+    callback. The placement id is the correlation id. Optional fields are left out when empty
+    (their model default), and what no consumer reads is not sent (the debtor's birth date, the
+    credit limit, the last payment: intake keeps them)."""
+
+    _EVENT_ID, _CASE_ID = "00000000-0000-4000-8000-0000000000e1", "00000000-0000-4000-8000-0000000000c1"
 
     def __init__(self, info: PlacementInfo, occurred_at: datetime) -> None:
         self.client_id, self.placement_id = info.client_id, info.placement_id
-        self._common = {"placement_id": info.placement_id, "placement_ref": info.placement_ref,
-                        "placed_on": info.placed_on.isoformat(), "recall_on": info.recall_on.isoformat()}
-        self._occurred = occurred_at.isoformat()
+        common = {"placement_id": info.placement_id, "placement_ref": info.placement_ref,
+                  "placed_on": info.placed_on.isoformat(), "recall_on": info.recall_on.isoformat()}
+        rendered = dumps(new_envelope(event_type=CASE_RECEIVED, producer=PRODUCER, client_id=info.client_id,
+                                      case_id=self._CASE_ID, payload={"@": 1}, correlation_id=info.placement_id,
+                                      occurred_at=occurred_at, event_id=self._EVENT_ID))  # type: ignore[arg-type]
+        head, tail = rendered.split(b'{"@":1}')
+        self._head = head.split(self._EVENT_ID.encode())
+        self._head[1:] = self._head[1].split(self._CASE_ID.encode())
+        self._payload_head = orjson.dumps(common)[:-1] + b","
+        self._tail = tail
         self.records: list[OutboxRecord] = []
 
     def add(self, it: Identified, text: CaseText, phone_hashes: Sequence[str], joint: list[str] | None) -> None:
         vc = it.case  # never None here
         payload: dict[str, Any] = {
-            **self._common, "product": text.product,
-            "account_masked": text.account_masked, "account_hash": it.account_hash,
+            "product": text.product, "account_masked": text.account_masked, "account_hash": it.account_hash,
             "debtor": {"name": vc.debtor_name, "id_number_masked": text.id_masked, "id_hash": it.id_hash,
-                       "gender": vc.gender, "birth_date": text.birth_date},
-            "currency": vc.currency, "principal": text.principal, "interest": text.interest,
+                       "gender": vc.gender},
+            "principal": text.principal, "interest": text.interest,
             "fees": text.fees, "placed_amount": text.placed_amount, "dpd": vc.dpd,
             "dpd_bucket": vc.dpd_bucket, "overdue_since": text.overdue_since,
             "phones": [phone_out(p, h) for p, h in zip(vc.phones, phone_hashes)],
             "addresses": [address_out(a) for a in vc.addresses],
-            "flags": vc.flags, "status": "open",
         }
-        if text.last_payment_on is not None and text.last_payment_amount is not None:
-            payload["last_payment"] = {"on": text.last_payment_on, "amount": text.last_payment_amount}
-        if text.credit_limit is not None:
-            payload["credit_limit"] = text.credit_limit
+        if vc.currency != "CNY":
+            payload["currency"] = vc.currency
+        if vc.flags:
+            payload["flags"] = vc.flags
+        if vc.skip_trace:
+            payload["skip_trace"] = True
+        if vc.extra:
+            payload["extra"] = vc.extra
         if text.employer is not None:
             payload["employer"] = text.employer
         if text.region is not None:
@@ -92,10 +122,10 @@ class CaseReceivedRecords:
             payload["remarks"] = vc.remarks
         if joint:
             payload["joint_case_ids"] = joint
-        envelope = {"event_id": it.event_id, "event_type": CASE_RECEIVED, "event_version": 1,
-                    "occurred_at": self._occurred, "producer": PRODUCER, "correlation_id": self.placement_id,
-                    "client_id": self.client_id, "case_id": it.case_id, "payload": payload}
-        self.records.append((it.event_id, CASE_RECEIVED, it.case_id, orjson.dumps(envelope)))  # type: ignore[arg-type]
+        h0, h1, h2 = self._head
+        value = b"".join((h0, it.event_id.encode(), h1, it.case_id.encode(), h2, self._payload_head,
+                          orjson.dumps(payload)[1:], self._tail))
+        self.records.append((it.event_id, CASE_RECEIVED, it.case_id, value))  # type: ignore[arg-type]
 
 
 def with_joint_case_ids(value: bytes, joint: list[str]) -> bytes:

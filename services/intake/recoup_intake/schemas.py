@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .rules.templates import TemplateDefinition
+
 Money = Decimal | str
 
 
@@ -31,12 +33,14 @@ class DebtorIn(_In):
 
 
 class PhoneIn(_In):
-    number: str = Field(examples=["13800138000", "0371-65432100"])
+    number: str = Field(examples=["13800138000", "0371-65432100"],
+                        description="a malformed number is kept, marked invalid, with a warning (R-4)")
     kind: Literal["mobile", "home", "work", "other"]
     owner: Literal["debtor", "contact"] = "debtor"
-    name: str | None = Field(None, description="required for a contact")
+    name: str | None = Field(None, description="required for a contact (else the phone is kept invalid)")
     relationship: str | None = Field(None, description="required for a contact", examples=["spouse"])
     knows_debt: bool | None = None
+    employer: str | None = Field(None, description="the person's employer (a contact's 工作单位)")
 
 
 class AddressIn(_In):
@@ -44,8 +48,11 @@ class AddressIn(_In):
     province: str | None = None
     city: str | None = None
     district: str | None = None
-    line: str
+    line: str = Field(description="a missing or over-long line is kept invalid, with a warning (R-4)")
     employer: str | None = None
+    owner: Literal["debtor", "contact"] = Field("debtor", description="a contact person's address: contact")
+    name: str | None = Field(None, description="whose address (a contact's name)")
+    relationship: str | None = None
 
 
 class LastPaymentIn(_In):
@@ -72,6 +79,9 @@ class CaseIn(_In):
     flags: list[Literal["complaint_history", "dispute", "fraud_claim", "stolen_card", "do_not_contact",
                         "special_population"]] = []
     remarks: str | None = None
+    extra: dict[str, str | int | float | bool] | None = Field(
+        None, description="client-specific fields (申请号, 合同编号, ...): kept on the case, shown to collectors",
+        examples=[{"申请号": "AP-20261120-0001", "逾期金额": "13830.50"}])
 
 
 class PlacementIn(_In):
@@ -95,7 +105,12 @@ class PlacementAccepted(BaseModel):
     received: int
     accepted: int
     rejected: int
+    warned: int = Field(0, description="accepted rows with warnings (R-4)")
     errors: list[RowErrorOut]
+    warnings: list[RowErrorOut] = Field(
+        [], description="accepted rows' warnings: a malformed phone or address kept invalid (never dialled or "
+                        "written to), no valid debtor phone (skip tracing), the stated total kept (R-4); "
+                        "uploads: file-level notes too (row 0 or the header row)")
 
 
 class SlaOut(BaseModel):
@@ -118,12 +133,22 @@ class PlacementCountsOut(BaseModel):
     received: int
     accepted: int
     rejected: int
+    warned: int = Field(0, description="accepted rows with warnings (R-4)")
     cases: dict[str, int] = Field(description="accepted cases by current status: open, recalled, closed")
 
 
 class RejectedPage(BaseModel):
     items: list[RowErrorOut]
-    next_cursor: str | None = Field(description="pass as errors_cursor for the next page")
+    next_cursor: str | None = Field(description="pass as errors_cursor (warnings: warnings_cursor) for the next page")
+
+
+class PlacementRecallOut(BaseModel):
+    recall_on: date
+    effective_recall_on: date = Field(description="the business day the open cases are recalled (R-5)")
+    non_working_day_rule: Literal["on_day", "next_working_day"]
+    recalled_at: datetime | None = Field(description="when the recall job recalled the placement's open cases")
+    recalled_cases: int | None
+    extensions: list[dict[str, Any]] = Field(description="each extension of the recall date by the client")
 
 
 class PlacementStatusOut(BaseModel):
@@ -139,6 +164,8 @@ class PlacementStatusOut(BaseModel):
     counts: PlacementCountsOut
     timings: TimingsOut
     rejected_rows: RejectedPage
+    warnings: RejectedPage = Field(description="the accepted rows' warnings (R-4); next page: warnings_cursor")
+    recall: PlacementRecallOut = Field(description="the placement's end (R-5): its recall date and the job's run")
 
 
 class PlacementCaseOut(BaseModel):
@@ -225,6 +252,7 @@ class UpdatesOut(BaseModel):
     rejected: int
     closed_cases: int
     errors: list[RowErrorOut]
+    warnings: list[RowErrorOut] = Field([], description="applied rows' malformed phones/addresses, kept invalid (R-4)")
 
 
 class RecallIn(_In):
@@ -232,6 +260,19 @@ class RecallIn(_In):
     placement_ref: str | None = None
     reason: str | None = None
     effective_on: date | None = None
+
+
+class RecallDateIn(_In):
+    recall_on: date = Field(description="the new recall date: later than the current one")
+    reason: str | None = Field(None, max_length=500)
+
+
+class RecallDateOut(BaseModel):
+    placement_ref: str
+    previous_recall_on: date
+    recall_on: date
+    effective_recall_on: date
+    non_working_day_rule: Literal["on_day", "next_working_day"]
 
 
 class RecallOut(BaseModel):
@@ -247,8 +288,9 @@ class RecallOut(BaseModel):
 class TemplateIn(_In):
     name: str = Field(min_length=1, max_length=64, pattern=r"^[^\s/\\?#%]+$", examples=["cards-v1"])
     description: str | None = Field(None, max_length=500)
-    definition: dict[str, Any] = Field(description="column header -> field mapping and value conversions "
-                                                   "(see recoup_intake.rules.templates.ImportTemplate)")
+    definition: TemplateDefinition = Field(
+        description="column header → field path, value conversions, file layout (R-3); the mapping as a whole "
+                    "is checked too: the required fields mapped, one column per field")
 
 
 class TemplateOut(BaseModel):
@@ -258,7 +300,7 @@ class TemplateOut(BaseModel):
     description: str | None
     created_by: str
     created_at: datetime
-    definition: dict[str, Any] | None = None
+    definition: TemplateDefinition | None = None
 
 
 class TemplateListOut(BaseModel):
@@ -295,11 +337,11 @@ class CaseSearchOut(BaseModel):
 
 
 class CaseSearchIn(_In):
-    id_number: str | None = None
-    card_number: str | None = None
-    phone: str | None = None
-    client_id: str | None = None
-    placement_ref: str | None = None
+    id_number: str | None = Field(None, max_length=64, description="resident ID number (15 or 18 characters)")
+    card_number: str | None = Field(None, max_length=64, description="card or account number")
+    phone: str | None = Field(None, max_length=64, description="any phone of the case (R-25 inbound call)")
+    client_id: str | None = Field(None, max_length=64)
+    placement_ref: str | None = Field(None, max_length=128)
     status: Literal["open", "recalled", "closed"] | None = None
     cursor: str | None = Field(None, max_length=2048, description="opaque: `next_cursor` of the previous page")
     limit: int = Field(100, ge=1, le=1000)
@@ -317,6 +359,8 @@ class CaseDetailOut(CaseSummaryOut):
     addresses: list[dict[str, Any]]
     repayments: list[dict[str, Any]]
     revealed: bool
+    skip_trace: bool = Field(False, description="no valid phone of the debtor (R-4): skip tracing")
+    extra: dict[str, Any] = Field({}, description="client-specific fields of the case (R-3 template extra.<name>)")
     account_ref: str | None = Field(None, description="only with reveal=true (audit-logged)")
     id_number: str | None = Field(None, description="only with reveal=true (audit-logged)")
 

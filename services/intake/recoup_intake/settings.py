@@ -3,6 +3,8 @@ and the role sets of intake's routes (R-45, R-46)."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from recoup_shared.settings import ServiceSettings
@@ -50,5 +52,28 @@ class IntakeSettings(ServiceSettings):
     # that the workers decode themselves (the service never holds the decoded cases).
     parallel_min_bytes: int = Field(default=4 * 1024 * 1024, ge=1)
     split_segment_bytes: int = Field(default=4 * 1024 * 1024, ge=1)
+    # R-5, R-13: a placement's still-open cases are recalled on its recall date. A recall day that
+    # is not a working day: recalled on the day, or on the next working day (the client's contract;
+    # RECOUP_RECALL_NON_WORKING_DAY_BY_CLIENT='{"bank-a": "next_working_day"}').
+    recall_non_working_day: Literal["on_day", "next_working_day"] = "on_day"
+    recall_non_working_day_by_client: dict[str, Literal["on_day", "next_working_day"]] = {}
+    recall_check_seconds: float = Field(default=600.0, gt=0)   # the job looks this often
+    recall_job: bool = True
+
+    def recall_day_rule(self, client_id: str) -> str:
+        return self.recall_non_working_day_by_client.get(client_id, self.recall_non_working_day)
+
     # R-7: at most this many other cases listed per case (events and joint_debt_links).
     max_joint_links: int = Field(default=50, ge=1)
+
+    # Uploads are read in a bounded worker process (issue 14): its address space and time; a file
+    # beyond them is a 422 for that upload. An XLSX is judged by its real content first: the grid
+    # a reader allocates (rows × columns of the cells holding values), its columns, the bytes its
+    # parts really unpack to and their ratio to the packed size (zip bombs).
+    upload_worker: bool = True               # False: read in a thread of the service (tests only)
+    upload_worker_memory_bytes: int = Field(default=3 << 30, ge=256 << 20)
+    upload_worker_seconds: float = Field(default=300.0, gt=0)
+    upload_max_cells: int = Field(default=10_000_000, ge=1)
+    upload_max_columns: int = Field(default=1024, ge=1)
+    upload_max_unzipped_bytes: int = Field(default=1 << 30, ge=1)
+    upload_max_part_ratio: int = Field(default=200, ge=1)

@@ -41,8 +41,10 @@ async def intake_dsn(stack) -> str:
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def intake(stack, intake_dsn, intake_log_file) -> AsyncIterator[RunningService]:
+    # The recall job is run by its own tests (test_jobs_recalls.py) on a database of their own:
+    # here it would recall, at a moment of its choosing, the placements other tests date in the past.
     async with running_service(stack, "intake", database_url=intake_dsn, log_file=str(intake_log_file),
-                               log_level="DEBUG") as svc:
+                               log_level="DEBUG", recall_job=False) as svc:
         yield svc
 
 

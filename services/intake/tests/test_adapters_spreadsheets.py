@@ -187,10 +187,11 @@ def test_validation_errors_are_reported_with_file_rows_and_headers():
     ]
     r = validate(parse_upload(csv_bytes(rows), "a.csv", EXAMPLE_TEMPLATE))
     got = [(e.row, e.field) for e in r.errors]
-    assert got == [(3, "卡号"), (4, "身份证号"), (5, "联系人1电话"), (6, "联系人1关系"), (7, "委案金额"),
-                   (8, "单位电话"), (9, "逾期天数")]
+    assert got == [(3, "卡号"), (4, "身份证号"), (7, "委案金额"), (9, "逾期天数")]
+    # R-4 (amended): malformed phones are warnings on accepted rows, named by file row and header
+    assert [(w.row, w.field) for w in r.warnings] == [(5, "联系人1电话"), (6, "联系人1关系"), (8, "单位电话")]
     assert "first at row 2" in r.errors[0].reason
-    assert [v.row for v in r.valid] == [2]
+    assert [v.row for v in r.valid] == [2, 5, 6, 8]
 
 
 def test_csv_row_with_an_unquoted_delimiter_is_refused_not_shifted():
@@ -248,7 +249,7 @@ def test_several_phones_in_one_cell_and_contacts_without_phone():
     parsed = parse_upload(csv_bytes(rows), "a.csv", EXAMPLE_TEMPLATE)
     phones = parsed.raw_cases[0]["phones"]
     assert [p["number"] for p in phones] == ["13800138000", "13800138001", "0371-65432100"]
-    assert [w.reason for w in parsed.warnings] == ["contact 1 has no phone number; not imported"]
+    assert [w.reason for w in parsed.warnings] == ["contact 1 has no phone number or address; not imported"]
 
 
 # --- conversions -------------------------------------------------------------------------------
@@ -326,16 +327,19 @@ def test_xlsx_numbers_dates_and_excel_damage():
     assert parsed.raw_cases[0]["overdue_since"] == "2026-08-17"
     assert parsed.raw_cases[0]["phones"][0]["number"] == "13800138000"
     assert parsed.raw_cases[2]["overdue_since"] == "2026-08-17"          # Excel serial 46251
-    assert parsed.raw_cases[3]["debtor"]["id_number"] == "410105670315003"
+    assert parsed.raw_cases[4]["debtor"]["id_number"] == "410105670315003"
     assert [(e.row, e.field, e.reason) for e in parsed.errors] == [
         (5, "身份证号", "ID number mangled by Excel (stored as a number, digits lost); format the column as text"),
         (6, "委案金额", "amount has more than two decimals"),
-        (7, "单位电话", "phone number stored as a number in Excel lost its leading 0"),
         (8, "卡号", "card/account number mangled by Excel (stored as a number, digits lost); format the column as text"),
     ]
+    # a phone damaged by Excel is a warning; the row is accepted, the number kept invalid
+    assert [(w.row, w.field, w.reason) for w in parsed.warnings] == [
+        (7, "单位电话", "phone number stored as a number in Excel lost its leading 0")]
     r = validate(parsed)
-    assert [v.row for v in r.valid] == [2, 3, 4, 9]
-    assert r.valid[0].placed_amount == D("13830.50") and r.valid[3].id_number_18 == id15_to_id18("410105670315003")
+    assert [v.row for v in r.valid] == [2, 3, 4, 7, 9]
+    assert [(p.number, p.invalid is not None) for p in r.valid[3].phones] == [("37165432100", True)]
+    assert r.valid[0].placed_amount == D("13830.50") and r.valid[4].id_number_18 == id15_to_id18("410105670315003")
 
 
 def test_xlsx_header_row_below_a_title_and_merged_cells():

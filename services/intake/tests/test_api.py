@@ -27,8 +27,9 @@ async def _count_cases(intake, placement_ref: str, client_id: str) -> int:
 async def test_good_rows_accepted_bad_rows_rejected_with_row_field_reason(intake, as_client, placement, helpers):
     body = placement(12)
     body["cases"][3]["debtor"]["id_number"] = "410105198703150031"        # checksum
-    body["cases"][7]["phones"][0]["number"] = "12345"                     # phone
+    body["cases"][7]["currency"] = "人民币"                                 # not an ISO code
     body["cases"][7]["interest"] = "10.005"                               # three decimals
+    body["cases"][5]["phones"].append({"number": "12345", "kind": "home"})  # R-4: a warning only
     body["cases"][9] = "not an object"
     r = await intake.client.post("/v1/placements", json=body, headers=as_client)
     assert r.status_code == 202, r.text
@@ -44,15 +45,19 @@ async def test_good_rows_accepted_bad_rows_rejected_with_row_field_reason(intake
     assert by_row[3] == [{"row": 3, "field": "cases[3].debtor.id_number",
                           "reason": "ID number checksum is wrong (GB 11643)"}]
     fields7 = {e["field"] for e in by_row[7]}
-    assert {"cases[7].phones[0].number", "cases[7].interest"} <= fields7
+    assert {"cases[7].currency", "cases[7].interest"} <= fields7
+    bad_phone = len(body["cases"][5]["phones"]) - 1
+    assert [(w["row"], w["field"]) for w in a["warnings"]] == [(5, f"cases[5].phones[{bad_phone}].number")]
+    assert "kept, marked invalid" in a["warnings"][0]["reason"] and a["warned"] == 1
     assert by_row[9][0]["field"] == "cases[9]"
     # no personal data in reasons
     assert "410105198703150031" not in r.text
 
     status = await helpers.wait_published(intake, body["placement_ref"], as_client)
-    assert status["counts"] == {"received": 12, "accepted": 9, "rejected": 3,
+    assert status["counts"] == {"received": 12, "accepted": 9, "rejected": 3, "warned": 1,
                                 "cases": {"open": 9, "recalled": 0, "closed": 0}}
     assert [e["row"] for e in status["rejected_rows"]["items"]] == [e["row"] for e in a["errors"]]
+    assert status["warnings"]["items"] == a["warnings"]  # R-4: reconciliation shows them per row
     t = status["timings"]
     assert t["seconds_to_import"] >= 0 and t["seconds_to_publish"] >= t["seconds_to_import"]
     assert t["sla"]["import_within_target"] is True and t["sla"]["import_target_seconds"] == 3600
@@ -385,3 +390,31 @@ async def test_the_placement_list_is_paged_newest_first(intake, as_client, place
             break
         cursor = page["next_cursor"]
     assert seen == refs[::-1]
+
+
+@pytest.mark.parametrize("where, value", [
+    (("addresses", 0, "kind"), {}), (("addresses", 0, "kind"), []), (("phones", 0, "kind"), {}),
+    (("phones", 0, "owner"), []), (("phones", 0, "owner"), {}), (("debtor", "gender"), {}),
+])
+async def test_wrong_json_types_inside_a_case_are_row_errors_the_other_rows_accepted(
+        intake, as_client, placement, where, value):
+    """Issue 14 item 4: `{}` / `[]` where a vocabulary value belongs was a 500 for the batch."""
+    body = placement(3)
+    node = body["cases"][1]
+    for key in where[:-1]:
+        node = node[key]
+    node[where[-1]] = value
+    r = await intake.client.post("/v1/placements", json=body, headers=as_client)
+    assert r.status_code == 202, r.text
+    a = r.json()
+    assert (a["accepted"], a["rejected"]) == (2, 1)
+    assert {e["row"] for e in a["errors"]} == {1}
+    path = "cases[1]." + ".".join(f"{k}" if isinstance(k, str) else f"[{k}]" for k in where).replace(".[", "[")
+    assert path in {e["field"] for e in a["errors"]}
+    account = body["cases"][0]["account_ref"]
+    upd = {"account_ref": account, "addresses": [{"kind": value, "line": "x"}],
+           "phones": [{"number": "13800138000", "kind": "mobile", "owner": value}]}
+    r = await intake.client.post("/v1/cases/updates", json={"updates": [upd, {"account_ref": account,
+                                                                               "remarks": "ok"}]}, headers=as_client)
+    assert r.status_code == 200, r.text
+    assert (r.json()["applied"], r.json()["rejected"]) == (1, 1)

@@ -138,9 +138,11 @@ async def test_balance_contact_and_flag_updates(intake, as_client, placement, au
     r = await intake.client.post("/v1/cases/updates", json={"updates": updates}, headers=as_client)
     assert r.status_code == 200, r.text
     a = r.json()
-    assert (a["received"], a["applied"], a["rejected"]) == (6, 3, 3)
-    assert [e["row"] for e in a["errors"]] == [3, 4, 5]
+    assert (a["received"], a["applied"], a["rejected"]) == (6, 4, 2)
+    assert [e["row"] for e in a["errors"]] == [3, 4]
     assert a["errors"][1]["reason"].startswith("nothing to update")
+    # a malformed number is applied as a warning: kept on the case, marked invalid
+    assert [(w["row"], w["field"]) for w in a["warnings"]] == [(5, "updates[5].phones[0].number")]
 
     c0 = await _case(intake, case_of[0], auth)
     src = body["cases"][0]
@@ -163,7 +165,12 @@ async def test_balance_contact_and_flag_updates(intake, as_client, placement, au
 
     events = await helpers.outbox_events(intake, case_ids=[case_of[0], case_of[1]], topic="case.updated")
     changes = [(e["case_id"], CaseUpdated.model_validate(e["payload"]).change) for e in events]
-    assert changes == [(case_of[0], "balance"), (case_of[0], "contacts"), (case_of[1], "balance"), (case_of[1], "flags")]
+    assert changes == [(case_of[0], "balance"), (case_of[0], "contacts"), (case_of[1], "balance"),
+                       (case_of[1], "flags"), (case_of[1], "contacts")]
+    invalid = CaseUpdated.model_validate(events[-1]["payload"]).phones_added
+    assert [(p.number, p.valid) for p in invalid] == [("99", False)] and invalid[0].invalid_reason
+    assert (await intake.client.post("/v1/cases/search", json={"phone": "99"},
+                                     headers=auth("collector"))).json()["items"] == []
     contacts = CaseUpdated.model_validate(events[1]["payload"])
     assert [p.number for p in contacts.phones_added] == ["13912345678"]
     assert contacts.phones_added[0].knows_debt is False and contacts.addresses_added[0].line == "紫荆山路 1 号"

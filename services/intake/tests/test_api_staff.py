@@ -36,7 +36,11 @@ async def test_search_by_id_card_and_phone_is_exact_masked_and_audited(intake, a
         # masked from the 18-character form (an old 15-digit number is converted, R-7)
         assert items[0]["id_number_masked"] == mask_id_number(parse_id_number(src["debtor"]["id_number"]).id18)
         assert src["debtor"]["id_number"] not in r.text and src["account_ref"] not in r.text
+    # issue 14: identifiers never in a URL — a query parameter is refused, not ignored... nor used
     r = await intake.client.get("/v1/cases", params={"id_number": src["debtor"]["id_number"]}, headers=collector)
+    assert r.status_code == 422 and "POST /v1/cases/search" in r.text
+    assert src["debtor"]["id_number"] not in r.text
+    r = await intake.client.post("/v1/cases/search", json={"id_number": src["debtor"]["id_number"]}, headers=collector)
     assert [i["case_id"] for i in r.json()["items"]] == [cases[2]]
     # filters and keyset paging
     page1 = (await intake.client.get("/v1/cases", params={"client_id": client_id, "limit": 3}, headers=collector)).json()
@@ -44,7 +48,7 @@ async def test_search_by_id_card_and_phone_is_exact_masked_and_audited(intake, a
                                                           "cursor": page1["next_cursor"]}, headers=collector)).json()
     assert len(page1["items"]) == 3 and len(page2["items"]) == 1 and page2["next_cursor"] is None
     assert {i["row"] for i in page1["items"] + page2["items"]} == {0, 1, 2, 3}
-    assert (await intake.client.get("/v1/cases", params={"id_number": "123"}, headers=collector)).status_code == 422
+    assert (await intake.client.post("/v1/cases/search", json={"id_number": "123"}, headers=collector)).status_code == 422
     # lookups are audited without the searched value
     audit = (await intake.client.get("/v1/audit-log", params={"actor": "col-li", "action": "search"},
                                      headers=auth("auditor"))).json()["items"]
@@ -142,8 +146,9 @@ async def test_no_full_id_card_or_mobile_in_the_service_log(intake, auth, as_cli
     cases = await _push_any(intake, as_client, body)
     src = body["cases"]
     await intake.client.post("/v1/cases/search", json={"id_number": src[0]["debtor"]["id_number"]}, headers=auth("collector"))
-    await intake.client.get("/v1/cases", params={"card_number": src[1]["account_ref"], "phone": src[1]["phones"][0]["number"]},
-                            headers=auth("collector"))
+    await intake.client.post("/v1/cases/search", json={"card_number": src[1]["account_ref"],
+                                                        "phone": src[1]["phones"][0]["number"]},
+                             headers=auth("collector"))
     await intake.client.get(f"/v1/cases/{cases[0]}?reveal=true", headers=auth("admin"))
     await intake.client.post("/v1/repayments", headers=as_client, json={"repayments": [
         {"account_ref": src[0]["account_ref"], "amount": "1.00", "paid_at": "2020-01-01", "txn_ref": "L1"}]})

@@ -126,7 +126,7 @@ async def test_invalid_template_definitions_are_422(intake, auth, client_id):
 async def test_csv_in_gb18030_with_excel_quirks(intake, as_client, placement, template):
     body = placement(6)
     rows = _rows(body)
-    rows[1][1] = rows[1][1][:17] + ("1" if rows[1][1][17] != "1" else "2")   # bad checksum, file row 3
+    rows[1][1] = "410105198703150031"                                          # bad checksum, file row 3
     rows[2][3] = f"{float(rows[2][3]):,.2f}"                                   # 13,830.50
     rows[3][8] = rows[3][8].translate(str.maketrans("0123456789", "０１２３４５６７８９"))  # full-width
     rows[4][3] = "abc"                                                         # conversion error, row 6
@@ -229,3 +229,33 @@ async def small_upload_intake(stack, intake_dsn, intake_log_file):
     async with running_service(stack, "intake", database_url=intake_dsn, log_file=str(intake_log_file),
                                max_cases_per_placement=3) as svc:
         yield svc
+
+
+async def test_hostile_files_are_a_422_for_that_upload_and_the_service_goes_on(intake, as_client, placement, template):
+    """Issue 14 items 1 and 6 over HTTP: the 1.8 KB XFD1048576 workbook and the zip-bomb-ish shared
+    strings are refused naming the limit (read in the bounded worker); a CSV whose row opens a quote
+    that never closes is refused naming the row and line; the next good upload is imported."""
+    from .test_adapters_bounded import BOMB, XFD, ZZ
+
+    ref = f"HOSTILE-{uuid.uuid4().hex[:8]}"
+    for content, reason in ((XFD, "at most 1,024 columns are read (the limit)"),
+                            (ZZ, "at most 10,000,000 cells are read (the limit)"),
+                            (BOMB, "times its packed size (the limit")):
+        r = await intake.client.post("/v1/placements/upload", headers=as_client, data=_form(ref, template),
+                                     files={"file": ("cases.xlsx", content, "application/octet-stream")})
+        assert r.status_code == 422, r.text
+        assert r.headers["content-type"].startswith("application/problem+json")
+        assert reason in r.json()["errors"][0]["reason"]
+    rows = _rows(placement(40))
+    lines = _csv(rows).decode("gb18030").split("\r\n")
+    province = rows[4][14]
+    lines[5] = lines[5].replace(f",{province},", f',"{province},', 1)  # file row 6 opens a quote never closed
+    text = "\r\n".join(lines)
+    r = await intake.client.post("/v1/placements/upload", headers=as_client, data=_form(ref, template),
+                                 files={"file": ("a.csv", text.encode("gb18030"), "text/csv")})
+    assert r.status_code == 422, r.text
+    (e,) = r.json()["errors"]
+    assert e["row"] == 6 and "line 6" in e["reason"] and "never closed" in e["reason"]
+    r = await intake.client.post("/v1/placements/upload", headers=as_client, data=_form(ref, template),
+                                 files={"file": ("a.csv", _csv(_rows(placement(3))), "text/csv")})
+    assert r.status_code == 202 and r.json()["accepted"] == 3

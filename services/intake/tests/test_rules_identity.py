@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from recoup_intake.rules.model import W_DUPLICATE_PHONE
+from recoup_intake.rules.model import W_DUPLICATE_PHONE, W_INVALID_PHONE, W_SKIP_TRACE
 from recoup_shared.identifiers import (IdNumberError, PhoneError, id15_to_id18, id_check_char, make_id15,
                                        make_id_number, parse_id_number, parse_phone)
 
-from .contract_case import TODAY, case, debtor, errors_of, one_valid
+from .contract_case import TODAY, case, debtor, errors_of, one_valid, run
 
 
 # --- ID numbers --------------------------------------------------------------------------------
@@ -192,22 +192,58 @@ def test_phone_rows_keep_the_number_as_given_and_dedupe_with_a_warning():
 
 
 @pytest.mark.parametrize("phone, field, reason", [
-    ({"number": "123", "kind": "mobile"}, "number", "not a valid"),
     ({"kind": "mobile"}, "number", "required"),
     ({"number": 13800138000, "kind": "mobile"}, "number", "must be a string"),
     ({"number": "13800138000"}, "kind", "required"),
     ({"number": "13800138000", "kind": "cell"}, "kind", "one of"),
+    ({"number": "13800138000", "kind": {}}, "kind", "one of"),
     ({"number": "13800138000", "kind": "mobile", "owner": "friend"}, "owner", "debtor or contact"),
+    ({"number": "13800138000", "kind": "mobile", "owner": []}, "owner", "debtor or contact"),
+    ({"number": "13800138000", "kind": "mobile", "owner": "contact", "name": 5, "relationship": "spouse"}, "name",
+     "must be a string"),
+    ({"number": "13800138000", "kind": "mobile", "owner": "contact", "name": "李娜", "relationship": "spouse",
+      "knows_debt": "no"}, "knows_debt", "true or false"),
+])
+def test_phone_structure_errors_reject_the_row(phone, field, reason):
+    """A phone entry's JSON structure is the client system's: wrong types and vocabularies are row
+    errors (issue 14: `{}` or `[]` never an exception)."""
+    errs = errors_of(case(phones=[phone]))
+    assert reason in errs[f"cases[0].phones[0].{field}"]
+
+
+@pytest.mark.parametrize("phone, field, reason", [
+    ({"number": "123", "kind": "mobile"}, "number", "not a valid"),
+    ({"number": "6543210", "kind": "home"}, "number", "landline without area code"),
     ({"number": "13800138000", "kind": "mobile", "owner": "contact", "relationship": "spouse"}, "name",
      "required for a contact"),
     ({"number": "13800138000", "kind": "mobile", "owner": "contact", "name": "李娜"}, "relationship",
      "required for a contact"),
-    ({"number": "13800138000", "kind": "mobile", "owner": "contact", "name": "李娜", "relationship": "spouse",
-      "knows_debt": "no"}, "knows_debt", "true or false"),
 ])
-def test_phone_errors(phone, field, reason):
-    errs = errors_of(case(phones=[phone]))
-    assert reason in errs[f"cases[0].phones[0].{field}"]
+def test_malformed_phone_content_is_a_warning_and_the_phone_is_kept_invalid(phone, field, reason):
+    """R-4 (amended): the row is accepted, the phone kept as given, marked invalid (never
+    dialled), with a warning naming the field."""
+    r = run(case(phones=[{"number": "13700137000", "kind": "mobile"}, phone]))
+    assert r.errors == []
+    (v,) = r.valid
+    assert v.warnings == [W_INVALID_PHONE]
+    good, bad = v.phones
+    assert good.invalid is None and bad.invalid is not None and reason in bad.invalid
+    assert bad.number == phone["number"]
+    (w,) = r.warnings
+    assert (w.row, w.field) == (0, f"cases[0].phones[1].{field}") and reason in w.reason
+    assert "invalid" in w.reason
+    assert not v.skip_trace
+
+
+def test_a_debtor_without_a_valid_phone_is_accepted_and_marked_for_skip_tracing():
+    r = run(case(phones=[{"number": "6543210", "kind": "home"},
+                         {"number": "13900139000", "kind": "mobile", "owner": "contact", "name": "李娜",
+                          "relationship": "spouse"}]))
+    (v,) = r.valid
+    assert v.skip_trace and W_SKIP_TRACE in v.warnings
+    assert [w.field for w in r.warnings] == ["cases[0].phones[0].number", "cases[0].phones"]
+    assert "skip tracing" in r.warnings[-1].reason
+    assert run(case(phones=[])).valid[0].skip_trace  # no phone at all: the same
 
 
 def test_phones_must_be_a_list_of_objects():

@@ -229,15 +229,32 @@ def test_last_payment_errors(lp, field, reason):
 
 # --- addresses, flags, remarks -----------------------------------------------------------------
 @pytest.mark.parametrize("address, field, reason", [
+    ({"kind": "office", "line": "x"}, "kind", "one of"),
+    ({"kind": {}, "line": "x"}, "kind", "one of"),
+    ({"kind": [], "line": "x"}, "kind", "one of"),
+    ({"line": "x"}, "kind", "required"),
+    ({"kind": "home", "line": "x", "province": 41}, "province", "must be a string"),
+    ({"kind": "home", "line": "x", "owner": {}}, "owner", "debtor or contact"),
+])
+def test_address_structure_errors_reject_the_row(address, field, reason):
+    assert reason in errors_of(case(addresses=[address]))[f"cases[0].addresses[0].{field}"]
+
+
+@pytest.mark.parametrize("address, field, reason", [
     ({"kind": "home"}, "line", "required"),
     ({"kind": "home", "line": "   "}, "line", "required"),
-    ({"kind": "office", "line": "x"}, "kind", "one of"),
-    ({"line": "x"}, "kind", "required"),
     ({"kind": "home", "line": "x" * 201}, "line", "longer than 200"),
-    ({"kind": "home", "line": "x", "province": 41}, "province", "must be a string"),
+    ({"kind": "home", "line": "x", "city": "市" * 33}, "city", "longer than 32"),
 ])
-def test_address_errors(address, field, reason):
-    assert reason in errors_of(case(addresses=[address]))[f"cases[0].addresses[0].{field}"]
+def test_a_malformed_address_is_kept_invalid_with_a_warning(address, field, reason):
+    """R-4 (amended): the account is not lost for an address; nothing is dropped or cut."""
+    r = run(case(addresses=[address]))
+    assert r.errors == []
+    (v,) = r.valid
+    (a,) = v.addresses
+    assert a.invalid and reason in a.invalid
+    assert a.line == (address.get("line") or "").strip()
+    assert [(w.field, reason in w.reason) for w in r.warnings] == [(f"cases[0].addresses[0].{field}", True)]
 
 
 def test_flags():

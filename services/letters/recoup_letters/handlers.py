@@ -48,8 +48,9 @@ def address_row(case_id: str, a: AddressOut, *, source: str, found_on: date, ver
 
 
 def phone_rows(case_id: str, phones: Iterable[PhoneOut], at: datetime) -> list[dict[str, Any]]:
+    """R-4: a number intake marked invalid is never texted: not kept here."""
     return [{"case_id": case_id, "number_hash": p.number_hash, "number": p.number, "number_masked": p.number_masked,
-             "kind": p.kind, "owner": p.owner, "at": at} for p in phones]
+             "kind": p.kind, "owner": p.owner, "at": at} for p in phones if p.valid]
 
 
 def _fold(changes: dict[str, dict[str, Any]], case_id: str, at: datetime, **fields: Any) -> None:
@@ -71,8 +72,8 @@ async def on_case_received(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[E
             "placed_amount": p.placed_amount, "status": p.status, "flags": p.flags, "debtor_name": p.debtor.name,
             "debtor_gender": p.debtor.gender, "id_number_masked": p.debtor.id_number_masked,
             "account_masked": p.account_masked, "region": p.region, "at": at}
-        addresses += [address_row(env.case_id, a, source="client", found_on=day,
-                                  verified_on=day if a.verified else None, at=at) for a in p.addresses]
+        addresses += [address_row(env.case_id, a, source="client", found_on=day,   # R-4: never to an invalid one
+                                  verified_on=day if a.verified else None, at=at) for a in p.addresses if a.valid]
         phones += phone_rows(env.case_id, p.phones, at)
     await case_store.upsert_received(conn, list(cases.values()))
     await address_store.upsert(conn, addresses)
@@ -90,7 +91,8 @@ async def on_case_updated(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[En
               placed_amount=p.placed_amount, principal=p.principal, interest=p.interest, fees=p.fees,
               outstanding=p.outstanding)
         addresses += [address_row(env.case_id, a, source="client", found_on=day,
-                                  verified_on=day if a.verified else None, at=at) for a in p.addresses_added]
+                                  verified_on=day if a.verified else None, at=at)
+                      for a in p.addresses_added if a.valid]
         phones += phone_rows(env.case_id, p.phones_added, at)
     known = await case_store.apply_changes(conn, list(changes.values()))
     await address_store.upsert(conn, addresses)

@@ -17,7 +17,7 @@ from recoup_letters.adapters.print_batch import render_batch
 from recoup_letters.rules import ClientLetterConfig, LetterType, plan_case
 from recoup_letters.rules.errors import FileNotFound
 from recoup_letters.samples import sample_template
-from recoup_letters.testing import case, print_letter
+from recoup_local.letters_samples import case, print_letter
 
 TODAY = date(2026, 11, 25)
 TEMPLATES = {t.value: sample_template(t) for t in LetterType}
@@ -118,7 +118,7 @@ async def test_the_generation_use_case_on_the_bucket(db_dsn, tmp_path, s3_url, c
     from recoup_letters.context import build
     from recoup_letters.handlers import HANDLERS
     from recoup_letters.settings import LettersSettings
-    from recoup_letters.testing import approve_templates_directly, received_envelope
+    from recoup_local.letters_samples import approve_templates_directly, received_envelope
     from recoup_letters.usecases import batches, generation
     from recoup_letters.usecases.planning import plan_cases
     from recoup_local.factories import as_envelopes

@@ -30,7 +30,7 @@ from recoup_letters.rules import (
 )
 from recoup_letters.rules.checkcode import QcOutcome
 from recoup_letters.samples import sample_template
-from recoup_letters.testing import FULL_CARD, FULL_ID, SENDER_LINES, address, case, debtor, print_letter
+from recoup_local.letters_samples import FULL_CARD, FULL_ID, SENDER_LINES, address, case, debtor, print_letter
 
 TODAY = date(2026, 11, 25)
 TEMPLATES = {t.value: sample_template(t) for t in LetterType}

@@ -21,7 +21,7 @@ from recoup_letters.adapters.templates import (
 from recoup_letters.adapters.variables import VARIABLES, CaseFacts, allowed_variables, letter_variables
 from recoup_letters.rules import LetterType, has_full_number
 from recoup_letters.samples import sample_template
-from recoup_letters.testing import AGENCY, FULL_CARD, FULL_ID, address, debtor, facts
+from recoup_local.letters_samples import AGENCY, FULL_CARD, FULL_ID, address, debtor, facts
 
 T = LetterType
 

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from recoup_letters.adapters.tracking import s10_check_digit
 from recoup_letters.rules import checkcode
-from recoup_letters.testing import address_out, approve_templates, received_envelope
+from recoup_local.letters_samples import address_out, approve_templates, received_envelope
 from recoup_local.factories import publish, wait_until
 
 TODAY = date(2026, 11, 25)

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from recoup_letters.handlers import HANDLERS
 from recoup_letters.rules.facts import address_id
-from recoup_letters.testing import address_out, approve_templates_directly, contact_found_envelope, received_envelope
+from recoup_local.letters_samples import address_out, approve_templates_directly, contact_found_envelope, received_envelope
 from recoup_letters.usecases.planning import plan_cases
 from recoup_local.factories import as_envelopes, payment, updated
 from recoup_shared.auth import Principal
@@ -52,6 +52,19 @@ async def test_case_received_keeps_the_case_its_addresses_and_the_debtors_mobile
     assert kinds["work"]["postcode"] == "518000" and kinds["work"]["source"] == "client"
     phones = await conn.fetch("SELECT owner FROM phones WHERE case_id = $1 ORDER BY owner", c)
     assert [p["owner"] for p in phones] == ["contact", "debtor"]
+
+
+async def test_invalid_phones_and_addresses_from_intake_are_never_kept(conn, ctx, client_id):
+    """R-4 (amended): intake keeps a malformed number or address marked invalid; no letter and no
+    text message ever goes to it."""
+    c = cid()
+    bad = address_out("home", n=2, line="") | {"valid": False, "invalid_reason": "line: required"}
+    env = received_envelope(c, client_id, placed_on=TODAY, addresses=[address_out(), bad], occurred_at=NOW)
+    env["payload"]["phones"][0] |= {"number": "6543210", "valid": False, "invalid_reason": "landline without area code"}
+    await handle(conn, ctx, [env])
+    kinds = [r["kind"] for r in await conn.fetch("SELECT kind FROM addresses WHERE case_id = $1", c)]
+    assert kinds == ["household_registration"]
+    assert [p["owner"] for p in await conn.fetch("SELECT owner FROM phones WHERE case_id = $1", c)] == ["contact"]
 
 
 async def test_a_collectors_find_is_verified_and_the_same_address_is_one_row(conn, ctx, client_id):

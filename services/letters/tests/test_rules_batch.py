@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from recoup_letters.rules import ClientLetterConfig, SkipReason, numbered, plan_case, preview
-from recoup_letters.testing import address, case, debtor, many_cases
+from recoup_local.letters_samples import address, case, debtor, many_cases
 
 TODAY = date(2026, 11, 25)
 

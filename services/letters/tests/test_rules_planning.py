@@ -24,7 +24,7 @@ from recoup_letters.rules import (
     plan_case,
     request_letter,
 )
-from recoup_letters.testing import address, case, debtor
+from recoup_local.letters_samples import address, case, debtor
 
 T = LetterType
 TODAY = date(2026, 11, 25)

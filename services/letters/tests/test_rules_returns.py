@@ -23,7 +23,7 @@ from recoup_letters.rules import (
     plan_resend,
     record_return,
 )
-from recoup_letters.testing import address, case
+from recoup_local.letters_samples import address, case
 
 T = LetterType
 TODAY = date(2026, 12, 10)

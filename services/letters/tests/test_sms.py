@@ -14,7 +14,7 @@ import pytest
 from recoup_letters.adapters.sms import SmsTemplate
 from recoup_letters.handlers import HANDLERS
 from recoup_letters.rules.errors import TemplateRejected
-from recoup_letters.testing import approval, contact_found_envelope, received_envelope
+from recoup_local.letters_samples import approval, contact_found_envelope, received_envelope
 from recoup_letters.usecases import sms, templates
 from recoup_local.factories import as_envelopes
 from recoup_shared.auth import Principal

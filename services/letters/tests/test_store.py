@@ -14,7 +14,7 @@ from recoup_letters.handlers import HANDLERS
 from recoup_letters.rules import checkcode
 from recoup_letters.rules.model import LetterType
 from recoup_letters.store import letters as letter_store
-from recoup_letters.testing import approve_templates_directly, received_envelope
+from recoup_local.letters_samples import approve_templates_directly, received_envelope
 from recoup_letters.usecases.planning import plan_cases
 from recoup_local.factories import as_envelopes
 from recoup_shared.auth import Principal

@@ -17,7 +17,7 @@ from recoup_letters.rules import checkcode
 from recoup_letters.rules.errors import (BatchBlocked, CheckCodeUnknown, LetterRefused, NothingToBatch, StateConflict,
                                          TemplateRejected)
 from recoup_letters.rules.model import LetterType
-from recoup_letters.testing import address_out, approve_templates_directly, contact_found_envelope, received_envelope
+from recoup_local.letters_samples import address_out, approve_templates_directly, contact_found_envelope, received_envelope
 from recoup_letters.usecases import batches, generation, letters, qc, returns, templates, tracking
 from recoup_letters.usecases.planning import plan_cases, resend_next
 from recoup_local.factories import as_envelopes

@@ -31,6 +31,11 @@ class PhoneOut(_Payload):
     relationship: str | None = None
     knows_debt: bool | None = None  # contacts who do not know are told nothing
     extension: str | None = None    # 分机: dial the number, then this extension
+    # R-4 (amended): a malformed number is kept as the client sent it, marked invalid, and never
+    # dialled (contact, letters, fieldops skip it); skip tracing starts from it.
+    valid: bool = True
+    invalid_reason: str | None = None
+    employer: str | None = None     # the person's employer (a contact's 工作单位, R-21)
 
 
 class AddressOut(_Payload):
@@ -43,6 +48,12 @@ class AddressOut(_Payload):
     verified: bool = False
     postcode: str | None = None     # 邮政编码 where the source gives one (letters: envelopes, manifests)
     owner: str = "debtor"           # debtor | contact: a contact person's address (R-30: never a letter)
+    # R-4 (amended): a malformed address (no line, over-long parts) is kept as sent, marked
+    # invalid: no letter goes to it, no visit is planned to it.
+    valid: bool = True
+    invalid_reason: str | None = None
+    name: str | None = None         # a contact's address: whose (owner contact)
+    relationship: str | None = None
 
 
 class DebtorOut(_Payload):
@@ -86,6 +97,11 @@ class CaseReceived(_Payload):
     remarks: str | None = None
     joint_case_ids: list[str] = []  # other open cases of the same debtor, any client
     status: str = "open"
+    # R-4 (amended): no valid phone of the debtor — skip tracing (信息修复) starts at once.
+    skip_trace: bool = False
+    # client-specific fields a template maps (`extra.<name>`: text, amount as a decimal
+    # string, date as YYYY-MM-DD) — shown in contact's case detail, never used in rules.
+    extra: dict[str, str | int | float | bool] = {}
 
 
 class CaseUpdated(_Payload):
@@ -102,6 +118,7 @@ class CaseUpdated(_Payload):
     flags: list[str] | None = None
     reason: str | None = None
     effective_on: date | None = None
+    skip_trace: bool | None = None  # contacts: set when the debtor's valid phones changed it
 
 
 class PaymentPosted(_Payload):

@@ -76,8 +76,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Search cases (masked): exact match by ID/card/phone via blind index, or filters
-         * @description Identifier lookups are audit-logged (the searched value is not stored). Prefer POST /v1/cases/search to keep identifiers out of URLs and access logs.
+         * List cases (masked) by client, placement and status
+         * @description Identifiers (ID, card, phone numbers) are never taken in a URL (proxies, browser history, access logs): look them up with POST /v1/cases/search.
          */
         get: operations["get_cases_v1_cases_get"];
         put?: never;
@@ -131,7 +131,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Search cases (masked) with the identifiers in the body */
+        /**
+         * Search cases (masked): exact match by ID/card/phone (blind index, R-25), identifiers in the body
+         * @description Identifier lookups are audit-logged (R-46; the searched value itself is not stored).
+         */
         post: operations["post_case_search_v1_cases_search_post"];
         delete?: never;
         options?: never;
@@ -236,7 +239,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Placement status: counts, rejected rows (paged), timings and the R-6 import SLA */
+        /** Placement status: counts, rejected rows and warnings (paged), timings, the R-6 import SLA */
         get: operations["get_placement_v1_placements__placement_ref__get"];
         put?: never;
         post?: never;
@@ -257,6 +260,26 @@ export interface paths {
         get: operations["get_placement_cases_v1_placements__placement_ref__cases_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/placements/{placement_ref}/recall-date": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Extend the placement's recall date (退案日延期) before it comes (R-5)
+         * @description Moves `recall_on` later; refused (409) once the recall day has come — its open cases are then recalled (case.updated change=recall) — and 422 for a date not later than the current one. A recall day that is not a working day is handled as the client's contract says (`non_working_day_rule`: on_day, or next_working_day).
+         */
+        post: operations["post_recall_date_v1_placements__placement_ref__recall_date_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -394,6 +417,14 @@ export interface components {
             dpd: number;
             /** Dpd Bucket */
             dpd_bucket: string;
+            /**
+             * Extra
+             * @description client-specific fields of the case (R-3 template extra.<name>)
+             * @default {}
+             */
+            extra?: {
+                [key: string]: unknown;
+            };
             /** Fees */
             fees: string;
             /** Flags */
@@ -445,6 +476,12 @@ export interface components {
             revealed: boolean;
             /** Row */
             row: number;
+            /**
+             * Skip Trace
+             * @description no valid phone of the debtor (R-4): skip tracing
+             * @default false
+             */
+            skip_trace?: boolean;
             /** Status */
             status: string;
             /**
@@ -457,7 +494,10 @@ export interface components {
         };
         /** CaseSearchIn */
         CaseSearchIn: {
-            /** Card Number */
+            /**
+             * Card Number
+             * @description card or account number
+             */
             card_number?: string | null;
             /** Client Id */
             client_id?: string | null;
@@ -466,14 +506,20 @@ export interface components {
              * @description opaque: `next_cursor` of the previous page
              */
             cursor?: string | null;
-            /** Id Number */
+            /**
+             * Id Number
+             * @description resident ID number (15 or 18 characters)
+             */
             id_number?: string | null;
             /**
              * Limit
              * @default 100
              */
             limit?: number;
-            /** Phone */
+            /**
+             * Phone
+             * @description any phone of the case (R-25 inbound call)
+             */
             phone?: string | null;
             /** Placement Ref */
             placement_ref?: string | null;
@@ -537,6 +583,45 @@ export interface components {
              */
             updated_at: string;
         };
+        /**
+         * FieldConversion
+         * @description How the cells of one field are read. Every attribute is optional: unset ones fall back to
+         *     the template's `default_conversion`, then to the built-in defaults.
+         */
+        FieldConversion: {
+            /**
+             * Date Formats
+             * @description strptime formats tried in order (default: YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD, …)
+             */
+            date_formats?: string[] | null;
+            /**
+             * Decimal Separator
+             * @description default "."
+             */
+            decimal_separator?: string | null;
+            /**
+             * Split
+             * @description characters separating several values in one cell (phones, flags); default , ; / 、 | and newlines
+             */
+            split?: string | null;
+            /**
+             * Thousands Separator
+             * @description default ","
+             */
+            thousands_separator?: string | null;
+            /**
+             * Type
+             * @description client fields (extra.<name>) only: how the cells are read — text (default), amount (a decimal, thousands separators and currency signs removed) or date (date_formats, Excel dates); a cell that is not one is kept as text, with a warning
+             */
+            type?: ("text" | "amount" | "date") | null;
+            /**
+             * Values
+             * @description value map applied to the cell text: yes/no {"是": true}, gender {"男": "M"}, flags {"投诉": "complaint_history"}, or any text replacement; merged over the built-in maps
+             */
+            values?: {
+                [key: string]: unknown;
+            } | null;
+        };
         /** FlaggedOut */
         FlaggedOut: {
             /**
@@ -596,6 +681,18 @@ export interface components {
             received: number;
             /** Rejected */
             rejected: number;
+            /**
+             * Warned
+             * @description accepted rows with warnings (R-4)
+             * @default 0
+             */
+            warned?: number;
+            /**
+             * Warnings
+             * @description accepted rows' warnings: a malformed phone or address kept invalid (never dialled or written to), no valid debtor phone (skip tracing), the stated total kept (R-4); uploads: file-level notes too (row 0 or the header row)
+             * @default []
+             */
+            warnings?: components["schemas"]["RowErrorOut"][];
         };
         /** PlacementCaseOut */
         PlacementCaseOut: {
@@ -638,6 +735,12 @@ export interface components {
             received: number;
             /** Rejected */
             rejected: number;
+            /**
+             * Warned
+             * @description accepted rows with warnings (R-4)
+             * @default 0
+             */
+            warned?: number;
         };
         /** PlacementListItem */
         PlacementListItem: {
@@ -676,6 +779,39 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** PlacementRecallOut */
+        PlacementRecallOut: {
+            /**
+             * Effective Recall On
+             * Format: date
+             * @description the business day the open cases are recalled (R-5)
+             */
+            effective_recall_on: string;
+            /**
+             * Extensions
+             * @description each extension of the recall date by the client
+             */
+            extensions: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Non Working Day Rule
+             * @enum {string}
+             */
+            non_working_day_rule: "on_day" | "next_working_day";
+            /**
+             * Recall On
+             * Format: date
+             */
+            recall_on: string;
+            /**
+             * Recalled At
+             * @description when the recall job recalled the placement's open cases
+             */
+            recalled_at: string | null;
+            /** Recalled Cases */
+            recalled_cases: number | null;
+        };
         /** PlacementStatusOut */
         PlacementStatusOut: {
             /** Client Id */
@@ -692,6 +828,8 @@ export interface components {
             placement_ref: string;
             /** Product */
             product: string;
+            /** @description the placement's end (R-5): its recall date and the job's run */
+            recall: components["schemas"]["PlacementRecallOut"];
             /**
              * Recall On
              * Format: date
@@ -710,6 +848,8 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             timings: components["schemas"]["TimingsOut"];
+            /** @description the accepted rows' warnings (R-4); next page: warnings_cursor */
+            warnings: components["schemas"]["RejectedPage"];
         };
         /**
          * Problem
@@ -726,6 +866,42 @@ export interface components {
             type: string;
         } & {
             [key: string]: unknown;
+        };
+        /** RecallDateIn */
+        RecallDateIn: {
+            /** Reason */
+            reason?: string | null;
+            /**
+             * Recall On
+             * Format: date
+             * @description the new recall date: later than the current one
+             */
+            recall_on: string;
+        };
+        /** RecallDateOut */
+        RecallDateOut: {
+            /**
+             * Effective Recall On
+             * Format: date
+             */
+            effective_recall_on: string;
+            /**
+             * Non Working Day Rule
+             * @enum {string}
+             */
+            non_working_day_rule: "on_day" | "next_working_day";
+            /** Placement Ref */
+            placement_ref: string;
+            /**
+             * Previous Recall On
+             * Format: date
+             */
+            previous_recall_on: string;
+            /**
+             * Recall On
+             * Format: date
+             */
+            recall_on: string;
         };
         /** RecallOut */
         RecallOut: {
@@ -754,7 +930,7 @@ export interface components {
             items: components["schemas"]["RowErrorOut"][];
             /**
              * Next Cursor
-             * @description pass as errors_cursor for the next page
+             * @description pass as errors_cursor (warnings: warnings_cursor) for the next page
              */
             next_cursor: string | null;
         };
@@ -807,15 +983,72 @@ export interface components {
             /** Import Within Target */
             import_within_target: boolean;
         };
+        /**
+         * TemplateDefinition
+         * @description What a data specialist writes (R-3): column header → field path, value conversions, and how
+         *     the file is laid out. Published as the schema of `definition` in the OpenAPI document; the
+         *     mapping as a whole (required fields, columns feeding one field) is judged by ImportTemplate.
+         */
+        TemplateDefinition: {
+            /**
+             * Columns
+             * @description column header → field path: known field paths: account_ref, product, debtor.name, debtor.id_number, debtor.gender, debtor.birth_date, currency, principal, interest, fees, placed_amount, credit_limit, dpd, overdue_since, last_payment.on, last_payment.amount, employer, remarks, flags, phones[mobile|home|work|other], contacts[N].name|relationship|phone|knows_debt|employer, contacts[N].phones[mobile|home|work|other], contacts[N].addresses[home|work|...].line|province|city|district (N = 1..20), addresses[household_registration|home|work|other].line|province|city|district|employer, flags[complaint_history|dispute|fraud_claim|stolen_card|do_not_contact|special_population], extra.<name> (a client field: letters, digits, _ - . ( ); typed by conversions[path].type: text, amount, date)
+             * @example {
+             *       "合同编号": "account_ref",
+             *       "客户姓名": "debtor.name",
+             *       "申请号": "extra.申请号",
+             *       "联系人1手机号码": "contacts[1].phones[mobile]",
+             *       "身份证号": "debtor.id_number"
+             *     }
+             */
+            columns: {
+                [key: string]: string;
+            };
+            /**
+             * Conversions
+             * @description field path → conversion overrides
+             */
+            conversions?: {
+                [key: string]: components["schemas"]["FieldConversion"];
+            };
+            default_conversion?: components["schemas"]["FieldConversion"];
+            /**
+             * Delimiter
+             * @description CSV delimiter; default sniffed
+             */
+            delimiter?: string | null;
+            /**
+             * Encoding
+             * @description CSV encoding; default detected
+             */
+            encoding?: string | null;
+            /**
+             * Header Row
+             * @description 1-based row holding the headers
+             * @default 1
+             */
+            header_row?: number;
+            /**
+             * Require All Columns
+             * @description every mapped column must be in the file (else only the required fields')
+             * @default false
+             */
+            require_all_columns?: boolean;
+            /**
+             * Sheet
+             * @description XLSX sheet name or 0-based index; default the first
+             */
+            sheet?: string | number | null;
+            /**
+             * Skip Blank Rows
+             * @default true
+             */
+            skip_blank_rows?: boolean;
+        };
         /** TemplateIn */
         TemplateIn: {
-            /**
-             * Definition
-             * @description column header -> field mapping and value conversions (see recoup_intake.rules.templates.ImportTemplate)
-             */
-            definition: {
-                [key: string]: unknown;
-            };
+            /** @description column header → field path, value conversions, file layout (R-3); the mapping as a whole is checked too: the required fields mapped, one column per field */
+            definition: components["schemas"]["TemplateDefinition"];
             /** Description */
             description?: string | null;
             /**
@@ -840,10 +1073,7 @@ export interface components {
             created_at: string;
             /** Created By */
             created_by: string;
-            /** Definition */
-            definition?: {
-                [key: string]: unknown;
-            } | null;
+            definition?: components["schemas"]["TemplateDefinition"] | null;
             /** Description */
             description: string | null;
             /** Name */
@@ -883,6 +1113,12 @@ export interface components {
             received: number;
             /** Rejected */
             rejected: number;
+            /**
+             * Warnings
+             * @description applied rows' malformed phones/addresses, kept invalid (R-4)
+             * @default []
+             */
+            warnings?: components["schemas"]["RowErrorOut"][];
         };
     };
     responses: never;
@@ -1051,14 +1287,11 @@ export interface operations {
     get_cases_v1_cases_get: {
         parameters: {
             query?: {
-                card_number?: string | null;
                 client_id?: string | null;
                 /** @description opaque: the `next_cursor` of the previous page */
                 cursor?: string | null;
-                id_number?: string | null;
                 /** @description rows per page */
                 limit?: number;
-                phone?: string | null;
                 placement_ref?: string | null;
                 status?: ("open" | "recalled" | "closed") | null;
             };
@@ -1373,10 +1606,27 @@ export interface operations {
                              * @enum {string}
                              */
                             kind: "household_registration" | "home" | "work" | "other";
-                            /** Line */
+                            /**
+                             * Line
+                             * @description a missing or over-long line is kept invalid, with a warning (R-4)
+                             */
                             line: string;
+                            /**
+                             * Name
+                             * @description whose address (a contact's name)
+                             */
+                            name?: string | null;
+                            /**
+                             * Owner
+                             * @description a contact person's address: contact
+                             * @default debtor
+                             * @enum {string}
+                             */
+                            owner?: "debtor" | "contact";
                             /** Province */
                             province?: string | null;
+                            /** Relationship */
+                            relationship?: string | null;
                         }[];
                         /** Effective On */
                         effective_on?: string | null;
@@ -1396,6 +1646,11 @@ export interface operations {
                          */
                         phones?: {
                             /**
+                             * Employer
+                             * @description the person's employer (a contact's 工作单位)
+                             */
+                            employer?: string | null;
+                            /**
                              * Kind
                              * @enum {string}
                              */
@@ -1404,11 +1659,12 @@ export interface operations {
                             knows_debt?: boolean | null;
                             /**
                              * Name
-                             * @description required for a contact
+                             * @description required for a contact (else the phone is kept invalid)
                              */
                             name?: string | null;
                             /**
                              * Number
+                             * @description a malformed number is kept, marked invalid, with a warning (R-4)
                              * @example 13800138000
                              * @example 0371-65432100
                              */
@@ -1896,10 +2152,27 @@ export interface operations {
                              * @enum {string}
                              */
                             kind: "household_registration" | "home" | "work" | "other";
-                            /** Line */
+                            /**
+                             * Line
+                             * @description a missing or over-long line is kept invalid, with a warning (R-4)
+                             */
                             line: string;
+                            /**
+                             * Name
+                             * @description whose address (a contact's name)
+                             */
+                            name?: string | null;
+                            /**
+                             * Owner
+                             * @description a contact person's address: contact
+                             * @default debtor
+                             * @enum {string}
+                             */
+                            owner?: "debtor" | "contact";
                             /** Province */
                             province?: string | null;
+                            /** Relationship */
+                            relationship?: string | null;
                         }[];
                         /** Credit Limit */
                         credit_limit?: number | string | null;
@@ -1933,6 +2206,17 @@ export interface operations {
                         dpd?: number | null;
                         /** Employer */
                         employer?: string | null;
+                        /**
+                         * Extra
+                         * @description client-specific fields (申请号, 合同编号, ...): kept on the case, shown to collectors
+                         * @example {
+                         *       "申请号": "AP-20261120-0001",
+                         *       "逾期金额": "13830.50"
+                         *     }
+                         */
+                        extra?: {
+                            [key: string]: string | number | boolean;
+                        } | null;
                         /** Fees */
                         fees?: number | string | null;
                         /**
@@ -1959,6 +2243,11 @@ export interface operations {
                          */
                         phones?: {
                             /**
+                             * Employer
+                             * @description the person's employer (a contact's 工作单位)
+                             */
+                            employer?: string | null;
+                            /**
                              * Kind
                              * @enum {string}
                              */
@@ -1967,11 +2256,12 @@ export interface operations {
                             knows_debt?: boolean | null;
                             /**
                              * Name
-                             * @description required for a contact
+                             * @description required for a contact (else the phone is kept invalid)
                              */
                             name?: string | null;
                             /**
                              * Number
+                             * @description a malformed number is kept, marked invalid, with a warning (R-4)
                              * @example 13800138000
                              * @example 0371-65432100
                              */
@@ -2120,6 +2410,9 @@ export interface operations {
                 /** @description opaque: `rejected_rows.next_cursor` */
                 errors_cursor?: string | null;
                 errors_limit?: number;
+                /** @description opaque: `warnings.next_cursor` */
+                warnings_cursor?: string | null;
+                warnings_limit?: number;
             };
             header?: never;
             path: {
@@ -2232,6 +2525,113 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_recall_date_v1_placements__placement_ref__recall_date_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                placement_ref: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecallDateIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecallDateOut"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

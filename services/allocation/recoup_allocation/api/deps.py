@@ -8,8 +8,7 @@ from typing import Annotated
 from fastapi import Depends
 
 from recoup_shared.api import Conn, get_context, roles  # noqa: F401 - Conn re-exported for routes
-from recoup_shared.errors import UnprocessableInput
-from recoup_shared.paging import decode_cursor
+from recoup_shared.paging import cursor_key, key_text
 
 from ..context import Ctx
 from ..settings import ALLOCATE, CASE_READERS, MANAGE, PEOPLE, READERS
@@ -24,8 +23,4 @@ StaffPeople = roles(*PEOPLE)       # a collector's own record
 
 def after_case(cursor: str | None) -> str | None:
     """The case id a page continues after (the `next_cursor` of the previous page)."""
-    after = decode_cursor(cursor)
-    if after is not None and not isinstance(after, str):
-        raise UnprocessableInput("invalid cursor", errors=[
-            {"field": "cursor", "reason": "not a cursor this service issued"}])
-    return after
+    return cursor_key(cursor, key_text)

@@ -5,9 +5,8 @@ is a 422 at the edge."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import Depends, Path, Query
@@ -16,7 +15,7 @@ from recoup_shared.api import Conn, get_context, roles  # noqa: F401 - Conn re-e
 from recoup_shared.auth import Authenticated, Principal
 from recoup_shared.clock import parse_month
 from recoup_shared.errors import UnprocessableInput
-from recoup_shared.paging import Cursor, decode_cursor
+from recoup_shared.paging import Cursor, cursor_key, key_date, key_int, key_text, key_uuid
 
 from ..context import Ctx
 from ..settings import EXCLUSION_WRITERS, FINANCE, PERFORMANCE_READERS, READERS
@@ -69,48 +68,20 @@ MonthQuery = Annotated[date, Depends(_month_query)]
 
 # --- keyset cursors: the opaque `cursor` of recoup_shared.paging, decoded to a typed key --------
 
-def _text(v: Any) -> str:
-    if not isinstance(v, str) or "\x00" in v:
-        raise ValueError("not text")
-    return v
-
-
-def _integer(bits: int) -> Callable[[Any], int]:
-    def parse(v: Any) -> int:
-        if isinstance(v, bool) or not isinstance(v, int) or not -2**(bits - 1) <= v < 2**(bits - 1):
-            raise ValueError(f"not an int{bits // 8}")
-        return v
-    return parse
-
-
-def _keyset(cursor: str | None, *parts: Callable[[Any], Any]) -> Any:
-    key = decode_cursor(cursor)
-    if key is None:
-        return None
-    try:
-        if not isinstance(key, list) or len(key) != len(parts):
-            raise ValueError("wrong shape")
-        return tuple(part(v) for part, v in zip(parts, key))
-    except (TypeError, ValueError):
-        raise UnprocessableInput("invalid cursor", errors=[
-            {"field": "cursor", "reason": "not a cursor this service issued"}]) from None
-
-
 def _after_statement(cursor: Cursor = None) -> tuple[date, int] | None:
-    return _keyset(cursor, lambda v: date.fromisoformat(_text(v)), _integer(32))
+    return cursor_key(cursor, key_date, key_int(32))
 
 
 def _after_spell(cursor: Cursor = None) -> tuple[UUID, str] | None:
-    return _keyset(cursor, lambda v: UUID(_text(v)), _text)
+    return cursor_key(cursor, key_uuid, key_text)
 
 
 def _after_repayment(cursor: Cursor = None) -> tuple[date, str] | None:
-    return _keyset(cursor, lambda v: date.fromisoformat(_text(v)), _text)
+    return cursor_key(cursor, key_date, key_text)
 
 
 def _after_exclusion(cursor: Cursor = None) -> int | None:
-    key = _keyset(cursor, _integer(64))
-    return key[0] if key else None
+    return cursor_key(cursor, key_int(64))
 
 
 AfterStatement = Annotated[tuple[date, int] | None, Depends(_after_statement)]

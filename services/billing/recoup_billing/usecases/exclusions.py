@@ -59,7 +59,7 @@ async def record_exclusion(conn: asyncpg.Connection, ctx: Ctx, principal: Princi
 
 async def list_exclusions(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, q: ExclusionQuery) -> d.Doc:
     total, rows = await views.list_exclusions(conn, q.client_id, after=q.after, limit=q.limit + 1)
-    got = page(rows, q.limit, key=lambda r: [r["id"]])
+    got = page(rows, q.limit, key=lambda r: r["id"])
     schedules: dict[str, list[FeeSchedule]] = {}
     return {"total": total, "next_cursor": got["next_cursor"],
             "exclusions": [await _exclusion_doc(conn, r, schedules) for r in got["items"]]}

@@ -42,7 +42,8 @@ def _phones(cols: Columns, ctx: Ctx, case_id: str, phones: Iterable[Any], *, sou
         add_phone(cols, ctx, case_id, PhoneIn(number=p.number, kind=p.kind, party=p.owner, name=p.name,
                                               relationship=p.relationship, knows_debt=p.knows_debt,
                                               extension=p.extension),
-                  source=source, at=at, day=day, by=None, strict=False)
+                  source=source, at=at, day=day, by=None, strict=False,
+                  known_invalid=not getattr(p, "valid", True))
 
 
 def _addresses(cols: Columns, ctx: Ctx, case_id: str, addresses: Iterable[Any], *, source: str, at: datetime,

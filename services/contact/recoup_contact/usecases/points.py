@@ -65,12 +65,14 @@ class AddressIn:
 
 
 def add_phone(cols: Columns, ctx: Ctx, case_id: str, phone: PhoneIn, *, source: str, at: datetime,
-              day: date, by: str | None, strict: bool) -> dict[str, Any] | None:
-    """One phone row for `cols`; a malformed number is kept as INVALID (R-4), or refused (strict)."""
+              day: date, by: str | None, strict: bool, known_invalid: bool = False) -> dict[str, Any] | None:
+    """One phone row for `cols`; a malformed number is kept as INVALID (R-4), or refused (strict).
+    `known_invalid`: intake marked it invalid (PhoneOut.valid false) — e.g. a contact person
+    without a name or relationship (R-18) — kept INVALID even when the number itself parses."""
     point_id = uuid4()
     try:
         parsed = parse_phone(phone.number)
-        number, extension, valid = parsed.number, phone.extension or parsed.extension, True
+        number, extension, valid = parsed.number, phone.extension or parsed.extension, not known_invalid
     except PhoneError:
         if strict:
             return None

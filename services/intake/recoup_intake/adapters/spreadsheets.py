@@ -20,6 +20,7 @@ from recoup_shared.gcpause import gc_paused
 
 from ..rules.model import RowError
 from ..rules.templates import LOSSY, FileError, ImportTemplate, ParsedUpload, convert_rows
+from .xlsx_scan import XlsxLimits, inspect_xlsx
 
 _MAGIC_ZIP = b"PK\x03\x04"
 _MAGIC_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -126,12 +127,70 @@ def _read_csv(content: bytes, template: ImportTemplate, out: ParsedUpload) -> li
     delim = template.delimiter or _sniff_delimiter(text, template.header_row)
     out.delimiter = delim
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
+        return _csv_records(text, delim)
     except csv.Error as e:
         raise FileError(f"the CSV file is malformed: {e}") from None
 
 
-def _read_workbook(content: bytes, template: ImportTemplate, out: ParsedUpload) -> list[list[Any]]:
+class _Lines:
+    """The text's physical lines as csv.reader takes them, keeping those of the record being read."""
+
+    def __init__(self, text: str) -> None:
+        self._it = iter(io.StringIO(text, newline=""))
+        self.current: list[str] = []
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._it)
+        self.current.append(line)
+        return line
+
+
+def _csv_records(text: str, delim: str) -> list[list[str]]:
+    """The CSV's records; never silently fewer than the file holds (R-4, issue 14). A quote that
+    opens a value and never closes would make the rest of the file one value: refused, naming the
+    row and line. A quoted value spanning lines that themselves look like rows (a stray quote closed
+    by another one further down) likewise."""
+    lines = _Lines(text)
+    reader = csv.reader(lines, delimiter=delim)
+    records: list[list[str]] = []
+    line = 1                                   # the physical line the next record starts on
+    width = 0
+    for record in reader:
+        raw, lines.current = lines.current, []
+        if len(raw) > 1:
+            _check_multiline(raw, record, len(records) + 1, line, delim, width)
+        records.append(record)
+        width = width or len(record)
+        line += len(raw)
+    return records
+
+
+def _check_multiline(raw: list[str], record: list[str], row: int, line: int, delim: str, width: int) -> None:
+    try:
+        for _ in csv.reader(raw, delimiter=delim, strict=True):
+            pass
+    except csv.Error as e:
+        if "unexpected end of data" in str(e):
+            raise FileError(f"row {row} (line {line}) opens a quoted value (\") that is never closed: the "
+                            f"{len(raw) - 1:,} lines after it would be read as one value; close or remove the "
+                            "quote", row=row) from None
+    looks_like_rows = max(2, width // 2)
+    for cell in record:
+        if "\n" in cell or "\r" in cell:
+            inner = cell.splitlines()[1:]
+            if sum(1 for x in inner if x.count(delim) >= looks_like_rows) >= 2:
+                raise FileError(f"row {row} (lines {line}–{line + len(raw) - 1}) holds a quoted value spanning "
+                                f"{len(raw)} lines that look like rows: a quote opened on line {line} is closed "
+                                f"only on line {line + len(raw) - 1}; check the quotes", row=row)
+
+
+def _read_workbook(content: bytes, template: ImportTemplate, out: ParsedUpload,
+                   xlsx_limits: XlsxLimits | None = None) -> list[list[Any]]:
+    if out.format == "xlsx":  # judged by its real content before the reader allocates (issue 14)
+        inspect_xlsx(content, template.sheet, xlsx_limits or XlsxLimits())
     try:
         import python_calamine as pc
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(content))
@@ -192,9 +251,10 @@ def _read_openpyxl(content: bytes, template: ImportTemplate, out: ParsedUpload,
 
 
 def parse_upload(content: bytes, filename: str, template: ImportTemplate, *,
-                 max_rows: int | None = None) -> ParsedUpload:
+                 max_rows: int | None = None, xlsx_limits: XlsxLimits | None = None) -> ParsedUpload:
     """Read a CSV/XLSX/XLS/ODS upload through a client's template (R-3). Never raises for a bad
-    file: problems come back as `errors` (with `fatal=True` when nothing could be read)."""
+    file: problems come back as `errors` (with `fatal=True` when nothing could be read). The
+    service runs it in a bounded worker process (upload_worker.parse_bounded)."""
     out = ParsedUpload(format="unknown", header_row=template.header_row)
     # Parsing allocates millions of small objects and no cycles: the collector would only rescan
     # them again and again.
@@ -204,10 +264,15 @@ def parse_upload(content: bytes, filename: str, template: ImportTemplate, *,
                 raise FileError("the file is empty")
             out.format = _sniff_format(content, filename)
             _warn_misnamed(out, filename)
-            rows = (_read_csv if out.format == "csv" else _read_workbook)(content, template, out)
+            if out.format == "csv":
+                rows = _read_csv(content, template, out)
+            else:
+                rows = _read_workbook(content, template, out, xlsx_limits)
             convert_rows(rows, template, out, max_rows)
         except FileError as e:
-            _fatal(out, e.args[0])
+            _fatal(out, e.args[0], e.row)
+        except MemoryError:
+            _fatal(out, "reading the file needs more memory than allowed; send a smaller file or CSV")
         except Exception as e:  # noqa: BLE001 - last resort: a bad file must never become a 500
             _fatal(out, f"cannot read the file ({type(e).__name__})")
     return out
@@ -221,7 +286,7 @@ def _warn_misnamed(out: ParsedUpload, filename: str) -> None:
                                                 f"although its name ends in .{ext}; read as {out.format.upper()}"))
 
 
-def _fatal(out: ParsedUpload, reason: str) -> None:
+def _fatal(out: ParsedUpload, reason: str, row: int = 0) -> None:
     out.fatal = True
     out.raw_cases, out.row_numbers, out._sources = [], [], []
-    out.errors = [RowError(0, "file", reason)]
+    out.errors = [RowError(row, "file", reason)]

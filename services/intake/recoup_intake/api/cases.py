@@ -10,18 +10,20 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 
 from recoup_shared.errors import Forbidden, Unauthorized, UnprocessableInput, problem_responses
-from recoup_shared.paging import Cursor, Limit, page
+from recoup_shared.paging import Cursor, Limit, cursor_key, key_int, page
 
 from ..rules.errors import CaseNotFound, RevealForbidden
 from ..schemas import AuditPageOut, CaseDetailOut, CaseSearchIn, CaseSearchOut, JointOut
 from ..usecases.cases import CaseSearch, joint_debt, read_case, search_cases
 from ..views.audit import audit_entries
-from .common import JSONAnswer, correlation_id, cursor_key, int8_key
+from .common import JSONAnswer, correlation_id
 from .deps import AuditReader, Conn, Context, Staff
 
 router = APIRouter(tags=["staff"])
 
 Status = Literal["open", "recalled", "closed"]
+# Personal data never travels in a URL (issue 14: proxies, browser history, access logs).
+IDENTIFIERS = ("id_number", "card_number", "phone")
 
 
 def _case_key(key: Any) -> str:
@@ -30,26 +32,30 @@ def _case_key(key: Any) -> str:
 
 @router.get(
     "/v1/cases", response_model=CaseSearchOut,
-    summary="Search cases (masked): exact match by ID/card/phone via blind index, or filters",
-    description=("Identifier lookups are audit-logged (the searched value is not stored). Prefer "
-                 "POST /v1/cases/search to keep identifiers out of URLs and access logs."),
+    summary="List cases (masked) by client, placement and status",
+    description=("Identifiers (ID, card, phone numbers) are never taken in a URL (proxies, browser history, "
+                 "access logs): look them up with POST /v1/cases/search."),
     responses=problem_responses(Unauthorized, Forbidden, UnprocessableInput),
 )
 async def get_cases(
     request: Request, principal: Staff, conn: Conn, ctx: Context,
-    id_number: str | None = None, card_number: str | None = None, phone: str | None = None,
-    client_id: str | None = None, placement_ref: str | None = None, status: Status | None = None,
+    client_id: Annotated[str | None, Query(max_length=64)] = None,
+    placement_ref: Annotated[str | None, Query(max_length=128)] = None, status: Status | None = None,
     cursor: Cursor = None, limit: Limit = 100,
 ) -> JSONAnswer:
-    q = CaseSearch(client_id=client_id, placement_ref=placement_ref, status=status, id_number=id_number,
-                   card_number=card_number, phone=phone, after=cursor_key(cursor, _case_key), limit=limit,
-                   correlation_id=correlation_id(request))
+    moved = [k for k in IDENTIFIERS if k in request.query_params]
+    if moved:  # refused, not ignored: an unfiltered list is not what the caller asked for
+        raise UnprocessableInput("identifiers are not taken in URLs: POST /v1/cases/search", errors=[
+            {"field": k, "reason": "send it in the body of POST /v1/cases/search"} for k in moved])
+    q = CaseSearch(client_id=client_id, placement_ref=placement_ref, status=status,
+                   after=cursor_key(cursor, _case_key), limit=limit, correlation_id=correlation_id(request))
     return JSONAnswer(await search_cases(conn, ctx, principal, q))
 
 
 @router.post(
     "/v1/cases/search", response_model=CaseSearchOut,
-    summary="Search cases (masked) with the identifiers in the body",
+    summary="Search cases (masked): exact match by ID/card/phone (blind index, R-25), identifiers in the body",
+    description="Identifier lookups are audit-logged (R-46; the searched value itself is not stored).",
     responses=problem_responses(Unauthorized, Forbidden, UnprocessableInput),
 )
 async def post_case_search(request: Request, body: CaseSearchIn, principal: Staff, conn: Conn,
@@ -97,5 +103,5 @@ async def get_audit_log(
     cursor: Cursor = None, limit: Limit = 100,
 ) -> JSONAnswer:
     rows = await audit_entries(conn, actor=actor, case_id=str(case_id) if case_id else None, action=action,
-                               since=since, until=until, after_id=cursor_key(cursor, int8_key), limit=limit + 1)
+                               since=since, until=until, after_id=cursor_key(cursor, key_int(64)), limit=limit + 1)
     return JSONAnswer(page(rows, limit, key=lambda r: r["id"]))

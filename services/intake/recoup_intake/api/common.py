@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -13,8 +12,6 @@ import orjson
 from fastapi import Request, Response
 from pydantic import BaseModel
 
-from recoup_shared.errors import UnprocessableInput
-from recoup_shared.paging import decode_cursor
 
 from ..adapters.json_body import check_json_content_type, decode_json
 
@@ -48,33 +45,6 @@ async def read_json(request: Request) -> Any:
 
 def correlation_id(request: Request) -> str | None:
     return request.scope.get("state", {}).get("correlation_id")
-
-
-def cursor_key(cursor: str | None, parse: Callable[[Any], Any], field: str = "cursor") -> Any:
-    """The key an opaque cursor of this service holds (`parse` checks and converts it, raising
-    ValueError or TypeError); 422 on `field` for anything else."""
-    key = decode_cursor(cursor)
-    if key is None:
-        return None
-    try:
-        return parse(key)
-    except (ValueError, TypeError):
-        raise UnprocessableInput("invalid cursor", errors=[
-            {"field": field, "reason": "not a cursor this service issued"}]) from None
-
-
-def int4_key(key: Any) -> int:
-    """An `integer` column's value (row numbers, ordinals)."""
-    if type(key) is not int or not -2**31 <= key < 2**31:
-        raise TypeError("not an integer")
-    return key
-
-
-def int8_key(key: Any) -> int:
-    """A `bigint` column's value (ids)."""
-    if type(key) is not int or not -2**63 <= key < 2**63:
-        raise TypeError("not a bigint")
-    return key
 
 
 def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:

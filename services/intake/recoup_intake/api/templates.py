@@ -17,6 +17,9 @@ from .deps import Authenticated, Conn, Context, TemplateWriter
 router = APIRouter(tags=["import templates"])
 
 ClientIdPath = Annotated[str, Path(min_length=1, max_length=64)]
+NamePath = Annotated[str, Path(min_length=1, max_length=100)]
+# issue 14: every integer parameter bounded (a version is a PostgreSQL integer)
+VersionPath = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 @router.post(
@@ -26,7 +29,8 @@ ClientIdPath = Annotated[str, Path(min_length=1, max_length=64)]
 )
 async def post_template(client_id: ClientIdPath, body: TemplateIn, principal: TemplateWriter, conn: Conn,
                         ctx: Context) -> JSONAnswer:
-    cmd = NewTemplate(client_id=client_id, name=body.name, definition=body.definition, description=body.description)
+    definition = body.definition.model_dump(mode="json", exclude_unset=True)  # as written
+    cmd = NewTemplate(client_id=client_id, name=body.name, definition=definition, description=body.description)
     return JSONAnswer(await create_template(conn, ctx, principal, cmd), status_code=201)
 
 
@@ -43,7 +47,7 @@ async def get_templates(client_id: ClientIdPath, principal: Authenticated, conn:
     summary="The latest version of a template",
     responses=problem_responses(Unauthorized, Forbidden, TemplateNotFound),
 )
-async def latest_template(client_id: ClientIdPath, name: str, principal: Authenticated, conn: Conn,
+async def latest_template(client_id: ClientIdPath, name: NamePath, principal: Authenticated, conn: Conn,
                           ctx: Context) -> JSONAnswer:
     return JSONAnswer(await get_template(conn, ctx, principal, client_id, name, None))
 
@@ -53,6 +57,6 @@ async def latest_template(client_id: ClientIdPath, name: str, principal: Authent
     summary="One version of a template",
     responses=problem_responses(Unauthorized, Forbidden, TemplateNotFound),
 )
-async def template_version(client_id: ClientIdPath, name: str, version: Annotated[int, Path(ge=1)],
+async def template_version(client_id: ClientIdPath, name: NamePath, version: VersionPath,
                            principal: Authenticated, conn: Conn, ctx: Context) -> JSONAnswer:
     return JSONAnswer(await get_template(conn, ctx, principal, client_id, name, version))

@@ -31,7 +31,8 @@ UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-dat
         "placed_on": {"type": "string", "format": "date"},
         "recall_on": {"type": "string", "format": "date", "description": "default placed_on + 3 months"},
         "template": {"type": "string", "description": "the client's import template name"},
-        "template_version": {"type": "integer", "description": "default: the latest version"},
+        "template_version": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1,
+                             "description": "default: the latest version"},
     }}}}}}
 
 
@@ -63,10 +64,11 @@ def _form_fields(form: Any, settings: IntakeSettings) -> tuple[dict[str, Any], A
         errors.append({"field": "template", "reason": "required (the import template's name)"})
     version = None
     if values["template_version"]:
-        if not values["template_version"].isdigit():
-            errors.append({"field": "template_version", "reason": "must be a whole number"})
+        given = values["template_version"]
+        if not (given.isdigit() and given.isascii() and len(given) <= 10 and 1 <= int(given) < 2**31):
+            errors.append({"field": "template_version", "reason": "must be a whole number 1..2147483647"})
         else:
-            version = int(values["template_version"])
+            version = int(given)
     header = None
     try:
         header = parse_placement_header(values, default_months=settings.default_placement_months)

@@ -42,3 +42,8 @@ class UnknownTemplate(UnprocessableInput):
 
 class RevealForbidden(Forbidden):
     """R-46: full personal values are shown only to the reveal roles."""
+
+
+class RecallDatePassed(Conflict):
+    """R-5: a placement's recall date can be extended only before it comes (its cases were
+    recalled, or are being)."""

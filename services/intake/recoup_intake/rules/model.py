@@ -22,17 +22,22 @@ ADDRESS_KINDS = frozenset({"household_registration", "home", "work", "other"})
 CASE_FIELDS = frozenset({
     "account_ref", "product", "debtor", "currency", "principal", "interest", "fees",
     "placed_amount", "dpd", "overdue_since", "last_payment", "credit_limit", "phones",
-    "addresses", "employer", "flags", "remarks",
+    "addresses", "employer", "flags", "remarks", "extra",
 })
 DEBTOR_FIELDS = frozenset({"name", "id_number", "gender", "birth_date"})
-PHONE_FIELDS = frozenset({"number", "kind", "owner", "name", "relationship", "knows_debt"})
-ADDRESS_FIELDS = frozenset({"kind", "province", "city", "district", "line", "employer"})
+PHONE_FIELDS = frozenset({"number", "kind", "owner", "name", "relationship", "knows_debt", "employer"})
+ADDRESS_FIELDS = frozenset({"kind", "province", "city", "district", "line", "employer", "owner", "name",
+                            "relationship"})
 LAST_PAYMENT_FIELDS = frozenset({"on", "amount"})
 
-# Warning codes carried by accepted cases.
+# Warning codes carried by accepted cases (cases.warnings); each comes with a row warning
+# (field, reason) in the placement's answer.
 W_TOTAL_MISMATCH = "total_mismatch"                   # R-4: the client's stated total wins
 W_BREAKDOWN_MISSING = "amount_breakdown_missing"      # only placed_amount given
 W_DUPLICATE_PHONE = "duplicate_phone"                 # a repeated number was dropped
+W_INVALID_PHONE = "invalid_phone"                     # R-4: kept, marked invalid, never dialled
+W_INVALID_ADDRESS = "invalid_address"                 # R-4: kept, marked invalid, never written to
+W_SKIP_TRACE = "skip_trace"                           # R-4: no valid phone of the debtor
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +54,9 @@ class ValidationLimits:
     max_dpd: int = 36500
     max_phones: int = 50
     max_addresses: int = 20
+    max_extra: int = 50                 # client fields (extra.<name>) per case
+    extra_name_max: int = 64
+    extra_value_max: int = 500
 
 
 DEFAULT_LIMITS = ValidationLimits()
@@ -79,6 +87,8 @@ class ValidPhone:
     relationship: str | None
     knows_debt: bool | None      # R-18
     is_mobile: bool              # the number is a mobile (whatever `kind` says)
+    invalid: str | None = None   # R-4: why the number cannot be dialled (then `number` is as given)
+    employer: str | None = None  # the person's employer (contacts)
 
 
 @dataclass(slots=True)
@@ -89,6 +99,10 @@ class ValidAddress:
     district: str | None
     line: str
     employer: str | None
+    invalid: str | None = None   # R-4: why it cannot be used (kept as given)
+    owner: str = "debtor"        # debtor | contact (a contact person's address, R-30)
+    name: str | None = None      # whose, for a contact's address
+    relationship: str | None = None
 
 
 @dataclass(slots=True)
@@ -118,12 +132,21 @@ class ValidCase:
     flags: list[str]
     remarks: str | None
     warnings: list[str] = field(default_factory=list)
+    # R-4 row warnings of an accepted case: (field path suffix, reason), like errors
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    extra: dict[str, Any] | None = None          # R-3 client fields (extra.<name>)
+
+    @property
+    def skip_trace(self) -> bool:
+        """R-4: no valid phone of the debtor — marked for skip tracing."""
+        return W_SKIP_TRACE in self.warnings
 
 
 @dataclass(slots=True)
 class ValidationResult:
     valid: list[ValidCase]
     errors: list[RowError]
+    warnings: list[RowError] = field(default_factory=list)   # of accepted rows (R-4)
 
     @property
     def accepted(self) -> int:
@@ -172,6 +195,7 @@ class Identified:
     id_hash: str
     row: int
     index: int = 0
+    notes: list[tuple[str, str]] | None = None   # the case's R-4 warnings (field suffix, reason)
 
 
 @dataclass(slots=True)
@@ -221,6 +245,7 @@ class UpdateRow:
     flags: list[str] | None = None
     remarks: str | None = None
     effective_on: date | None = None
+    notes: list[tuple[str, str]] = field(default_factory=list)  # R-4 warnings (field suffix, reason)
 
 
 @dataclass(frozen=True)

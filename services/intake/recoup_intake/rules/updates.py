@@ -1,5 +1,6 @@
 """Balance, contact, flag and remark updates of placed cases (R-5 更新息费, address/phone updates):
-the rows judged one by one, with the same rules and reasons as on import."""
+the rows judged one by one, with the same rules and reasons as on import — a malformed phone or
+address is a warning (kept invalid), not a row error (R-4)."""
 
 from __future__ import annotations
 
@@ -57,11 +58,11 @@ def parse_update(i: int, raw: Any) -> UpdateRow | list[RowError]:
     row = UpdateRow(i, account or "")
     _amounts(raw, row, errs)
     warnings: list[str] = []
-    row.phones = validate_phones(raw.get("phones"), errs, DEFAULT_LIMITS, warnings)
-    row.addresses = validate_addresses(raw.get("addresses"), errs, DEFAULT_LIMITS)
+    row.phones = validate_phones(raw.get("phones"), errs, DEFAULT_LIMITS, warnings, row.notes)
+    row.addresses = validate_addresses(raw.get("addresses"), errs, DEFAULT_LIMITS, warnings, row.notes)
     _flags_remarks_date(raw, row, errs)
     if not errs and not (row.amounts or row.phones or row.addresses or row.flags is not None
-                         or row.remarks is not None):
+                         or row.remarks is not None or row.notes):
         errs.append(("", "nothing to update (give amounts, phones, addresses, flags or remarks)"))
     if errs:
         return [RowError(i, p + suffix, reason) for suffix, reason in errs]

@@ -11,6 +11,8 @@ import binascii
 import re
 from collections.abc import Sequence
 
+import orjson
+
 from ..rules.model import CaseText, Identified, PlacementInfo
 
 CASE_COLUMNS = (
@@ -18,7 +20,7 @@ CASE_COLUMNS = (
     "account_masked", "debtor_name", "id_hash", "id_masked", "gender", "birth_date", "currency",
     "principal", "interest", "fees", "placed_amount", "dpd", "dpd_bucket", "overdue_since",
     "last_payment_on", "last_payment_amount", "credit_limit", "employer", "region", "flags",
-    "remarks", "warnings", "received_event_id",
+    "remarks", "warnings", "received_event_id", "skip_trace", "extra",
 )
 PHONE_LOOKUP_COLUMNS = ("number_hash", "case_id")
 
@@ -49,7 +51,7 @@ def parse_copy_rows(data: bytes, columns: Sequence[str]) -> list[dict[str, str |
 
 class CaseRows:
     """The COPY data of one chunk of new cases: `cases` rows (CASE_COLUMNS) and the phone lookup
-    (PHONE_LOOKUP_COLUMNS, R-25: one row per phone's blind-index hash)."""
+    (PHONE_LOOKUP_COLUMNS, R-25: one row per valid phone's blind-index hash)."""
 
     def __init__(self, info: PlacementInfo) -> None:
         self._head = f"\t{copy_text(info.client_id)}\t{info.placement_id}\t"
@@ -58,8 +60,9 @@ class CaseRows:
 
     def add(self, it: Identified, text: CaseText, personal_enc: bytes, phone_hashes: Sequence[str]) -> None:
         vc, case_id, t, null = it.case, it.case_id, copy_text, NULL  # vc: never None here
-        for h in phone_hashes:
-            self._phones.append(f"{h}\t{case_id}\n")
+        for p, h in zip(vc.phones, phone_hashes):
+            if p.invalid is None:  # R-4: an invalid number is never looked up (nor dialled)
+                self._phones.append(f"{h}\t{case_id}\n")
         # hashes are hex, masked identifiers [0-9A-Za-z_./*] (validated), currency, DPD bucket,
         # flags and warnings are vocabularies: only free text is escaped.
         self._cases += (
@@ -69,7 +72,8 @@ class CaseRows:
              f"{text.fees}\t{text.placed_amount}\t{vc.dpd}\t{vc.dpd_bucket}\t{text.overdue_since or null}\t"
              f"{text.last_payment_on or null}\t{text.last_payment_amount or null}\t{text.credit_limit or null}\t"
              f"{t(text.employer)}\t{t(text.region)}\t{{{','.join(vc.flags)}}}\t{t(vc.remarks)}\t"
-             f"{{{','.join(vc.warnings)}}}\t{it.event_id}\n").encode())
+             f"{{{','.join(vc.warnings)}}}\t{it.event_id}\t{'t' if vc.skip_trace else 'f'}\t"
+             f"{t(orjson.dumps(vc.extra).decode()) if vc.extra else null}\n").encode())
 
     def cases(self) -> bytes:
         return b"".join(self._cases)

@@ -37,7 +37,7 @@ async def lock_cases(conn: asyncpg.Connection, case_ids: Sequence[Any]) -> dict[
         return {}
     rows = await conn.fetch(
         """SELECT id, id::text AS case_id, client_id, status, account_masked, principal, interest,
-                  fees, placed_amount, repaid_total, flags, remarks, warnings
+                  fees, placed_amount, repaid_total, flags, remarks, warnings, skip_trace
            FROM cases WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE""",
         list(set(case_ids)))
     return {r["case_id"]: r for r in rows}
@@ -61,18 +61,21 @@ async def apply_case_changes(conn: asyncpg.Connection, changes: Sequence[dict[st
                flags = COALESCE(string_to_array(NULLIF(u.flags, ''), ','), '{}'),
                remarks = u.remarks,
                warnings = COALESCE(string_to_array(NULLIF(u.warnings, ''), ','), '{}'),
+               skip_trace = u.skip_trace,
                updated_at = $12
            FROM unnest($1::uuid[], $2::numeric[], $3::numeric[], $4::numeric[], $5::numeric[],
-                       $6::numeric[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+                       $6::numeric[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
+                       $13::bool[])
                 AS u(id, principal, interest, fees, placed_amount, repaid_total, status, status_reason,
-                     flags, remarks, warnings)
+                     flags, remarks, warnings, skip_trace)
            WHERE c.id = u.id""",
         [c["case_id"] for c in changes], [c["principal"] for c in changes],
         [c["interest"] for c in changes], [c["fees"] for c in changes],
         [c["placed_amount"] for c in changes], [c["repaid_total"] for c in changes],
         [c["status"] for c in changes], [c.get("status_reason") for c in changes],
         [",".join(c["flags"]) for c in changes], [c.get("remarks") for c in changes],
-        [",".join(c.get("warnings") or []) for c in changes], now)
+        [",".join(c.get("warnings") or []) for c in changes], now,
+        [bool(c.get("skip_trace")) for c in changes])
 
 
 async def personal_data(conn: asyncpg.Connection, case_ids: Sequence[str]) -> dict[str, bytes]:

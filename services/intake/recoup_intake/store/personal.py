@@ -14,8 +14,9 @@ from typing import Any
 from ..rules.model import ValidAddress, ValidCase, ValidPhone
 
 PHONE_KEPT = ("number", "kind", "owner", "extension", "name", "relationship", "knows_debt", "source",
-              "added_at")
-ADDRESS_KEPT = ("kind", "line", "province", "city", "district", "employer", "source", "added_at")
+              "added_at", "invalid", "employer")
+ADDRESS_KEPT = ("kind", "line", "province", "city", "district", "employer", "source", "added_at", "invalid",
+                "owner", "name", "relationship")
 
 
 def _trimmed(values: list) -> list:
@@ -26,14 +27,17 @@ def _trimmed(values: list) -> list:
 
 def phone_kept(p: ValidPhone, source: str | None = None, added_at: str | None = None) -> list:
     """A phone as the blob keeps it (placement phones carry no source/added_at: the case's)."""
-    if source is None and p.name is None and p.relationship is None and p.knows_debt is None and not p.extension:
+    if source is None and p.name is None and p.relationship is None and p.knows_debt is None and not p.extension \
+            and p.invalid is None and p.employer is None:
         return [p.number, p.kind, p.owner]
     return _trimmed([p.number, p.kind, p.owner, p.extension or None, p.name, p.relationship, p.knows_debt,
-                     source, added_at])
+                     source, added_at, p.invalid, p.employer])
 
 
 def address_kept(a: ValidAddress, source: str | None = None, added_at: str | None = None) -> list:
-    return _trimmed([a.kind, a.line, a.province, a.city, a.district, a.employer, source, added_at])
+    """An address as the blob keeps it (`owner` only when not the debtor's: most are)."""
+    return _trimmed([a.kind, a.line, a.province, a.city, a.district, a.employer, source, added_at, a.invalid,
+                     None if a.owner == "debtor" else a.owner, a.name, a.relationship])
 
 
 def unpack_phone(kept: list) -> dict[str, Any]:
@@ -41,7 +45,16 @@ def unpack_phone(kept: list) -> dict[str, Any]:
 
 
 def unpack_address(kept: list) -> dict[str, Any]:
-    return dict(zip(ADDRESS_KEPT, kept))
+    out = dict(zip(ADDRESS_KEPT, kept))
+    out["owner"] = out.get("owner") or "debtor"
+    return out
+
+
+def phone_of(kept: list) -> ValidPhone:
+    """A kept phone back as the rules' ValidPhone (an update judges the case's phones again)."""
+    p = unpack_phone(kept)
+    return ValidPhone(p["number"], p["number"], p.get("extension"), p["kind"], p["owner"], p.get("name"),
+                      p.get("relationship"), p.get("knows_debt"), False, p.get("invalid"), p.get("employer"))
 
 
 def placed_personal_data(vc: ValidCase) -> dict[str, Any]:

@@ -72,6 +72,17 @@ async def copy_rejected_rows(conn: asyncpg.Connection, placement_id: str,
         records=[(placement_id, i, e["row"], e["field"], e["reason"]) for i, e in enumerate(errors)])
 
 
+async def copy_row_warnings(conn: asyncpg.Connection, placement_id: str,
+                            warnings: Sequence[dict[str, Any]]) -> None:
+    """R-4: the accepted rows' warnings (and an upload's file-level notes, row 0 or the header
+    row), in the order of the answer."""
+    if not warnings:
+        return
+    await conn.copy_records_to_table(
+        "row_warnings", columns=["placement_id", "ordinal", "row_no", "field", "reason"],
+        records=[(placement_id, i, w["row"], w["field"], w["reason"]) for i, w in enumerate(warnings)])
+
+
 async def copy_cases(conn: asyncpg.Connection, cases: bytes, phones: bytes) -> None:
     """COPY case rows and their phone-lookup rows, written as COPY text (case_rows.CaseRows)."""
     if cases:
@@ -131,6 +142,16 @@ async def rejected_rows(conn: asyncpg.Connection, placement_id: Any, *, after: i
             for r in rows]
 
 
+async def row_warnings(conn: asyncpg.Connection, placement_id: Any, *, after: int = -1,
+                       limit: int | None = None) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        """SELECT ordinal, row_no, field, reason FROM row_warnings
+           WHERE placement_id = $1 AND ordinal > $2 ORDER BY ordinal LIMIT $3""",
+        placement_id, after, limit)
+    return [{"ordinal": r["ordinal"], "row": r["row_no"], "field": r["field"], "reason": r["reason"]}
+            for r in rows]
+
+
 async def publication_time(conn: asyncpg.Connection, placement: asyncpg.Record) -> datetime | None:
     """R-6: when every case.received of the placement was acknowledged by the broker, or None.
 
@@ -162,3 +183,48 @@ async def case_status_counts(conn: asyncpg.Connection, placement_id: Any) -> dic
     counts = {"open": 0, "recalled": 0, "closed": 0}
     counts.update({r["status"]: r["n"] for r in rows})
     return counts
+
+
+# --- recalls on their date (R-5, R-13) -----------------------------------------------------------
+
+async def recall_candidates(conn: asyncpg.Connection, today: Any) -> list[asyncpg.Record]:
+    """Placements whose recall date is today or past and that the job has not recalled yet."""
+    return await conn.fetch(
+        """SELECT id, client_id, placement_ref, recall_on FROM placements
+           WHERE recall_run_at IS NULL AND recall_on <= $1 ORDER BY recall_on, id""", today)
+
+
+async def lock_for_recall(conn: asyncpg.Connection, placement_id: Any) -> asyncpg.Record | None:
+    """The placement's row, locked, if no one has it (another replica's job, an extension) and
+    the job has not recalled it yet."""
+    return await conn.fetchrow(
+        """SELECT id, client_id, placement_ref, recall_on FROM placements
+           WHERE id = $1 AND recall_run_at IS NULL FOR UPDATE SKIP LOCKED""", placement_id)
+
+
+async def record_recall_run(conn: asyncpg.Connection, placement_id: Any, *, on: Any, cases: int,
+                            now: datetime) -> None:
+    await conn.execute(
+        "UPDATE placements SET recall_run_at = $2, recall_run_on = $3, recall_run_cases = $4 WHERE id = $1",
+        placement_id, now, on, cases)
+
+
+async def lock_placement(conn: asyncpg.Connection, client_id: str, placement_ref: str) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        "SELECT * FROM placements WHERE client_id = $1 AND placement_ref = $2 FOR UPDATE", client_id, placement_ref)
+
+
+async def extend_recall(conn: asyncpg.Connection, placement_id: Any, *, previous: Any, recall_on: Any,
+                        reason: str | None, by: str, now: datetime) -> None:
+    await conn.execute("UPDATE placements SET recall_on = $2 WHERE id = $1", placement_id, recall_on)
+    await conn.execute(
+        """INSERT INTO recall_extensions (placement_id, previous_recall_on, recall_on, reason, extended_by,
+                                          extended_at) VALUES ($1, $2, $3, $4, $5, $6)""",
+        placement_id, previous, recall_on, reason, by, now)
+
+
+async def recall_extensions(conn: asyncpg.Connection, placement_id: Any) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        """SELECT previous_recall_on, recall_on, reason, extended_by, extended_at FROM recall_extensions
+           WHERE placement_id = $1 ORDER BY extended_at LIMIT 100""", placement_id)
+    return [dict(r) for r in rows]

@@ -26,13 +26,14 @@ from recoup_shared.logging import get_logger
 from ..context import Ctx
 from ..events import address_out, case_updated, phone_out
 from ..rules.balances import update_balance
-from ..rules.model import RowError, UpdateRow
+from ..rules.model import W_SKIP_TRACE, RowError, UpdateRow
+from ..rules.validation import needs_skip_trace
 from ..store import cases as store
-from ..store.personal import address_kept, phone_kept, unpack_phone
+from ..store.personal import address_kept, phone_kept, phone_of, unpack_phone
 
 log = get_logger(__name__)
 
-STATE_KEYS = ("principal", "interest", "fees", "placed_amount", "repaid_total", "status", "remarks")
+STATE_KEYS = ("principal", "interest", "fees", "placed_amount", "repaid_total", "status", "remarks", "skip_trace")
 
 
 @dataclass
@@ -61,6 +62,7 @@ class _Batch:
         self.state: dict[str, dict[str, Any]] = {}
         self.dirty: set[str] = set()
         self.applied = self.closed = 0
+        self.warnings: list[RowError] = []                  # R-4, of the rows applied
 
     def _state(self, case_id: str) -> dict[str, Any]:
         st = self.state.get(case_id)
@@ -83,6 +85,7 @@ class _Batch:
             return
         self.applied += 1
         self.dirty.add(case_id)
+        self.warnings += [RowError(row.index, p + suffix, reason) for suffix, reason in row.notes]
         common = dict(client_id=self.client_id, case_id=case_id, correlation_id=self.correlation_id,
                       occurred_at=self.occurred_at, effective_on=row.effective_on)
         if row.amounts:
@@ -126,15 +129,20 @@ class _Batch:
             have.add((h, ph.extension))
             phones_added.append(phone_out(ph, h))
             blob["phones"].append(phone_kept(ph, "update", self.added_at))
-            self.new_phones.append((h, case_id))
+            if ph.invalid is None:  # R-4: an invalid number is kept, never looked up or dialled
+                self.new_phones.append((h, case_id))
         for ad in row.addresses:
             addresses_added.append(address_out(ad))
             blob["addresses"].append(address_kept(ad, "update", self.added_at))
         if len(blob["phones"]) + len(blob["addresses"]) != n_before and case_id not in self.grown:
             self.grown.append(case_id)
+        skip_trace = None
+        if st["skip_trace"] and not needs_skip_trace([phone_of(k) for k in blob["phones"]]):
+            st["skip_trace"] = skip_trace = False  # R-4: a valid phone of the debtor at last
+            st["warnings"] = [w for w in st["warnings"] if w != W_SKIP_TRACE]
         if phones_added or addresses_added:
             self.events.append(case_updated(change="contacts", status=st["status"], phones_added=phones_added,
-                                            addresses_added=addresses_added, **common))
+                                            addresses_added=addresses_added, skip_trace=skip_trace, **common))
 
     def results(self) -> tuple[list[dict[str, Any]], list[tuple[str, bytes]]]:
         """The merged case changes, and the blobs that grew, sealed again (a known phone sent
@@ -174,7 +182,8 @@ async def post_updates(conn: asyncpg.Connection, ctx: Ctx, principal: Principal,
     await write_outbox_records(conn, batch.events)
     errors.sort(key=lambda e: e.row)
     answer = {"received": cmd.received, "applied": batch.applied, "rejected": len({e.row for e in errors}),
-              "closed_cases": batch.closed, "errors": [e.as_dict() for e in errors]}
+              "closed_cases": batch.closed, "errors": [e.as_dict() for e in errors],
+              "warnings": [w.as_dict() for w in batch.warnings]}
     log.info("case updates applied", client_id=client_id, received=cmd.received, applied=batch.applied,
              rejected=answer["rejected"], events=len(batch.events), seconds=round(time.perf_counter() - t0, 3))
     return answer

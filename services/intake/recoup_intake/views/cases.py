@@ -79,6 +79,7 @@ def _phone_view(seq: int, p: dict[str, Any], added_at: Any, reveal: bool) -> dic
     out = {"seq": seq, "number_masked": mask_phone(p["number"]), "extension": p.get("extension"),
            "kind": p["kind"], "owner": p["owner"], "name": p.get("name"),
            "relationship": p.get("relationship"), "knows_debt": p.get("knows_debt"),
+           "employer": p.get("employer"), "valid": p.get("invalid") is None, "invalid_reason": p.get("invalid"),
            "source": p.get("source") or "placement", "added_at": p.get("added_at") or added_at}
     if reveal:
         out["number"] = p["number"]
@@ -88,7 +89,9 @@ def _phone_view(seq: int, p: dict[str, Any], added_at: Any, reveal: bool) -> dic
 def _address_view(seq: int, a: dict[str, Any], added_at: Any, reveal: bool) -> dict[str, Any]:
     out = {"seq": seq, "kind": a["kind"], "province": a.get("province"), "city": a.get("city"),
            "district": a.get("district"), "line_masked": mask_address_line(a["line"]),
-           "employer": a.get("employer"), "source": a.get("source") or "placement",
+           "employer": a.get("employer"), "owner": a["owner"], "name": a.get("name"),
+           "relationship": a.get("relationship"), "valid": a.get("invalid") is None,
+           "invalid_reason": a.get("invalid"), "source": a.get("source") or "placement",
            "added_at": a.get("added_at") or added_at}
     if reveal:
         out["line"] = a["line"]
@@ -108,6 +111,7 @@ def case_detail(c: asyncpg.Record, personal: dict[str, Any], repayments: list[di
                          if c["last_payment_on"] else None),
         "credit_limit": c["credit_limit"], "employer": c["employer"], "region": c["region"],
         "remarks": c["remarks"], "warnings": list(c["warnings"]), "status_reason": c["status_reason"],
+        "skip_trace": c["skip_trace"], "extra": c["extra"] or {},
         "recalled_at": c["recalled_at"], "closed_at": c["closed_at"],
         "phones": [_phone_view(i, unpack_phone(p), created_at, reveal) for i, p in enumerate(personal["phones"])],
         "addresses": [_address_view(i, unpack_address(a), created_at, reveal)

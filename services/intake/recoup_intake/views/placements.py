@@ -42,12 +42,15 @@ def _timings(p: asyncpg.Record, published_at: datetime | None, settings: IntakeS
 
 
 async def placement_status(conn: asyncpg.Connection, p: asyncpg.Record, settings: IntakeSettings, *,
-                           errors_after: int | None, errors_limit: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The status body without its rejected rows, and the page of rejected rows (fetched with
-    `errors_limit + 1`, rows after ordinal `errors_after`)."""
+                           errors_after: int | None, errors_limit: int, warnings_after: int | None,
+                           warnings_limit: int) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The status body without its rejected rows and warnings, and a page of each (fetched with
+    `limit + 1`, rows after the ordinal given)."""
     published_at = await store.publication_time(conn, p)
     rejected = await store.rejected_rows(conn, p["id"], after=-1 if errors_after is None else errors_after,
                                          limit=errors_limit + 1)
+    warnings = await store.row_warnings(conn, p["id"], after=-1 if warnings_after is None else warnings_after,
+                                        limit=warnings_limit + 1)
     body = {
         "placement_id": str(p["id"]), "placement_ref": p["placement_ref"], "client_id": p["client_id"],
         "product": p["product"], "placed_on": p["placed_on"], "recall_on": p["recall_on"],
@@ -56,10 +59,11 @@ async def placement_status(conn: asyncpg.Connection, p: asyncpg.Record, settings
                      if p["template_name"] else None),
         "status": "published" if published_at else "imported",
         "counts": {"received": p["received_count"], "accepted": p["accepted_count"],
-                   "rejected": p["rejected_count"], "cases": await store.case_status_counts(conn, p["id"])},
+                   "rejected": p["rejected_count"], "warned": p["response"].get("warned", 0),
+                   "cases": await store.case_status_counts(conn, p["id"])},
         "timings": _timings(p, published_at, settings),
     }
-    return body, rejected
+    return body, rejected, warnings
 
 
 async def placement_cases(conn: asyncpg.Connection, placement_id: Any, *, after_row: int | None,

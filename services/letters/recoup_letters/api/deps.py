@@ -9,8 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Query
 
 from recoup_shared.api import Conn, get_context, roles  # noqa: F401 - Conn re-exported for routes
-from recoup_shared.errors import UnprocessableInput
-from recoup_shared.paging import decode_cursor
+from recoup_shared.paging import cursor_key, key_datetime, key_int, key_text
 
 from ..context import Ctx
 from ..settings import (CLERKS, CONFIG_EDITORS, FILE_READERS, QC_RESOLVERS, QC_SCANNERS, READERS, SMS_SENDERS,
@@ -34,33 +33,14 @@ ClientFilter = Annotated[str | None, Query(min_length=1, max_length=64)]
 IdFilter = Annotated[str | None, Query(min_length=1, max_length=64)]
 
 
-def _bad_cursor() -> UnprocessableInput:
-    return UnprocessableInput("invalid cursor", errors=[{"field": "cursor", "reason": "not a cursor this route issued"}])
-
-
-def time_cursor(cursor: str | None) -> tuple[str, str] | None:
-    """The (created_at ISO, id) cursor of the newest-first lists, checked (a forged one is a 422)."""
-    after = decode_cursor(cursor)
-    if after is None:
-        return None
-    if not (isinstance(after, list) and len(after) == 2 and all(isinstance(x, str) for x in after)):
-        raise _bad_cursor()
-    try:
-        datetime.fromisoformat(after[0])
-    except ValueError:
-        raise _bad_cursor() from None
-    return after[0], after[1]
+def time_cursor(cursor: str | None) -> tuple[datetime, str] | None:
+    """The (created at, id) key of the newest-first lists."""
+    return cursor_key(cursor, key_datetime, key_text)
 
 
 def text_cursor(cursor: str | None) -> str | None:
-    after = decode_cursor(cursor)
-    if after is not None and not isinstance(after, str):
-        raise _bad_cursor()
-    return after
+    return cursor_key(cursor, key_text)
 
 
 def int_cursor(cursor: str | None) -> int | None:
-    after = decode_cursor(cursor)
-    if after is not None and (not isinstance(after, int) or isinstance(after, bool) or not 0 < after < 2**62):
-        raise _bad_cursor()
-    return after
+    return cursor_key(cursor, key_int(63))

@@ -44,9 +44,9 @@ async def batch(conn: asyncpg.Connection, batch_id: str) -> dict[str, Any] | Non
 
 
 async def list_batches(conn: asyncpg.Connection, *, status: str | None, client_id: str | None,
-                       after: tuple[str, str] | None, limit: int) -> list[dict[str, Any]]:
+                       after: tuple[datetime, str] | None, limit: int) -> list[dict[str, Any]]:
     """Newest first; `after` = (created_at ISO, batch_id) of the previous page's last row."""
-    after_at = datetime.fromisoformat(after[0]) if after else None
+    after_at = after[0] if after else None
     rows = await conn.fetch(
         """SELECT batch_id, label, client_id, letter_types, status, letters, pages, bytes, preview::text AS preview,
                   error, attempts, created_by, created_at, render_started_at, generated_at, approved_by,

@@ -54,10 +54,10 @@ async def case_letters(conn: asyncpg.Connection, case_id: str) -> list[dict[str,
 
 
 async def list_letters(conn: asyncpg.Connection, *, status: str | None, letter_type: str | None,
-                       client_id: str | None, batch_id: str | None, after: tuple[str, str] | None,
+                       client_id: str | None, batch_id: str | None, after: tuple[datetime, str] | None,
                        limit: int) -> list[dict[str, Any]]:
     """Newest first; `after` = (created_at ISO, letter_id) of the previous page's last row."""
-    after_at = datetime.fromisoformat(after[0]) if after else None
+    after_at = after[0] if after else None
     rows = await conn.fetch(
         _SELECT + """ WHERE ($1::text IS NULL OR l.status = $1) AND ($2::text IS NULL OR l.letter_type = $2)
                       AND ($3::text IS NULL OR l.client_id = $3) AND ($4::text IS NULL OR l.batch_id = $4)

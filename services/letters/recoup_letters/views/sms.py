@@ -27,6 +27,6 @@ async def sms(conn: asyncpg.Connection, sms_id: str) -> dict[str, Any] | None:
 
 
 async def list_sms(conn: asyncpg.Connection, *, case_id: str | None, status: str | None,
-                   after: tuple[str, str] | None, limit: int) -> list[dict[str, Any]]:
-    key = (datetime.fromisoformat(after[0]), after[1]) if after else None
+                   after: tuple[datetime, str] | None, limit: int) -> list[dict[str, Any]]:
+    key = after
     return [_sms(r) for r in await store.page(conn, case_id=case_id, status=status, after=key, limit=limit)]

@@ -21,11 +21,11 @@ and cell by cell here:
 from .cells import CellConverter, clean_text, normalise_header
 from .convert import convert_rows
 from .fields import FieldSpec, iter_template_fields, parse_field_path
-from .model import EXAMPLE_TEMPLATE, EXAMPLE_TEMPLATE_COLUMNS, FieldConversion, ImportTemplate
+from .model import EXAMPLE_TEMPLATE, EXAMPLE_TEMPLATE_COLUMNS, FieldConversion, ImportTemplate, TemplateDefinition
 from .upload import LOSSY, FileError, ParsedUpload, validate_upload
 
 __all__ = [
     "EXAMPLE_TEMPLATE", "EXAMPLE_TEMPLATE_COLUMNS", "LOSSY", "CellConverter", "FieldConversion",
-    "FieldSpec", "FileError", "ImportTemplate", "ParsedUpload", "clean_text", "convert_rows",
+    "FieldSpec", "FileError", "ImportTemplate", "ParsedUpload", "TemplateDefinition", "clean_text", "convert_rows",
     "iter_template_fields", "normalise_header", "parse_field_path", "validate_upload",
 ]

@@ -65,7 +65,13 @@ _HEADER_DROP = re.compile(r"[\s\u00a0\u3000\ufeff\u200b\u200c\u200d\u2060*＊]+"
 _SCI_RE = re.compile(r"[+-]?\d+(?:\.\d*)?[eE][+-]?\d+")
 _CURRENCY_SIGNS = re.compile(r"^(?:¥|￥|RMB|CNY)\s*|\s*元$", re.IGNORECASE)
 _INT_RE = re.compile(r"\d+")
+_EXTRA_AMOUNT_RE = re.compile(r"-?\d{1,16}(?:\.\d{1,2})?")
 _EXCEL_EPOCH = date(1899, 12, 30)   # serial 1 = 1900-01-01 (with Excel's 1900 leap-year bug)
+
+
+class CellNote(Exception):
+    """A cell read with a warning (R-4): `args` = (the value to use, the reason). A phone damaged
+    by Excel is kept as its text — the validation marks it invalid — and the reason says why."""
 
 
 def normalise_header(header: Any) -> str:
@@ -157,26 +163,30 @@ class CellConverter:
     _id_number = _identifier
 
     def _phones(self, cell: Any) -> list[str] | None:
+        """Phone numbers of a cell. R-4: Excel damage is a warning (CellNote), never a rejected
+        row nor a "repaired" number: the text is kept and marked invalid by the validation."""
         t = type(cell)
         if t is float or t is int:
             x = float(cell)
             if not x.is_integer():
-                raise ValueError("phone number mangled by Excel (stored as a decimal number)")
+                raise CellNote([clean_text(cell)], "phone number mangled by Excel (stored as a decimal number)")
             s = str(int(x))
             if s[:1] != "1" and 9 <= len(s) <= 11:
-                raise ValueError("phone number stored as a number in Excel lost its leading 0")
+                raise CellNote([s], "phone number stored as a number in Excel lost its leading 0")
             return [s]
         s = _clean_number_text(clean_text(cell))
         if not s:
             return None
         out = []
+        damaged = False
         for part in self.split_re.split(s):
             part = part.strip(CELL_WHITESPACE)
             if not part:
                 continue
-            if _SCI_RE.fullmatch(part):
-                raise ValueError("phone number mangled by Excel (scientific notation)")
+            damaged = damaged or _SCI_RE.fullmatch(part) is not None
             out.append(part)
+        if damaged:
+            raise CellNote(out, "phone number mangled by Excel (scientific notation)")
         return out or None
 
     def _amount(self, cell: Any) -> str | None:
@@ -209,6 +219,24 @@ class CellConverter:
         if _SCI_RE.fullmatch(s):
             raise ValueError("amount in scientific notation")
         return "-" + s if neg else s
+
+    # R-3 client fields (extra.<name>): a cell that is not what the template says is kept as text,
+    # with a warning — a client field is shown to collectors, never used by a rule.
+    def _extra_amount(self, cell: Any) -> str | None:
+        text = clean_text(cell)
+        try:
+            value = self._amount(cell)
+        except ValueError as e:
+            raise CellNote(text, f"{e}; kept as text") from None
+        if value is not None and _EXTRA_AMOUNT_RE.fullmatch(value) is None:
+            raise CellNote(text, "not an amount; kept as text")
+        return value
+
+    def _extra_date(self, cell: Any) -> str | None:
+        try:
+            return self._date(cell)
+        except ValueError:
+            raise CellNote(clean_text(cell), "not a date; kept as text") from None
 
     def _int(self, cell: Any) -> Any:
         t = type(cell)

@@ -11,7 +11,7 @@ from typing import Any
 from recoup_shared.identifiers import looks_like_mobile
 
 from ..model import RowError
-from .cells import CELL_WHITESPACE, CellConverter, clean_text, normalise_header
+from .cells import CELL_WHITESPACE, CellConverter, CellNote, clean_text, normalise_header
 from .fields import MULTI_COLUMN_FIELDS, REQUIRED_FIELDS, FieldSpec
 from .model import ImportTemplate
 from .upload import LOSSY, FileError, ParsedUpload, PhoneSource
@@ -27,11 +27,15 @@ class _Column:
 
 @dataclass(slots=True)
 class _Row:
-    """What one data row's cells gave, before contacts and addresses are put together."""
+    """What one data row's cells gave, before contacts and addresses are put together. A
+    contact's phones are (kind or None: guessed, number, header)."""
     case: dict[str, Any] = field(default_factory=dict)
     phones: list[dict[str, Any]] = field(default_factory=list)
     phone_src: list[PhoneSource] = field(default_factory=list)
     contacts: dict[int, dict[str, Any]] = field(default_factory=dict)
+    contact_phones: dict[int, list[tuple[str | None, str, str]]] = field(default_factory=dict)
+    contact_addresses: dict[int, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    contact_address_src: dict[int, dict[str, dict[str, str]]] = field(default_factory=dict)
     addresses: dict[str, dict[str, Any]] = field(default_factory=dict)
     address_src: dict[str, dict[str, str]] = field(default_factory=dict)
 
@@ -102,6 +106,9 @@ def _check_columns(columns: list[_Column], seen: set[str], template: ImportTempl
             out._scalar_headers[c.spec.path] = c.header
         elif c.spec.target == "flag":
             out._scalar_headers.setdefault("flags[]", c.header)
+        elif c.spec.target == "extra":
+            out._scalar_headers[c.spec.path] = c.header
+            out._scalar_headers.setdefault("extra", c.header)
 
 
 def _data_end(data: list[list[Any]], template: ImportTemplate, max_rows: int | None) -> int:
@@ -116,12 +123,17 @@ def _data_end(data: list[list[Any]], template: ImportTemplate, max_rows: int | N
     return end
 
 
+_CONTACT_TARGETS = ("contact", "contact_phones", "contact_address")
+
+
 def _contact_sources(columns: list[_Column]) -> dict[int, PhoneSource]:
-    """Contact number -> the columns its phone, name, relationship and knows_debt come from."""
+    """Contact number -> the columns its name, relationship, knows_debt and employer come from
+    (`number`: its `contacts[N].phone` column, if any; a phone names its own column)."""
     out: dict[int, PhoneSource] = {}
-    for n in sorted({c.spec.arg for c in columns if c.spec.target == "contact"}):  # type: ignore[type-var]
+    for n in sorted({c.spec.arg for c in columns if c.spec.target in _CONTACT_TARGETS}):  # type: ignore[type-var]
         hs = {c.spec.sub: c.header for c in columns if c.spec.target == "contact" and c.spec.arg == n}
-        out[n] = PhoneSource(hs.get("phone", ""), hs.get("name"), hs.get("relationship"), hs.get("knows_debt"))
+        out[n] = PhoneSource(hs.get("phone", ""), hs.get("name"), hs.get("relationship"), hs.get("knows_debt"),
+                             hs.get("employer"))
     return out
 
 
@@ -148,7 +160,17 @@ def _put(r: _Row, col: _Column, value: Any) -> None:
             r.phones.append({"number": number, "kind": spec.arg, "owner": "debtor"})
             r.phone_src.append(src)
     elif target == "contact":
-        r.contacts.setdefault(spec.arg, {})[spec.sub] = value  # type: ignore[index]
+        if spec.sub == "phone":  # kind guessed from the number
+            r.contact_phones.setdefault(spec.arg, []).extend((None, v, col.header) for v in value)  # type: ignore[arg-type]
+        else:
+            r.contacts.setdefault(spec.arg, {})[spec.sub] = value  # type: ignore[index]
+    elif target == "contact_phones":
+        r.contact_phones.setdefault(spec.arg, []).extend((spec.sub, v, col.header) for v in value)  # type: ignore[arg-type]
+    elif target == "contact_address":
+        r.contact_addresses.setdefault(spec.arg, {}).setdefault(spec.sub, {})[spec.part] = value  # type: ignore[arg-type,index]
+        r.contact_address_src.setdefault(spec.arg, {}).setdefault(spec.sub, {})[spec.part] = col.header  # type: ignore[arg-type,index]
+    elif target == "extra":
+        r.case.setdefault("extra", {})[spec.arg] = value
     elif target == "address":
         r.addresses.setdefault(spec.arg, {})[spec.sub] = value  # type: ignore[index,arg-type]
         r.address_src.setdefault(spec.arg, {})[spec.sub] = col.header  # type: ignore[index,arg-type]
@@ -173,6 +195,9 @@ def _cells(row: list[Any], file_row: int, columns: list[_Column], out: ParsedUpl
             continue
         try:
             value = col.conv.convert(cell)
+        except CellNote as note:  # R-4: read with a warning (a phone damaged by Excel, kept invalid)
+            value, reason = note.args
+            out.warnings.append(RowError(file_row, col.header, reason))
         except ValueError as e:
             errors.append(RowError(file_row, col.header, str(e)))
             row_errors += 1
@@ -182,37 +207,48 @@ def _cells(row: list[Any], file_row: int, columns: list[_Column], out: ParsedUpl
     return None if row_errors else r
 
 
-def _add_contacts(r: _Row, contact_src: dict[int, PhoneSource], file_row: int, out: ParsedUpload) -> None:
-    """Contact persons become phones of owner "contact" (a contact without a phone: a warning)."""
+def _add_contacts(r: _Row, contact_src: dict[int, PhoneSource], file_row: int, out: ParsedUpload,
+                  addr_src_list: list[tuple[str, dict[str, str]]]) -> None:
+    """Contact persons become phones and addresses of owner "contact", each with the contact's
+    name and relationship (R-18); a contact with neither: a warning."""
     for n, src in contact_src.items():
-        ct = r.contacts.get(n)
-        if not ct:
+        ct = r.contacts.get(n) or {}
+        numbers = r.contact_phones.get(n) or []
+        places = r.contact_addresses.get(n) or {}
+        if not numbers and not places:
+            if ct:
+                out.warnings.append(RowError(file_row, src.name or src.relationship or src.employer or "",
+                                             f"contact {n} has no phone number or address; not imported"))
             continue
-        numbers = ct.get("phone")
-        if not numbers:
-            out.warnings.append(RowError(file_row, src.name or src.relationship or "",
-                                         f"contact {n} has no phone number; not imported"))
-            continue
-        for number in numbers:
-            ph: dict[str, Any] = {"number": number, "kind": "mobile" if looks_like_mobile(number) else "other",
-                                  "owner": "contact"}
-            for key in ("name", "relationship", "knows_debt"):
-                if key in ct:
-                    ph[key] = ct[key]
+        person = {key: ct[key] for key in ("name", "relationship") if key in ct}
+        for kind, number, header in numbers:
+            ph: dict[str, Any] = {"number": number, "owner": "contact",
+                                  "kind": kind or ("mobile" if looks_like_mobile(number) else "other"), **person}
+            if "knows_debt" in ct:
+                ph["knows_debt"] = ct["knows_debt"]
+            if "employer" in ct:
+                ph["employer"] = ct["employer"]
             r.phones.append(ph)
-            r.phone_src.append(src)
+            r.phone_src.append(PhoneSource(header, src.name, src.relationship, src.knows_debt, src.employer))
+        for kind, parts in places.items():
+            address = {"kind": kind, "owner": "contact", **person, **parts}
+            if kind == "work" and "employer" in ct:
+                address["employer"] = ct["employer"]
+            r.case.setdefault("addresses", []).append(address)
+            addr_src_list.append((kind, {**({"name": src.name} if src.name else {}),
+                                         **r.contact_address_src[n][kind]}))
 
 
 def _finish_case(r: _Row, contact_src: dict[int, PhoneSource], file_row: int, out: ParsedUpload) -> None:
     """The row's raw case, with where its phones and addresses came from."""
     case = r.case
-    _add_contacts(r, contact_src, file_row, out)
-    if r.phones:
-        case["phones"] = r.phones
     addr_src_list: list[tuple[str, dict[str, str]]] = []
     if r.addresses:
         case["addresses"] = [{"kind": kind, **parts} for kind, parts in r.addresses.items()]
         addr_src_list = [(kind, r.address_src[kind]) for kind in r.addresses]
+    _add_contacts(r, contact_src, file_row, out, addr_src_list)
+    if r.phones:
+        case["phones"] = r.phones
     lp = case.get("last_payment")
     if lp is not None and "on" not in lp and _is_zero_amount(lp.get("amount")):
         del case["last_payment"]        # "0.00" and no date: there was no last payment

@@ -5,8 +5,9 @@ Validated as a whole: a template that could silently misplace personal data is r
 from __future__ import annotations
 
 import codecs
+import dataclasses
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
@@ -32,6 +33,10 @@ class FieldConversion(BaseModel):
     split: str | None = Field(
         None, description="characters separating several values in one cell (phones, flags); "
                           "default , ; / 、 | and newlines")
+    type: Literal["text", "amount", "date"] | None = Field(
+        None, description="client fields (extra.<name>) only: how the cells are read — text (default), "
+                          "amount (a decimal, thousands separators and currency signs removed) or date "
+                          "(date_formats, Excel dates); a cell that is not one is kept as text, with a warning")
 
     @field_validator("date_formats")
     @classmethod
@@ -49,15 +54,17 @@ class FieldConversion(BaseModel):
         return v
 
 
-class ImportTemplate(BaseModel):
-    """A client's import template (R-3): column header → field path, plus value conversions."""
+class TemplateDefinition(BaseModel):
+    """What a data specialist writes (R-3): column header → field path, value conversions, and how
+    the file is laid out. Published as the schema of `definition` in the OpenAPI document; the
+    mapping as a whole (required fields, columns feeding one field) is judged by ImportTemplate."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    client_id: str = Field(min_length=1, max_length=64)
-    name: str = Field(min_length=1, max_length=100)
-    version: int = Field(1, ge=1)
-    columns: dict[str, str] = Field(description="column header → field path")
+    columns: dict[str, str] = Field(
+        description="column header → field path: " + FIELD_PATH_HELP,
+        examples=[{"客户姓名": "debtor.name", "身份证号": "debtor.id_number", "合同编号": "account_ref",
+                   "联系人1手机号码": "contacts[1].phones[mobile]", "申请号": "extra.申请号"}])
     conversions: dict[str, FieldConversion] = Field(
         default_factory=dict, description="field path → conversion overrides")
     default_conversion: FieldConversion = Field(default_factory=FieldConversion)
@@ -68,6 +75,33 @@ class ImportTemplate(BaseModel):
     delimiter: str | None = Field(None, min_length=1, max_length=1, description="CSV delimiter; default sniffed")
     require_all_columns: bool = Field(
         False, description="every mapped column must be in the file (else only the required fields')")
+
+    @field_validator("encoding")
+    @classmethod
+    def _encoding(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                codecs.lookup(v)
+            except LookupError:
+                raise ValueError(f"unknown encoding {v!r}") from None
+        return v
+
+    @field_validator("sheet")
+    @classmethod
+    def _sheet(cls, v: str | int | None) -> str | int | None:
+        if isinstance(v, int) and not 0 <= v < 1000:
+            raise ValueError("sheet index must be 0..999")
+        if isinstance(v, str) and not 0 < len(v) <= 100:
+            raise ValueError("sheet name must be 1..100 characters")
+        return v
+
+
+class ImportTemplate(TemplateDefinition):
+    """A client's import template (R-3): its definition, validated as a whole."""
+
+    client_id: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=100)
+    version: int = Field(1, ge=1, le=2**31 - 1)
 
     _specs: dict[str, FieldSpec] = PrivateAttr(default_factory=dict)       # normalised header → spec
     _headers: dict[str, str] = PrivateAttr(default_factory=dict)           # normalised → as configured
@@ -94,6 +128,10 @@ class ImportTemplate(BaseModel):
         if problems:
             raise ValueError("; ".join(problems) + (
                 f" — {FIELD_PATH_HELP}" if any("unknown" in p for p in problems) else ""))
+        for norm, spec in specs.items():  # R-3: a client field is read as its conversion's type
+            if spec.target == "extra":
+                typ = self.conversion_for(spec.path).type or "text"
+                specs[norm] = dataclasses.replace(spec, kind="text" if typ == "text" else f"extra_{typ}")
         self._specs = specs
         self._headers = headers
         return self
@@ -146,7 +184,8 @@ def _map_columns(columns: dict[str, str]) -> tuple[dict[str, FieldSpec], dict[st
         headers[norm] = header
         by_path.setdefault(spec.path, []).append(header)
     for path, hs in by_path.items():
-        if len(hs) > 1 and parse_field_path(path).target in ("scalar", "contact", "address", "flag") \
+        if len(hs) > 1 and parse_field_path(path).target in ("scalar", "contact", "contact_address", "address",
+                                                             "flag", "extra") \
                 and path not in MULTI_COLUMN_FIELDS:
             problems.append(f"field {path!r} is fed by several columns ({', '.join(map(repr, hs))})")
     return specs, headers, by_path, problems
@@ -162,6 +201,8 @@ def _check_conversions(conversions: dict[str, FieldConversion], by_path: dict[st
             continue
         if spec.path not in by_path:
             problems.append(f"conversions: field {path!r} is not mapped by any column")
+        if conv.type is not None and spec.target != "extra":
+            problems.append(f"conversions[{path!r}]: `type` is for client fields (extra.<name>) only")
         if conv.values:
             problems.extend(_check_values(spec, conv.values))
     return problems

@@ -13,7 +13,12 @@ from ..validation import validate_cases
 
 
 class FileError(Exception):
-    """The file as a whole cannot be used; args[0] is the reason for the client."""
+    """The file as a whole cannot be used; args[0] is the reason for the client, `row` the file
+    row where the problem is (0: the file as a whole)."""
+
+    def __init__(self, reason: str, *, row: int = 0) -> None:
+        super().__init__(reason)
+        self.row = row
 
 
 # Suffix of ParsedUpload.encoding when a few bytes could not be decoded (they become U+FFFD and
@@ -29,6 +34,7 @@ class PhoneSource:
     name: str | None = None
     relationship: str | None = None
     knows_debt: str | None = None
+    employer: str | None = None
 
 
 @dataclass(slots=True)
@@ -85,6 +91,8 @@ class ParsedUpload:
             return None
         if rest.startswith("flags"):
             return self._scalar_headers.get("flags") or self._scalar_headers.get("flags[]")
+        if rest.startswith("extra"):
+            return self._scalar_headers.get(rest) or self._scalar_headers.get("extra")
         h = self._scalar_headers.get(rest)
         if h is None:
             if rest == "placed_amount":
@@ -116,6 +124,6 @@ def validate_upload(parsed: ParsedUpload, *, placed_on: date, today: date,
                             limits=limits)
     errors = list(parsed.errors) + [parsed.locate(e) for e in result.errors]
     errors.sort(key=lambda e: e.row)     # stable: within a row, conversion errors first
-    return ValidationResult(result.valid, errors)
+    return ValidationResult(result.valid, errors, [parsed.locate(w) for w in result.warnings])
 
 

@@ -17,14 +17,31 @@ from recoup_shared.gcpause import gc_paused
 from recoup_shared.identifiers import normalise_account_ref
 from recoup_shared.vocabulary import dpd_bucket
 
-from ..model import CASE_FIELDS, DEFAULT_LIMITS, RowError, ValidationLimits, ValidationResult, ValidCase
+from ..model import (CASE_FIELDS, DEFAULT_LIMITS, W_SKIP_TRACE, W_TOTAL_MISMATCH, RowError,
+                     ValidationLimits, ValidationResult, ValidCase, ValidPhone)
 from .addresses import validate_addresses
 from .amounts import validate_amounts, validate_currency
 from .common import Errs, InvalidValue, opt_text
 from .dates import validate_last_payment, validate_overdue
+from .extra import validate_extra
 from .flags import validate_flags
 from .identity import validate_account, validate_debtor
 from .phones import validate_phones
+
+# R-4: the client's stated total wins over the parts, flagged — in the answer too. (A total without
+# parts, W_BREAKDOWN_MISSING, is how many banks send amounts: kept on the case, not listed.)
+_AMOUNT_NOTES = {
+    W_TOTAL_MISMATCH: (".placed_amount", "differs from principal + interest + fees; the stated total is kept"),
+}
+SKIP_TRACE_NOTE = (".phones", "no valid phone of the debtor: accepted and marked for skip tracing")
+
+
+def needs_skip_trace(phones: list[ValidPhone]) -> bool:
+    """R-4: a debtor without a valid phone of their own is marked for skip tracing."""
+    for p in phones:
+        if p.owner == "debtor" and p.invalid is None:
+            return False
+    return True
 
 
 def _free_text(c: dict, limits: ValidationLimits, errs: Errs) -> tuple[str | None, str | None]:
@@ -49,22 +66,29 @@ def validate_case(c: dict, placed_on: date, today: date, limits: ValidationLimit
             if k not in CASE_FIELDS:
                 errs.append((f".{k}", "unknown field"))
     warnings: list[str] = []
+    notes: list[tuple[str, str]] = []
     account_ref, product = validate_account(c, limits, errs)
     name, idn = validate_debtor(c, today, limits, errs)
     currency = validate_currency(c, errs)
     principal, interest, fees, placed, credit_limit = validate_amounts(c, limits, errs, warnings)
     dpd, overdue_since = validate_overdue(c, placed_on, limits, errs)
     lp_on, lp_amount = validate_last_payment(c, today, limits.max_amount, errs)
-    phones = validate_phones(c.get("phones"), errs, limits, warnings)
-    addresses = validate_addresses(c.get("addresses"), errs, limits)
+    phones = validate_phones(c.get("phones"), errs, limits, warnings, notes)
+    addresses = validate_addresses(c.get("addresses"), errs, limits, warnings, notes)
     employer, remarks = _free_text(c, limits, errs)
     flags = validate_flags(c.get("flags"), errs)
+    extra = validate_extra(c.get("extra"), errs, limits) if "extra" in c else None
     if errs:
         return None
+    if warnings:
+        notes[:0] = [_AMOUNT_NOTES[w] for w in warnings if w in _AMOUNT_NOTES]
+    if needs_skip_trace(phones):
+        warnings.append(W_SKIP_TRACE)
+        notes.append(SKIP_TRACE_NOTE)
     return ValidCase(
         0, account_ref, product, name, idn.given, idn.id18, idn.gender, idn.birth_date, currency,  # type: ignore[union-attr]
         principal, interest, fees, placed, dpd, overdue_since, dpd_bucket(dpd), lp_on, lp_amount,  # type: ignore[arg-type]
-        credit_limit, phones, addresses, employer, flags, remarks, warnings,
+        credit_limit, phones, addresses, employer, flags, remarks, warnings, notes, extra,
     )
 
 
@@ -145,8 +169,17 @@ def validate_cases(raw_cases: list[Any], *, placed_on: date, today: date, max_er
     A repeated account_ref (after normalisation) rejects the second and later rows."""
     collector = RowCollector(row_numbers=row_numbers, max_errors_per_row=max_errors_per_row)
     valid: list[ValidCase] = []
+    warnings: list[RowError] = []
     for i, (vc, errs, key) in enumerate(check_rows(raw_cases, placed_on=placed_on, today=today, limits=limits)):
         if collector.add(i, errs, key):
             vc.row = collector.label(i)  # type: ignore[union-attr]
             valid.append(vc)  # type: ignore[arg-type]
-    return ValidationResult(valid, collector.errors)
+            if vc.notes:  # type: ignore[union-attr]
+                warnings.extend(row_warnings(vc, i))  # type: ignore[arg-type]
+    return ValidationResult(valid, collector.errors, warnings)
+
+
+def row_warnings(vc: ValidCase, i: int) -> list[RowError]:
+    """R-4: an accepted case's warnings as the answer lists them (row, field path, reason)."""
+    prefix = f"cases[{i}]"
+    return [RowError(vc.row, prefix + suffix, reason) for suffix, reason in vc.notes]

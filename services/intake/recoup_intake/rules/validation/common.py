@@ -50,3 +50,12 @@ def text_or_reason(v: Any, max_len: int) -> tuple[str | None, str | None]:
     if len(v) > max_len:
         return None, f"longer than {max_len} characters"
     return v or None, None
+
+
+def kept_text(v: str | None, max_len: int) -> tuple[str | None, str | None]:
+    """(trimmed text or None when blank, reason when longer than max_len) — the text is kept
+    either way: a phone's or address's content problems are warnings, never silent changes (R-4)."""
+    if v is None:
+        return None, None
+    v = v.strip(WS)
+    return v or None, (f"longer than {max_len} characters" if len(v) > max_len else None)

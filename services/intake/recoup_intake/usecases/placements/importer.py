@@ -40,10 +40,12 @@ async def replay_or_conflict(conn: asyncpg.Connection, existing: asyncpg.Record,
             "a changed placement needs a new placement_ref",
             placement_id=str(existing["id"]), placement_ref=existing["placement_ref"])
     errors = await store.rejected_rows(conn, existing["id"])
-    for e in errors:
+    warnings = await store.row_warnings(conn, existing["id"])
+    for e in (*errors, *warnings):
         del e["ordinal"]
     body = dict(existing["response"])
     body["errors"] = errors
+    body["warnings"] = warnings or body.get("warnings", [])
     return PlacementAnswer(body, replayed=True)
 
 
@@ -150,8 +152,21 @@ class Import:
             if not pending.cancelled():
                 pending.exception()  # retrieved: a failure is reported by the COPY error already
 
-    def _answer(self) -> tuple[dict[str, Any], list[dict[str, Any]], int]:
-        """The 202 body (without `errors`), the row errors as answered, the rejected row count."""
+    def _warnings(self) -> list[dict[str, Any]]:
+        """The accepted rows' R-4 warnings (a malformed phone or address kept invalid, skip
+        tracing, the stated total kept...) with an upload's notes (file level, cells read with a
+        warning), in row order."""
+        index_of, field_of = self.index_of, self.loaded.field_of
+        rows = [RowError(it.row, f"cases[{index_of(it.row)}]{suffix}", reason)
+                for it in self.items if it.notes for suffix, reason in it.notes]
+        out = list(self.loaded.warnings) + [
+            {"row": e.row, "field": field_of(e) if field_of else e.field, "reason": e.reason} for e in rows]
+        out.sort(key=lambda w: w["row"] or 0)  # stable: within a row, the file's notes first
+        return out
+
+    def _answer(self) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]], int]:
+        """The 202 body (without `errors` and `warnings`: stored apart), the row errors and
+        warnings as answered, the rejected row count."""
         loaded, h = self.loaded, self.sub.header
         row_errors = list(loaded.errors) + self.errors
         row_errors.sort(key=lambda e: e.row)  # stable: a row's errors keep their order
@@ -159,16 +174,16 @@ class Import:
         error_dicts = [{"row": e.row, "field": field_of(e) if field_of else e.field, "reason": e.reason}
                        for e in row_errors]
         rejected = len({e.row for e in row_errors})
+        warnings = self._warnings()
         answer: dict[str, Any] = {"placement_id": self.info.placement_id, "placement_ref": h.placement_ref,
-                                  "received": loaded.received, "accepted": len(self.items), "rejected": rejected}
-        if loaded.warnings:
-            answer["warnings"] = loaded.warnings
-        return answer, error_dicts, rejected
+                                  "received": loaded.received, "accepted": len(self.items), "rejected": rejected,
+                                  "warned": sum(1 for it in self.items if it.notes)}
+        return answer, error_dicts, warnings, rejected
 
     async def finish(self, conn: asyncpg.Connection) -> PlacementAnswer:
         """The placement row with its answer, rejected rows, joint-debt links, publication range."""
         h, items, joint, clock = self.sub.header, self.items, self.joint, self.ctx.clock
-        answer, error_dicts, rejected = self._answer()
+        answer, error_dicts, warning_dicts, rejected = self._answer()
         placement_id, source = self.info.placement_id, self.loaded.source or self.sub.source
         await store.insert_placement(
             conn, placement_id=placement_id, client_id=self.client_id, placement_ref=h.placement_ref,
@@ -178,6 +193,7 @@ class Import:
             rejected=rejected, response=answer, received_by=self.principal.sub,
             received_at=self.sub.received_at, now=clock.now())
         await store.copy_rejected_rows(conn, placement_id, error_dicts)
+        await store.copy_row_warnings(conn, placement_id, warning_dicts)
         outbox_upto = None
         if items:
             outbox_upto = await outbox_last(conn)
@@ -189,9 +205,11 @@ class Import:
             nothing_to_publish=not items, now=clock.now())
         self._log = dict(placement_id=placement_id, placement_ref=h.placement_ref, client_id=self.client_id,
                          source=source, received=self.loaded.received, accepted=len(items), rejected=rejected,
+                         warned=answer["warned"],
                          joint_links=sum(len(v) for v in joint.values()),
                          seconds_from_arrival=round((imported_at - self.sub.received_at).total_seconds(), 3))
         answer["errors"] = error_dicts
+        answer["warnings"] = warning_dicts
         return PlacementAnswer(answer, replayed=False)
 
     def committed(self, answer: PlacementAnswer) -> PlacementAnswer:

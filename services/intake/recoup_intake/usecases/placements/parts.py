@@ -44,8 +44,9 @@ class SegmentError(ValueError):
 class CheckedPart:
     keys: list[str | None]                             # per row: account key (duplicate rule)
     errors: dict[int, list[tuple[str, str]] | None]    # rejected rows (index in the part): errors
-    valid: list[tuple[int, str, str, str, str]] = field(default_factory=list)
-    # ^ (index in the part, case_id, event_id, account_hash, id_hash) of the rows valid on their own
+    valid: list[tuple[int, str, str, str, str, list | None]] = field(default_factory=list)
+    # ^ (index in the part, case_id, event_id, account_hash, id_hash, R-4 warnings) of the rows
+    #   valid on their own
     canonical: bytes | None = None                     # JSON pieces: their canonical JSON (R-1 hash)
     cpu: float = 0.0                                   # seconds of the worker's CPU
 
@@ -99,9 +100,11 @@ def check_part(job: str, part: int, payload: bytes, codec: str, placed_on: date,
         if vc is None:
             out.errors[j] = errs
             continue
-        it = Identified(vc, ids[2 * j], ids[2 * j + 1], card_hash(vc.account_ref), id_hash(vc.id_number_18), j, j)
+        notes = vc.notes or None
+        it = Identified(vc, ids[2 * j], ids[2 * j + 1], card_hash(vc.account_ref), id_hash(vc.id_number_18), j, j,
+                        notes)
         kept.append(it)
-        out.valid.append((j, it.case_id, it.event_id, it.account_hash, it.id_hash))
+        out.valid.append((j, it.case_id, it.event_id, it.account_hash, it.id_hash, notes))
     keep(job, part, kept)
     out.cpu = time.process_time() - cpu
     return out

@@ -36,7 +36,7 @@ def identify(valid: Sequence[ValidCase], protector: Protector) -> list[Identifie
     ids = new_uuids(2 * len(valid))
     card_hash, id_hash = protector.card_hash, protector.id_hash
     return [Identified(vc, ids[2 * k], ids[2 * k + 1], card_hash(vc.account_ref), id_hash(vc.id_number_18),
-                       vc.row, k) for k, vc in enumerate(valid)]
+                       vc.row, k, vc.notes or None) for k, vc in enumerate(valid)]
 
 
 def validate_and_identify(raw_cases: list, row_numbers: list[int] | None, index_of: Callable[[int], int],
@@ -78,7 +78,7 @@ def prepare_chunk(items: Sequence[Identified], joint: dict[str, list[str]], info
     for k, it in enumerate(items):
         vc = it.case  # the case itself is here (in a worker thread, or the worker process keeping it)
         text = case_text(vc, info.product)  # type: ignore[arg-type]
-        phone_hashes = [phone_hash(p.number) for p in vc.phones]
+        phone_hashes = [phone_hash(p.number) for p in vc.phones]  # invalid ones too: skip tracing matches them
         personal_enc = seal(it.case_id, placed_personal_data(vc), nonces[12 * k:12 * k + 12])
         rows.add(it, text, personal_enc, phone_hashes)
         events.add(it, text, phone_hashes, joint.get(it.case_id))

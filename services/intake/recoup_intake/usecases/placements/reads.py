@@ -14,6 +14,7 @@ from recoup_shared.paging import encode_cursor, page
 
 from ...context import Ctx
 from ...rules.errors import PlacementNotFound
+from ...rules.recalls import effective_recall_day
 from ...store import placements as store
 from ...views import placements as views
 
@@ -45,17 +46,30 @@ async def list_placements(conn: asyncpg.Connection, ctx: Ctx, principal: Princip
     return page(rows, limit, key=lambda r: [r["received_at"].isoformat(), r["placement_id"]])
 
 
+def _row_page(rows: list[dict[str, Any]], limit: int) -> dict[str, Any]:
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {"items": [{"row": e["row"], "field": e["field"], "reason": e["reason"]} for e in rows],
+            "next_cursor": encode_cursor(rows[-1]["ordinal"]) if more and rows else None}
+
+
 async def placement_status(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, placement_ref: str, *,
-                           client_id: str | None, errors_after: int | None, errors_limit: int) -> dict[str, Any]:
-    """Counts, timings with the R-6 import SLA, and a page of the rejected rows."""
+                           client_id: str | None, errors_after: int | None, errors_limit: int,
+                           warnings_after: int | None = None, warnings_limit: int = 100) -> dict[str, Any]:
+    """Counts, timings with the R-6 import SLA, the recall (R-5), and a page each of the rejected
+    rows and of the accepted rows' warnings (R-4: reconciliation row by row)."""
     p = await _placement(conn, principal, placement_ref, client_id)
-    body, rejected = await views.placement_status(conn, p, ctx.settings, errors_after=errors_after,
-                                                  errors_limit=errors_limit)
-    more = len(rejected) > errors_limit
-    rejected = rejected[:errors_limit]
-    body["rejected_rows"] = {
-        "items": [{"row": e["row"], "field": e["field"], "reason": e["reason"]} for e in rejected],
-        "next_cursor": encode_cursor(rejected[-1]["ordinal"]) if more and rejected else None}
+    body, rejected, warnings = await views.placement_status(
+        conn, p, ctx.settings, errors_after=errors_after, errors_limit=errors_limit,
+        warnings_after=warnings_after, warnings_limit=warnings_limit)
+    body["rejected_rows"] = _row_page(rejected, errors_limit)
+    body["warnings"] = _row_page(warnings, warnings_limit)
+    rule = ctx.settings.recall_day_rule(p["client_id"])
+    body["recall"] = {  # R-5: the placement's end, and the job's run
+        "recall_on": p["recall_on"],
+        "effective_recall_on": effective_recall_day(p["recall_on"], rule, ctx.calendar.is_working_day),
+        "non_working_day_rule": rule, "recalled_at": p["recall_run_at"], "recalled_cases": p["recall_run_cases"],
+        "extensions": await store.recall_extensions(conn, p["id"])}
     return body
 
 

@@ -178,7 +178,8 @@ class StreamedImport(Import):
             if ahead is not None and ahead[0] == j:
                 valid_rows.append(i)
                 if collector.add(i, [], key):
-                    candidates.append(Identified(None, ahead[1], ahead[2], ahead[3], ahead[4], collector.label(i), i))
+                    candidates.append(Identified(None, ahead[1], ahead[2], ahead[3], ahead[4], collector.label(i), i,
+                                                 ahead[5]))
                 ahead = next(valid, None)
             else:
                 collector.add(i, checked.errors[j], key)

@@ -16,7 +16,10 @@ from recoup_shared.errors import PayloadTooLarge, UnprocessableInput
 
 from ...adapters.json_body import canonical_sha256
 from ...adapters.spreadsheets import parse_upload
+from ...adapters.upload_worker import UploadLimits, parse_bounded
+from ...adapters.xlsx_scan import XlsxLimits
 from ...context import Ctx
+from ...settings import IntakeSettings
 from ...rules.model import PlacementHeader
 from ...rules.templates import ImportTemplate
 from ..templates import load_template
@@ -45,11 +48,24 @@ def upload_sha256(header_fields: dict[str, Any], template: str, template_version
                                         "file_sha256": hashlib.sha256(content).hexdigest()}})
 
 
-def upload_loader(content: bytes, filename: str, template: ImportTemplate, max_cases: int) -> Callable[[], LoadedRows]:
-    """The CPU part of an upload (runs in the worker thread after the replay check)."""
+def upload_limits(settings: IntakeSettings) -> UploadLimits:
+    return UploadLimits(
+        memory_bytes=settings.upload_worker_memory_bytes, seconds=settings.upload_worker_seconds,
+        xlsx=XlsxLimits(max_cells=settings.upload_max_cells, max_columns=settings.upload_max_columns,
+                        max_unzipped_bytes=settings.upload_max_unzipped_bytes,
+                        max_part_ratio=settings.upload_max_part_ratio))
+
+
+def upload_loader(content: bytes, filename: str, template: ImportTemplate, settings: IntakeSettings) -> Callable[[], LoadedRows]:
+    """The CPU part of an upload (runs in the worker thread after the replay check): the file is
+    read in a bounded worker process (issue 14), the thread only waits for it."""
+    max_cases, limits = settings.max_cases_per_placement, upload_limits(settings)
 
     def load() -> LoadedRows:
-        parsed = parse_upload(content, filename, template, max_rows=max_cases)
+        if settings.upload_worker:
+            parsed = parse_bounded(content, filename, template, max_rows=max_cases, limits=limits)
+        else:
+            parsed = parse_upload(content, filename, template, max_rows=max_cases, xlsx_limits=limits.xlsx)
         if parsed.fatal:
             reason = parsed.errors[0].reason if parsed.errors else "the file cannot be read"
             if "more than the limit" in reason:
@@ -75,6 +91,6 @@ async def submit_upload(ctx: Ctx, principal: Principal, cmd: Upload) -> Placemen
     sub = PlacementSubmission(
         header=cmd.header, received_at=cmd.received_at,
         body_sha256=upload_sha256(cmd.given, cmd.template, cmd.template_version, cmd.content),
-        load=upload_loader(cmd.content, cmd.filename, template, ctx.settings.max_cases_per_placement),
+        load=upload_loader(cmd.content, cmd.filename, template, ctx.settings),
         source="upload", template_name=cmd.template, template_version=version)
     return await submit_placement(ctx, principal, sub)

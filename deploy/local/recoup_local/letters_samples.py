@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 
-from .adapters.pdf import Envelope, PrintLetter
-from .adapters.variables import Agency, CaseFacts, letter_variables
-from .rules import checkcode
-from .samples import sample_template
-from .rules.model import (
+from recoup_letters.adapters.pdf import Envelope, PrintLetter
+from recoup_letters.adapters.variables import Agency, CaseFacts, letter_variables
+from recoup_letters.rules import checkcode
+from recoup_letters.samples import sample_template
+from recoup_letters.rules.model import (
     HOUSEHOLD_REGISTRATION,
     Address,
     AddressSource,
@@ -183,7 +183,7 @@ async def approve_templates_directly(conn, ctx, principal, client_id: str, types
     """`approve_templates` through the use cases (tests without the HTTP layer)."""
     from datetime import datetime
 
-    from .usecases import templates
+    from recoup_letters.usecases import templates
 
     out = {}
     body = approval()
