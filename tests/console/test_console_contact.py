@@ -1,11 +1,12 @@
 """The collector's day in the console (issue 13) in a real Chromium against the real stack (intake,
-allocation, contact and billing as processes): a collector signs in and finds a new case at the top
-of the worklist (50 rows: the drawing time is printed), opens it with the keyboard, dials at 21:05
+allocation, contact, billing and fieldops as processes): a collector signs in and finds a new case
+at the top of the worklist (50 rows: the drawing time is printed), opens it with the keyboard, dials at 21:05
 debtor time and is refused with the reason and the next allowed time shown; at 10:00 the next
 morning the dial goes through, the promise is logged on the contact form (field errors first), and
 once intake receives the repayment the case page shows the promise kept. Another collector finds
 a caller by phone number (sent in the body: the number is in no URL) and logs the inbound call; a
-team lead sees the team's list and the complaints; a data specialist confirms a claimed payment.
+team lead sees the team's list and the complaints; a data specialist confirms a claimed payment; the
+collector asks fieldops for a visit from the case page.
 
 Every service runs on one business clock (stack.set_clock): Monday 2026-11-30 21:05 Beijing time,
 then Tuesday 10:00. The browser keeps the real clock (the tokens it holds expire by it).
@@ -39,8 +40,9 @@ async def contact_site(stack):
     stack.set_clock(NIGHT)   # every service of the stack reads this one clock
     try:
         # the local PBX answers every call: the record of a connected call matches its CDR (R-19)
-        async with running_site(stack, ("intake", "allocation", "contact", "billing"), client_name="电催测试银行",
-                                env={"RECOUP_LOCAL_PBX_ANSWER_PCT": "100"}) as site:
+        # fieldops takes the collector's visit request; it plans no day by itself here
+        async with running_site(stack, ("intake", "allocation", "contact", "billing", "fieldops"), client_name="电催测试银行",
+                                env={"RECOUP_LOCAL_PBX_ANSWER_PCT": "100", "RECOUP_AUTO_PLAN": "false"}) as site:
             yield site, await _seed(site)
     finally:
         stack.set_clock(None)
@@ -80,6 +82,12 @@ async def _seed(site: ConsoleSite) -> dict[str, Any]:
                          params={"client_id": cid, "limit": 1})
         return page["totals"]["cases"] == CASES
     await eventually(in_worklist, "the cases in the collector's worklist")
+
+    async def fieldops_knows():
+        r = await api("GET", f"{site.services['fieldops']}/v1/cases/{rows[-1]['case_id']}/addresses", "collector",
+                      sub=COLLECTOR, expect=(200, 403, 404))
+        return isinstance(r, list) and r
+    await eventually(fieldops_knows, "fieldops to know the cases and their owner")
     return {"account": account, "mobile": mobile, "joint": joint}
 
 
@@ -280,3 +288,20 @@ async def test_team_lead_sees_the_team_list_and_complaints_and_a_claim_is_confir
     decided = await api("GET", f"{contact}/v1/claimed-payments", "supervisor", sub="e2e-sup",
                         params={"state": "confirmed", "client_id": site.client_id})
     assert [c["claim_id"] for c in decided["items"]] == [claim["claim_id"]]
+
+
+async def test_collector_requests_a_field_visit_from_the_case_page(browser, contact_site):
+    site, state = contact_site
+    case_id = [c for c in state["account"] if c not in state["joint"]][4]
+    async with browser_page(browser) as page:
+        await sign_in(page, site, COLLECTOR)
+        await page.goto(f"{site.url}/contact/cases/{case_id}")
+        await page.click("[data-test=open-visit-request]")
+        dialog = page.locator("[data-test=visit-request]")
+        await dialog.locator("[data-test=visit-address] .el-radio").first.click()   # fieldops' addresses, masked
+        assert "*" in await dialog.locator("[data-test=visit-address]").inner_text()
+        await field(dialog, "visit-reason").fill("电话多次未接通，需上门核实住址")
+        await dialog.locator("[data-test=visit-submit]").click()
+        await dialog.wait_for(state="hidden")
+    visits = await api("GET", f"{site.services['fieldops']}/v1/visits", "supervisor", sub="e2e-sup", params={"case_id": case_id})
+    assert [(v["requested_by"], v["state"], v["purpose"]) for v in visits["items"]] == [(COLLECTOR, "requested", "press_for_payment")]
