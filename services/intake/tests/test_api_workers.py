@@ -162,7 +162,8 @@ async def test_a_worker_that_died_is_replaced(parallel, auth, client_id):
     for n in range(2):  # the placement in flight when a worker dies may fail; the next one works
         r = await parallel.client.post("/v1/placements", json=make_placement(12, seed=40 + n), headers=headers)
         outcomes.append(r.status_code)
-    assert outcomes[-1] == 202
+    # the one in flight: a 503 the client may retry (nothing stored), never a 500
+    assert outcomes[0] in (202, 503) and outcomes[-1] == 202
     assert victim not in workers._executors[0]._processes
 
 

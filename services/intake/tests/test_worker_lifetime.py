@@ -62,3 +62,21 @@ def test_a_zombie_counts_as_dead():
     assert not _alive(child.pid)        # exited, not reaped yet: a zombie
     child.wait()
     assert not _alive(child.pid)
+
+
+async def test_a_worker_dying_under_a_request_is_a_503_and_the_next_gets_a_new_one():
+    """A worker killed while it holds part of a placement (the OOM killer, kill -9): that request
+    is answered 503 (nothing stored, retry) — never a 500 — and the next one gets a new process."""
+    from recoup_intake.adapters.workers import PlacementWorkers, WorkerLost, _ping
+    from recoup_shared.crypto import Protector
+    from recoup_shared.settings import ServiceSettings
+
+    workers = PlacementWorkers(1, Protector.from_settings(ServiceSettings()))
+    try:
+        first = await workers.submit(0, _ping)
+        with pytest.raises(WorkerLost) as lost:
+            await workers.submit(0, os._exit, 9)        # the process dies holding the work
+        assert lost.value.status == 503 and lost.value.body()["type"].endswith("/worker-lost")
+        assert await workers.submit(0, _ping) != first  # a new process
+    finally:
+        workers.shutdown()

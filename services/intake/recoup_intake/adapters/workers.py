@@ -30,6 +30,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable
 
 from recoup_shared.crypto import Protector
+from recoup_shared.errors import ServiceError
 
 # --- in the worker process ----------------------------------------------------------------------
 
@@ -125,6 +126,21 @@ def _ping() -> int:
 
 # --- in the service -----------------------------------------------------------------------------
 
+class WorkerLost(ServiceError):
+    """A worker process died while it held part of this request (killed, out of memory). Nothing
+    of the request was stored (its transaction rolls back) and the next request gets a new worker:
+    the client sends it again."""
+    status, type, title = 503, "worker-lost", "Temporarily unavailable"
+
+
+async def _guarded(future: Future) -> Any:
+    try:
+        return await asyncio.wrap_future(future)
+    except BrokenProcessPool as exc:
+        raise WorkerLost("A worker stopped while reading this request; nothing was stored. "
+                         "Send it again.") from exc
+
+
 class PlacementWorkers:
     """`size` single-process executors (worker w handles parts w, w + size, ...)."""
 
@@ -157,7 +173,7 @@ class PlacementWorkers:
             executor.shutdown(wait=False, cancel_futures=True)
             executor = self._executors[worker] = self._new()
             future = executor.submit(fn, *args)
-        return asyncio.wrap_future(future)
+        return asyncio.ensure_future(_guarded(future))
 
     def release(self, job: str) -> None:
         """Drop whatever the workers still keep of a job (after it, or when it failed)."""
