@@ -191,6 +191,11 @@ async def test_collector_is_refused_at_night_then_promises_and_sees_it_kept(page
     await page.wait_for_selector("[data-test=promise-state]:has-text('履约中')")
 
     # the client reports the repayment to intake; contact matches it: the promise is kept (R-23)
+    home = f"{site.services['contact']}/v1/me/home"
+    month = MORNING.split(":", 1)[1][:7]                 # "2026-12"
+    def recovered(h: dict) -> Decimal:    # the collector's month so far (other cases' repayments too)
+        return sum((Decimal(m["recovered"]) for m in h["recovered_by_month"] if m["month"] == month), Decimal(0))
+    before = recovered(await api("GET", home, "collector", sub=COLLECTOR, team_id=DEMO_TEAM_ID))
     await api("POST", f"{site.services['intake']}/v1/repayments", "client", client_id=site.client_id, json={"repayments": [
         {"account_ref": state["account"][case_id], "amount": f"{amount:.2f}", "paid_at": "2026-12-01T10:00:00+08:00",
          "txn_ref": f"CC-{uuid.uuid4().hex[:8]}", "channel": "bank"}]})
@@ -208,7 +213,8 @@ async def test_collector_is_refused_at_night_then_promises_and_sees_it_kept(page
     await page.click("[data-test=menu-dashboard]")
     chart = page.locator("[data-test=recovered-by-month]")
     await chart.wait_for()
-    assert f"{amount:,.2f}" in await chart.inner_text()
+    after = recovered(await api("GET", home, "collector", sub=COLLECTOR, team_id=DEMO_TEAM_ID))
+    assert after == before + amount and f"{after:,.2f}" in await chart.inner_text()
     await shot(page, "dashboard-collector")
 
 
