@@ -99,11 +99,18 @@ async def on_contact_logged(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[
         p = ContactLogged.model_validate(env.payload)
         # A promise: the PTP, else the first instalment of an instalment plan.
         ptp = p.ptp or (min(p.instalments, key=lambda i: i.due_on) if p.instalments else None)
+        # What the record is (kept as received; views.py counts the records in force): a promise
+        # outcome is no contact (it judges `promise_id`, R-23), a correction replaces `corrects`.
+        o = p.promise_outcome
         cols.add(contact_id=p.contact_id, event_id=env.event_id, case_id=_case_id(env),
                  client_id=env.client_id, collector_id=p.collector_id, channel=p.channel,
                  party=p.party, result=p.result, effective=p.effective, status=p.status,
                  ptp_amount=_money(ptp.amount, "ptp.amount") if ptp else None,
-                 ptp_due_on=ptp.due_on if ptp else None, occurred_at=p.occurred_at)
+                 ptp_due_on=ptp.due_on if ptp else None, occurred_at=p.occurred_at,
+                 record_kind=p.record_kind, corrects=p.corrects,
+                 promise_id=p.promise_id or (o.promise_id if o else None),
+                 outcome=o.outcome if o else None, outcome_instalment=o.instalment if o else None,
+                 outcome_on=o.on if o else None)
     await facts.insert_contacts(conn, cols, ctx.settings.timezone)
 
 

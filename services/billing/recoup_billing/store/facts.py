@@ -209,22 +209,30 @@ async def insert_ownership(conn: asyncpg.Connection, cols: Columns) -> None:
 
 _INSERT_CONTACTS = """
 INSERT INTO billing_contacts (contact_id, event_id, case_id, client_id, collector_id, channel, party,
-                              result, effective, status, ptp_amount, ptp_due_on, occurred_at, day)
+                              result, effective, status, ptp_amount, ptp_due_on, occurred_at, day,
+                              record_kind, corrects, promise_id, outcome, outcome_instalment, outcome_on)
 SELECT u.contact_id, u.event_id, u.case_id, u.client_id, u.collector_id, u.channel, u.party,
        u.result, u.effective, u.status, u.ptp_amount, u.ptp_due_on, u.occurred_at,
-       (u.occurred_at AT TIME ZONE $13)::date
+       (u.occurred_at AT TIME ZONE $13)::date, u.record_kind, u.corrects, u.promise_id, u.outcome,
+       u.outcome_instalment, u.outcome_on
 FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[],
-            $8::text[], $9::boolean[], $10::text[], $11::numeric[], $12::date[], $14::timestamptz[])
+            $8::text[], $9::boolean[], $10::text[], $11::numeric[], $12::date[], $14::timestamptz[],
+            $15::text[], $16::text[], $17::text[], $18::text[], $19::int[], $20::date[])
+     WITH ORDINALITY
      AS u(contact_id, event_id, case_id, client_id, collector_id, channel, party, result, effective,
-          status, ptp_amount, ptp_due_on, occurred_at)
+          status, ptp_amount, ptp_due_on, occurred_at, record_kind, corrects, promise_id, outcome,
+          outcome_instalment, outcome_on, n)
+ORDER BY u.n
 ON CONFLICT DO NOTHING
 """
 
 
 async def insert_contacts(conn: asyncpg.Connection, cols: Columns, tz: str) -> None:
+    """In arrival order (`seq`): of several corrections of one record, the last one wins."""
     a = cols.args("contact_id", "event_id", "case_id", "client_id", "collector_id", "channel", "party",
-                  "result", "effective", "status", "ptp_amount", "ptp_due_on", "occurred_at")
-    await conn.execute(_INSERT_CONTACTS, *a[:12], tz, a[12])
+                  "result", "effective", "status", "ptp_amount", "ptp_due_on", "occurred_at",
+                  "record_kind", "corrects", "promise_id", "outcome", "outcome_instalment", "outcome_on")
+    await conn.execute(_INSERT_CONTACTS, *a[:12], tz, *a[12:])
 
 
 # --- placement spells (an R-42 exclusion names one) ----------------------------------------------
