@@ -81,6 +81,18 @@ async def test_an_address_intake_marked_invalid_is_never_kept_for_a_visit(conn, 
     assert await conn.fetchval("SELECT count(*) FROM case_addresses WHERE case_id = $1", f"h-{t}") == 1
 
 
+async def test_whose_address_and_its_postcode_are_kept(conn, ctx, fo):
+    """visit.completed hands the visited address to letters with its owner (R-30: a contact's
+    address never gets a letter) and postcode, so both are kept from case.received."""
+    t = fo.tag()
+    mother = {**fo.WORK, "owner": "contact", "name": "李娜", "relationship": "parent", "postcode": "450007"}
+    rec, _ = fo.case_envelopes(f"h-{t}", collector=f"c-{t}", team=f"p-{t}", addresses=(fo.HOME, mother))
+    await handle(conn, ctx, rec)
+    rows = await conn.fetch("SELECT kind, owner, postcode FROM case_addresses WHERE case_id = $1 ORDER BY kind",
+                            f"h-{t}")
+    assert [tuple(r) for r in rows] == [("home", "debtor", None), ("work", "contact", "450007")]
+
+
 async def test_a_closed_case_loses_its_open_visits(conn, ctx, fo):
     t = fo.tag()
     case_id, visit_id = await approved(conn, ctx, fo, t)

@@ -147,16 +147,17 @@ async def on_contact_logged(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[
 
 
 async def on_visit_completed(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[Envelope]) -> None:
-    """R-38: an address a visit verified is a verified address (R-29), valid again even if a letter
-    came back from it before (the visit is newer evidence than the return)."""
+    """R-38: an address a visit verified (`address`, sent by fieldops only when the agents verified
+    it) is a verified address (R-29), valid again even if a letter came back from it before (the
+    visit is newer evidence than the return); an address learned at the door (`addresses_found`,
+    R-25) is verified there too."""
     rows = []
     for env in envelopes:
         p = VisitCompleted.model_validate(env.payload)
-        if p.address is None or not p.address_verified:
-            continue
         day = _day(ctx, p.visited_at)
-        rows.append(address_row(env.case_id, p.address, source="visit", found_on=day, verified_on=day,
-                                at=p.visited_at))
+        visited = [p.address] if p.address is not None and p.address_verified else []
+        rows += [address_row(env.case_id, a, source="visit", found_on=day, verified_on=day, at=p.visited_at)
+                 for a in [*visited, *p.addresses_found] if a.valid]
     if await address_store.upsert(conn, rows):
         await conn.execute("SELECT pg_notify('letters_resend', '')")
 
