@@ -5,6 +5,7 @@ writes it set-based; letters not yet dispatched of a case that became blocked ar
 
     case.received / case.updated / payment.posted / case.paused / case.resumed   (intake, allocation)
     contact.logged   addresses and mobiles a collector found (R-25), instalment plans, texts sent
+                     (contact's own: contact never echoes the texts sent here, announced by sms.sent)
     visit.completed  an address a field visit verified (R-29, R-38)
     policy.changed   compliance levels (issue 10): holds stop letters, the SMS gate uses them
 """
@@ -133,7 +134,7 @@ async def on_contact_logged(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[
         addresses += [address_row(env.case_id, a, source="skip_trace", found_on=day, verified_on=day, at=at)
                       for a in p.addresses_found]
         phones += phone_rows(env.case_id, p.phones_found, at)
-        if p.channel == "sms":
+        if p.channel == "sms" and p.record_kind != "correction":    # a correction is the same text again
             texts.append((p.contact_id, env.case_id, at))
         plan = facts.plan_from_contact(p.contact_id, day, p.status, [(i.amount, i.due_on) for i in p.instalments])
         if plan is not None:

@@ -324,6 +324,24 @@ class CasePauseRequested(_Payload):
     requested_at: datetime
 
 
+class SmsSent(_Payload):
+    """A text the letters service sent (R-27 approved wording, through the compliance engine): the
+    provider accepted it. The contact service counts it in the case's attempt history (channel sms:
+    its own SMS caps, R-15) and shows it on the timeline; it does not echo it on contact.logged, so
+    letters (which counts contact's texts from contact.logged channel sms) never counts it twice."""
+    sms_id: str
+    template_id: str
+    template_version: int
+    purpose: str | None = None          # the SMS template's name (its purpose)
+    number_masked: str                  # the debtor's mobile, masked
+    number_hash: str                    # its blind index (R-25): the same hash in every service
+    sent_at: datetime                   # the moment the provider accepted it (the attempt)
+    provider: str | None = None
+    provider_status: str | None = None  # the provider's answer code
+    provider_message_id: str | None = None
+    requested_by: str | None = None     # the letters clerk who asked for it
+
+
 PAYLOADS: dict[str, type[_Payload]] = {
     topics.CASE_RECEIVED: CaseReceived,
     topics.CASE_UPDATED: CaseUpdated,
@@ -341,6 +359,7 @@ PAYLOADS: dict[str, type[_Payload]] = {
     topics.VISIT_PLANNED: VisitPlanned,
     topics.POLICY_CHANGED: PolicyChanged,
     topics.CASE_PAUSE_REQUESTED: CasePauseRequested,
+    topics.SMS_SENT: SmsSent,
 }
 
 EVENT_TYPE_OF: dict[type[_Payload], str] = {model: name for name, model in PAYLOADS.items()}
