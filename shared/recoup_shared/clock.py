@@ -91,7 +91,7 @@ class BusinessClock:
         self.zone = zone_of(zone)
         self._spec = ClockSpec.parse(spec)
         self._file = spec_file
-        self._file_stamp: tuple[float, int] | None = None
+        self._file_stamp: tuple[int, int, int] | None = None
         self._file_spec = ClockSpec()
 
     @property
@@ -105,8 +105,10 @@ class BusinessClock:
             st = os.stat(self._file)
         except FileNotFoundError:
             return self._spec
-        stamp = (st.st_mtime, st.st_size)
-        if stamp != self._file_stamp:
+        stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+        # A file stamped in the last two seconds is read again ("racy git"): on a file system with
+        # coarse timestamps a second write of equal length may carry the same stamp as the first.
+        if stamp != self._file_stamp or time.time_ns() - st.st_mtime_ns < 2_000_000_000:
             with open(self._file, encoding="utf-8") as fh:
                 self._file_spec = ClockSpec.parse(fh.read(), read_at=st.st_mtime)
             self._file_stamp = stamp
@@ -142,6 +144,15 @@ def write_clock_file(path: str, spec: str) -> None:
     tmp = f"{path}.tmp"
     with open(tmp, "w", encoding="utf-8") as fh:
         fh.write(spec)
+    # Readers notice a change by (inode, mtime, size). The kernel stamps files from a coarse clock
+    # (one tick is milliseconds), so two writes of equal length in one tick would look unchanged and
+    # a reader would keep the old time: give every write an explicit, strictly later mtime.
+    try:
+        previous = os.stat(path).st_mtime_ns
+    except FileNotFoundError:
+        previous = 0
+    stamp = max(time.time_ns(), previous + 1_000)
+    os.utime(tmp, ns=(stamp, stamp))
     os.replace(tmp, path)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 from collections.abc import Iterable
@@ -34,6 +35,37 @@ def _json_default(o: Any) -> Any:
 
 def _json_dumps(value: Any) -> str:
     return json.dumps(value, default=_json_default, ensure_ascii=False, separators=(",", ":"))
+
+
+# The database (or the way to it) was unavailable — not the work wrong. A consumer retries such
+# an event without counting it towards dead-lettering; a request is answered 503 (retry), not 500.
+_TRANSIENT_PG = (
+    asyncpg.PostgresConnectionError,                 # 08xxx: the connection failed or was cut
+    asyncpg.exceptions.AdminShutdownError,           # 57P01: restart or failover terminated it
+    asyncpg.exceptions.CrashShutdownError,           # 57P02
+    asyncpg.exceptions.CannotConnectNowError,        # 57P03: starting up / shutting down
+    asyncpg.exceptions.InsufficientResourcesError,   # 53xxx: too many connections, disk full
+    asyncpg.exceptions.TransactionRollbackError,     # 40xxx: serialization failure, deadlock
+)
+_NETWORK_ERRNOS = frozenset({errno.ECONNREFUSED, errno.ECONNRESET, errno.ECONNABORTED, errno.EPIPE,
+                             errno.ETIMEDOUT, errno.EHOSTUNREACH, errno.ENETUNREACH})
+_CLOSED = ("connection is closed", "connection was closed", "pool is closing", "pool is closed",
+           "released back to the pool")
+
+
+def is_transient(exc: BaseException | None) -> bool:
+    """Whether `exc` (or what caused it) says the database was out of reach for a while."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, _TRANSIENT_PG + (ConnectionError, TimeoutError)):
+            return True
+        if isinstance(exc, OSError) and (exc.errno in _NETWORK_ERRNOS or "Connect call failed" in str(exc)):
+            return True
+        if isinstance(exc, asyncpg.InterfaceError) and any(m in str(exc) for m in _CLOSED):
+            return True
+        exc = exc.__cause__ or (None if exc.__suppress_context__ else exc.__context__)
+    return False
 
 
 async def create_pool(dsn: str, *, min_size: int = 2, max_size: int = 10) -> asyncpg.Pool:

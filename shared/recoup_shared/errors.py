@@ -100,7 +100,7 @@ def problem_responses(*errors: type[ServiceError]) -> dict[int | str, dict[str, 
 
 # What every operation may answer besides its own declarations (issue 14.10): the error handlers
 # below send these as problem+json, so the OpenAPI says so.
-_COMMON = {"500": "Internal error"}
+_COMMON = {"500": "Internal error", "503": "Temporarily unavailable (a dependency is down): retry"}
 _WITH_INPUT = {"422": "The request is not valid"}
 _AUTHENTICATED = {"401": "Authentication required", "403": "Forbidden"}
 _WITH_BODY = {"400": "Malformed request", "413": "Payload too large", "415": "Unsupported media type"}
@@ -143,6 +143,8 @@ def _loc(loc: tuple[Any, ...]) -> str:
 
 UNEXPECTED_ERRORS = Counter("recoup_unexpected_errors_total",
                             "Requests that ended in an unexpected error (500)", ["service"])
+DEPENDENCY_UNAVAILABLE = Counter("recoup_dependency_unavailable_total",
+                                 "Requests answered 503 because the database was out of reach", ["service"])
 
 
 def install_error_handlers(app: FastAPI, service: str = "recoup") -> None:
@@ -176,8 +178,19 @@ def install_error_handlers(app: FastAPI, service: str = "recoup") -> None:
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         # Every unexpected error: problem+json with the correlation id, never internals; counted.
         # Starlette re-raises after this response so the server logs the traceback.
-        UNEXPECTED_ERRORS.labels(service).inc()
+        from .db import is_transient  # asyncpg: not for the problem classes rules/ import
+
         correlation_id = request.scope.get("state", {}).get("correlation_id")
+        if is_transient(exc):
+            # the database out of reach (a restart, a failover): nothing wrong with the request,
+            # and nothing was committed (the request's transaction rolled back) — retry it
+            DEPENDENCY_UNAVAILABLE.labels(service).inc()
+            body = {"type": TYPE_BASE + "service-unavailable", "title": "Temporarily unavailable",
+                    "status": 503, "detail": "A dependency of the service is unavailable; retry shortly.",
+                    "correlation_id": correlation_id}
+            headers = {"Retry-After": "1", **({"x-correlation-id": correlation_id} if correlation_id else {})}
+            return problem_response(503, body, headers)
+        UNEXPECTED_ERRORS.labels(service).inc()
         body = {"type": TYPE_BASE + "internal-error", "title": "Internal error", "status": 500,
                 "detail": "The service failed unexpectedly; quote the correlation id to support.",
                 "correlation_id": correlation_id}

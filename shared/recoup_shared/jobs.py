@@ -28,6 +28,7 @@ import asyncpg
 from prometheus_client import Counter, Histogram
 
 from .logging import get_logger
+from .notify import Listener
 
 log = get_logger(__name__)
 
@@ -72,7 +73,7 @@ class JobRunner:
         self._loops = {j.name: _Loop(j, ctx, service) for j in jobs
                        if j.enabled is None or j.enabled(ctx.settings)}
         self._stopping = False
-        self._listen_conn: asyncpg.Connection | None = None
+        self._listener: Listener | None = None
         self._channels: dict[str, list[_Loop]] = {}
 
     @property
@@ -87,17 +88,20 @@ class JobRunner:
             if loop.job.wake_on:
                 self._channels.setdefault(loop.job.wake_on, []).append(loop)
         if self._channels and self.ctx.pool is not None:
-            self._listen_conn = await self.ctx.pool.acquire()
-            for channel in self._channels:
-                await self._listen_conn.add_listener(channel, self._on_notify)
+            # kept across database restarts (notify.py); once back, every woken job runs
+            self._listener = Listener(self.ctx.pool, {c: self._waker(c) for c in self._channels},
+                                      name=f"{self.service}-jobs")
+            await self._listener.start()
         for loop in self._loops.values():
             if loop.job.wake_on:
                 loop.event.set()  # whatever was signalled while we were down
             loop.task = asyncio.create_task(self._run(loop), name=f"job-{loop.job.name}")
 
-    def _on_notify(self, _conn: Any, _pid: int, channel: str, _payload: str) -> None:
-        for loop in self._channels.get(channel, ()):
-            loop.event.set()
+    def _waker(self, channel: str) -> Callable[[], None]:
+        def wake() -> None:
+            for loop in self._channels.get(channel, ()):
+                loop.event.set()
+        return wake
 
     def wake(self, name: str) -> None:
         self._loops[name].event.set()
@@ -116,13 +120,9 @@ class JobRunner:
             for t in pending:
                 t.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
-        if self._listen_conn is not None:
-            try:
-                for channel in self._channels:
-                    await self._listen_conn.remove_listener(channel, self._on_notify)
-            finally:
-                await self.ctx.pool.release(self._listen_conn)
-                self._listen_conn = None
+        if self._listener is not None:
+            await self._listener.stop()
+            self._listener = None
 
     async def _once(self, loop: _Loop) -> float | None:
         start = time.perf_counter()

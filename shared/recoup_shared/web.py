@@ -19,6 +19,7 @@ from typing import Any
 
 import structlog
 from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -146,7 +147,8 @@ def health_router() -> APIRouter:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @router.get("/readyz", summary="Database and broker reachable")
+    @router.get("/readyz", summary="Database and broker reachable",
+                responses={503: {"description": "A dependency is not reachable (the checks say which)"}})
     async def readyz(request: Request) -> Response:
         checks: dict[str, str] = {}
         try:
@@ -169,7 +171,10 @@ def health_router() -> APIRouter:
         return problem_response(503, {"type": "https://recoup.example/problems/not-ready",
                                       "title": "Not ready", "status": 503, "checks": checks})
 
-    @router.get("/metrics", summary="Prometheus metrics")
+    # Prometheus' text format, documented as such (issue 14.10: the OpenAPI says what is answered)
+    @router.get("/metrics", summary="Prometheus metrics", response_class=PlainTextResponse,
+                responses={200: {"description": "Prometheus text exposition format",
+                                 "content": {"text/plain": {"schema": {"type": "string"}}}}})
     async def metrics(request: Request) -> Response:
         relay = request.app.state.relay
         if relay is not None:

@@ -435,3 +435,99 @@ async def test_a_failed_batch_is_never_overtaken_by_the_next(stack):
     # at least once: the failed batch (its messages did land) again, and nothing of the next batch
     # before it
     assert seen == [0, 1, 2, 3, 4, 5, 3, 4, 5, 6, 7, 8]
+
+
+async def test_database_out_of_reach_is_waited_for_never_dead_lettered(stack, bus_pool):
+    """The fault suite's PostgreSQL restart: an event that fails because the database is away
+    (refused, cut, starting up) is retried for as long as that lasts — far past max_attempts —
+    and never dead-lettered; the events after it are not skipped."""
+    topic = await fresh_topic(stack)
+    events = envelopes(4)
+    from recoup_shared.bus import dumps
+    await publish_raw(stack, topic, [dumps(e) for e in events])
+    outage = {"left": 8}
+    inner = recording_handler()
+
+    async def handler(conn, _ctx, batch):
+        if outage["left"] > 0:
+            outage["left"] -= 1
+            try:
+                raise ConnectionRefusedError(111, "Connect call failed ('127.0.0.1', 5432)")
+            except ConnectionRefusedError as exc:
+                raise RuntimeError("could not store the batch") from exc  # wrapped: still transient
+        await inner(conn, _ctx, batch)
+
+    consumer = EventConsumer(bus_pool, bootstrap_servers=stack.bootstrap, group_id=f"g-{topic}",
+                             handlers={"thing.happened": handler}, service="test", topics=[topic],
+                             max_attempts=2, retry_backoff=0.01, max_backoff=0.05)
+    await consumer.start()
+    try:
+        await wait_for(lambda: _eq(applied_count(bus_pool, events), 4))
+    finally:
+        await consumer.stop()
+    assert outage["left"] == 0
+    assert await bus_pool.fetchval("SELECT count(*) FROM dead_letters WHERE topic = $1", topic) == 0
+
+
+async def test_a_batch_interrupted_while_dead_lettering_is_read_again_not_skipped(stack, bus_pool):
+    """Dead-lettering needs the database (the dead_letters row); when that fails the batch is
+    read again from its first record — before, the loop's safety net dropped the rest of the
+    fetched records and later commits moved past them (lost)."""
+    topic = await fresh_topic(stack)
+    events = envelopes(5)
+    from recoup_shared.bus import dumps
+    await publish_raw(stack, topic, [dumps(e) for e in events])
+    doomed = events[1]["event_id"]
+    inner = recording_handler()
+
+    async def handler(conn, _ctx, batch):
+        if any(str(e.event_id) == doomed for e in batch):
+            raise RuntimeError("bug in handler")
+        await inner(conn, _ctx, batch)
+
+    consumer = EventConsumer(bus_pool, bootstrap_servers=stack.bootstrap, group_id=f"g-{topic}",
+                             handlers={"thing.happened": handler}, service="test", topics=[topic],
+                             max_attempts=1, retry_backoff=0.01, max_backoff=0.05)
+    real_dead_letter, refused = consumer._dead_letter, {"left": 2}
+
+    async def dead_letter_while_database_away(*args, **kwargs):
+        if refused["left"] > 0:
+            refused["left"] -= 1
+            raise ConnectionResetError(104, "Connection reset by peer")
+        await real_dead_letter(*args, **kwargs)
+
+    consumer._dead_letter = dead_letter_while_database_away
+    await consumer.start()
+    try:
+        await wait_for(lambda: _eq(applied_count(bus_pool, events), 4))
+        await wait_for(lambda: bus_pool.fetchval("SELECT count(*) FROM dead_letters WHERE topic = $1", topic))
+    finally:
+        await consumer.stop()
+    assert refused["left"] == 0
+    assert await bus_pool.fetchval("SELECT event_id::text FROM dead_letters WHERE topic = $1", topic) == doomed
+
+
+async def test_what_counts_as_the_database_out_of_reach():
+    from recoup_shared.db import is_transient
+
+    assert is_transient(ConnectionRefusedError(111, "refused"))
+    assert is_transient(OSError("Multiple exceptions: [Errno 111] Connect call failed ('::1', 5432)"))
+    assert is_transient(TimeoutError())
+    assert is_transient(asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed in the middle"))
+    assert is_transient(asyncpg.exceptions.AdminShutdownError("terminating connection due to administrator command"))
+    assert is_transient(asyncpg.exceptions.CannotConnectNowError("the database system is starting up"))
+    assert is_transient(asyncpg.exceptions.SerializationError("could not serialize access"))
+    assert is_transient(asyncpg.InterfaceError("cannot call Connection.fetch(): connection is closed"))
+    try:
+        try:
+            raise ConnectionResetError(104, "reset")
+        except ConnectionResetError as exc:
+            raise RuntimeError("store failed") from exc
+    except RuntimeError as wrapped:
+        assert is_transient(wrapped)
+    # the work itself wrong: counted towards dead-lettering as before
+    assert not is_transient(RuntimeError("bug"))
+    assert not is_transient(asyncpg.exceptions.DataError("value out of int32 range"))
+    assert not is_transient(asyncpg.exceptions.QueryCanceledError("canceling statement due to statement timeout"))
+    assert not is_transient(FileNotFoundError(2, "No such file"))
+    assert not is_transient(asyncpg.InterfaceError("cannot perform operation: another operation is in progress"))

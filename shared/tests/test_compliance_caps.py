@@ -189,3 +189,25 @@ def test_replay_finds_the_breaches_in_a_recorded_history():
     breaches = [(a.at, d.rules) for a, d in results if not d.allowed]
     assert breaches == [(at(12), ("cap.effective_calls_per_day",)),
                         (at(22, 10), ("window.outside", "cap.effective_calls_per_day"))]
+
+
+def test_stored_call_back_request_exempts_the_debtors_calls_until_a_conversation():
+    """R-15: the debtor asked (on Tuesday 09:30) to be called back; the case level keeps it. The
+    fourth connected call of the day is allowed for the debtor only, and only until they talk."""
+    asked = at(9, 30).isoformat()
+    p = policy(exemptions={"callback_requested_at": asked})
+    hist = calls(at(9), at(9, 10), at(9, 20), outcome=Outcome.NO_ANSWER) + calls(at(8), at(8, 10), at(8, 20))
+    d = decide(p, Z, hist[3:], Request(at=at(16), channel=Channel.CALL))
+    assert d.allowed and d.exemption == Exemption.CALLBACK_REQUESTED
+    assert [n.rule for n in d.notices] == ["exemption.applied"]
+    assert d.attempt().exemption == Exemption.CALLBACK_REQUESTED        # history keeps it uncounted
+    third = decide(p, Z, hist[3:], Request(at=at(16), channel=Channel.CALL, party=Party.THIRD_PARTY,
+                                           contact_person="cp-1"))
+    assert not third.allowed and third.rules == ("cap.effective_calls_per_day",)
+    talked = hist[3:] + calls(at(10))                                   # a conversation since the request
+    late = decide(p, Z, talked, Request(at=at(16), channel=Channel.CALL))
+    assert not late.allowed and late.exemption is None and late.notices == ()
+    stale = decide(p, Z, hist[3:], Request(at=at(16, day=TUE + timedelta(days=2)), channel=Channel.CALL))
+    assert stale.exemption is None                                       # 2 debtor-local days: expired
+    assert validate_level({"exemptions": {"callback_requested_at": asked}}, "case").values == {
+        "exemptions.callback_requested_at": asked}

@@ -48,6 +48,10 @@ def make_app() -> FastAPI:
     async def boom() -> dict:
         raise RuntimeError("secret internals 410105198703150030")
 
+    @router.get("/database-away")
+    async def database_away() -> dict:
+        raise ConnectionRefusedError(111, "Connect call failed ('127.0.0.1', 5432)")
+
     app.include_router(router)
     app.add_middleware(_ObservabilityMiddleware, service="edge", max_bytes=LIMIT)
     return app
@@ -140,6 +144,36 @@ def test_openapi_documents_problems_as_problem_json():
         assert post[code]["content"] == {"application/problem+json": {
             "schema": {"$ref": "#/components/schemas/Problem"}}}, code
     assert "422" not in spec["paths"]["/boom"]["get"]["responses"]
+
+
+async def test_the_database_out_of_reach_is_a_503_to_retry_not_a_500():
+    """The fault suite's PostgreSQL restart: the client is told to retry (503, Retry-After), as
+    problem+json with the correlation id; not counted as an unexpected error."""
+    before = UNEXPECTED_ERRORS.labels("edge")._value.get()
+    async with client() as c:
+        r = await c.get("/database-away", headers={"x-correlation-id": "req-42"})
+    assert r.status_code == 503 and r.headers["retry-after"] == "1"
+    assert r.headers["content-type"] == "application/problem+json"
+    body = r.json()
+    assert body["type"].endswith("/service-unavailable") and body["correlation_id"] == "req-42"
+    assert "5432" not in r.text
+    assert UNEXPECTED_ERRORS.labels("edge")._value.get() == before
+    responses = APP.openapi()["paths"]["/database-away"]["get"]["responses"]
+    assert list(responses["503"]["content"]) == ["application/problem+json"]
+
+
+def test_operations_routes_document_what_they_answer():
+    """The fuzzing gate found /metrics documented as JSON: it is Prometheus' text format. /readyz
+    answers 503 (problem+json) while a dependency is down."""
+    from recoup_shared.web import health_router
+
+    app = FastAPI()
+    install_error_handlers(app, service="edge")
+    _document_problems(app)
+    app.include_router(health_router())
+    paths = app.openapi()["paths"]
+    assert list(paths["/metrics"]["get"]["responses"]["200"]["content"]) == ["text/plain"]
+    assert list(paths["/readyz"]["get"]["responses"]["503"]["content"]) == ["application/problem+json"]
 
 
 @settings(max_examples=300, deadline=None)

@@ -1,7 +1,8 @@
 """The console in a real headless Chromium against the real local stack (issue 13):
 a team lead signs in, previews and commits an allocation; finance opens a statement, drills down
 and downloads the PDF; an admin sees the placement and its rejected rows. Screenshots of the main
-screens go to docs/screenshots/; the time from the API's answer to a 50-row table drawn is printed.
+screens go to build/screenshots/ (to docs/screenshots/ with RECOUP_UPDATE_SCREENSHOTS=1); the time from
+the API's answer to a 50-row table drawn is printed.
 """
 
 from __future__ import annotations
@@ -143,14 +144,14 @@ async def test_finance_opens_a_statement_and_downloads_the_pdf(page, console_sit
     await page.wait_for_selector("[data-test=menu-billing-statements]:has-text('Statements')")
 
 
-async def test_collector_sees_own_cases_and_where_the_later_screens_go(page, console_site: ConsoleSite):
+async def test_collector_is_given_the_collection_screens_not_allocating(page, console_site: ConsoleSite):
+    # R-45: the worklist and the inbound lookup (contact's screens: test_console_contact.py), not
+    # allocating, not the complaints queue of leads and managers
     await sign_in(page, console_site, "demo-c01")
-    await page.wait_for_selector("[data-test=card-my-cases] .stat")
-    planned = await page.inner_text("[data-test=card-planned]")
-    assert "我的案件" in planned and "contact" in planned  # the worklist comes with the contact service
-    assert await page.locator("[data-test=menu-worklist].is-disabled").count() == 1
+    assert await page.locator("[data-test=menu-worklist]:not(.is-disabled)").count() == 1
+    assert await page.locator("[data-test=menu-inbound]").count() == 1
     assert await page.locator("[data-test=menu-alloc-preview]").count() == 0
-    await shot(page, "dashboard-collector")
+    assert await page.locator("[data-test=menu-complaints]").count() == 0
 
 
 async def test_admin_sees_the_placement_and_its_rejected_rows(page, console_site: ConsoleSite):

@@ -57,6 +57,18 @@ export const QC_RESOLVERS: readonly Role[] = ['supervisor', 'admin']
 export const SMS_SENDERS: readonly Role[] = ['letters_clerk']
 export const RECEIPT_POSTERS: readonly Role[] = ['letters_clerk', 'admin']
 
+// contact (recoup_contact/settings.py). Whose case, which team and which collector's list are the
+// service's object checks: a collector reads their own cases, a team lead the team's.
+export const CONTACT_READERS: readonly Role[] = ['collector', 'team_lead', 'supervisor', 'admin', 'auditor', 'data_specialist']
+export const CONTACT_WRITERS: readonly Role[] = ['collector', 'team_lead', 'supervisor']
+export const INBOUND_LOGGERS: readonly Role[] = ['collector', 'team_lead', 'supervisor']
+export const WORKLIST_ALL: readonly Role[] = ['supervisor', 'admin', 'auditor', 'data_specialist']
+export const CONTACT_REPORTERS: readonly Role[] = ['data_specialist', 'supervisor', 'admin', 'team_lead']
+export const COMPLAINT_READERS: readonly Role[] = [...WORKLIST_ALL, 'team_lead']
+export const COMPLAINT_RESOLVERS: readonly Role[] = ['supervisor', 'admin']
+export const CLAIM_DECIDERS: readonly Role[] = ['data_specialist', 'supervisor', 'admin']
+export const AGENT_LINE_ADMINS: readonly Role[] = ['admin']
+
 export function hasAny(roles: readonly string[], allowed: readonly string[] | undefined): boolean {
   if (!allowed || allowed.length === 0) return true
   return roles.some((r) => allowed.includes(r))

@@ -3,6 +3,7 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import {
   ALLOCATION_READERS, ALLOCATORS, AUDIT_READERS, BILLING_READERS, CASE_OWNER_READERS, ESCALATION_READERS,
+  COMPLAINT_READERS, CONTACT_READERS, CONTACT_REPORTERS, INBOUND_LOGGERS,
   FIELD_AGENTS, FIELD_PLAN_READERS, LETTER_CLERKS, LETTER_READERS, PERFORMANCE_READERS, PLACEMENT_SCREEN,
   QC_RESOLVERS, QC_SCANNERS, TEMPLATE_READERS, VISIT_APPROVERS, type Role,
 } from '@/auth/roles'
@@ -20,6 +21,14 @@ declare module 'vue-router' {
 
 const children: RouteRecordRaw[] = [
   { path: '', name: 'dashboard', component: () => import('@/views/dashboard/DashboardView.vue'), meta: { titleKey: 'menu.dashboard' } },
+  // contact
+  { path: 'contact/worklist', name: 'contact-worklist', component: () => import('@/views/contact/WorklistView.vue'), meta: { roles: CONTACT_READERS, titleKey: 'menu.worklist' } },
+  { path: 'contact/cases/:caseId', name: 'contact-case', component: () => import('@/views/contact/CaseView.vue'), meta: { roles: CONTACT_READERS, titleKey: 'contact.casePage' } },
+  { path: 'contact/inbound', name: 'contact-inbound', component: () => import('@/views/contact/InboundView.vue'), meta: { roles: INBOUND_LOGGERS, titleKey: 'menu.inbound' } },
+  { path: 'contact/complaints', name: 'contact-complaints', component: () => import('@/views/contact/ComplaintsView.vue'), meta: { roles: COMPLAINT_READERS, titleKey: 'menu.complaints' } },
+  { path: 'contact/disputes', name: 'contact-disputes', component: () => import('@/views/contact/DisputesView.vue'), meta: { roles: COMPLAINT_READERS, titleKey: 'menu.disputes' } },
+  { path: 'contact/claims', name: 'contact-claims', component: () => import('@/views/contact/ClaimsView.vue'), meta: { roles: CONTACT_READERS, titleKey: 'menu.claims' } },
+  { path: 'contact/quality-flags', name: 'contact-quality-flags', component: () => import('@/views/contact/QualityFlagsView.vue'), meta: { roles: CONTACT_REPORTERS, titleKey: 'menu.qualityFlags' } },
   // allocation
   { path: 'allocation/preview', name: 'alloc-preview', component: () => import('@/views/allocation/PreviewView.vue'), meta: { roles: ALLOCATORS, titleKey: 'menu.allocationPreview' } },
   { path: 'allocation/rotation', name: 'alloc-rotation', component: () => import('@/views/allocation/RotationView.vue'), meta: { roles: ALLOCATORS, titleKey: 'menu.rotation' } },

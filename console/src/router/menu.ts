@@ -3,6 +3,7 @@
 // <service> service") — when the service lands, its screens replace `planned` with a `route`.
 import {
   ALLOCATION_MANAGERS, ALLOCATION_READERS, ALLOCATORS, AUDIT_READERS, BILLING_READERS, CASE_OWNER_READERS,
+  COMPLAINT_READERS, CONTACT_READERS, CONTACT_REPORTERS, INBOUND_LOGGERS,
   ESCALATION_READERS, FIELD_AGENTS, FIELD_PLAN_READERS, LETTER_CLERKS, LETTER_READERS, PERFORMANCE_READERS,
   PLACEMENT_SCREEN, QC_RESOLVERS, QC_SCANNERS, TEMPLATE_READERS, VISIT_APPROVERS, hasAny, type Role,
 } from '@/auth/roles'
@@ -24,17 +25,20 @@ export interface MenuGroup {
 }
 
 const ALL: readonly Role[] = []
-const COLLECTION: readonly Role[] = ['collector', 'team_lead', 'supervisor']
-const MANAGERS: readonly Role[] = ['team_lead', 'supervisor', 'admin']
 
 export const MENU: MenuGroup[] = [
   { key: 'home', titleKey: 'menu.home', icon: 'home', items: [
     { key: 'dashboard', titleKey: 'menu.dashboard', roles: ALL, route: 'dashboard' },
   ] },
   { key: 'collection', titleKey: 'menu.collection', icon: 'phone', items: [
-    { key: 'worklist', titleKey: 'menu.worklist', roles: COLLECTION, planned: 'contact' },
-    { key: 'inbound', titleKey: 'menu.inbound', roles: COLLECTION, planned: 'contact' },
-    { key: 'complaints', titleKey: 'menu.complaints', roles: MANAGERS, planned: 'contact' },
+    { key: 'worklist', titleKey: 'menu.worklist', roles: CONTACT_READERS, route: 'contact-worklist' },
+    { key: 'inbound', titleKey: 'menu.inbound', roles: INBOUND_LOGGERS, route: 'contact-inbound' },
+    { key: 'complaints', titleKey: 'menu.complaints', roles: COMPLAINT_READERS, route: 'contact-complaints' },
+    { key: 'disputes', titleKey: 'menu.disputes', roles: COMPLAINT_READERS, route: 'contact-disputes' },
+    { key: 'claims', titleKey: 'menu.claims', roles: CONTACT_READERS, route: 'contact-claims' },
+    { key: 'quality-flags', titleKey: 'menu.qualityFlags', roles: CONTACT_REPORTERS, route: 'contact-quality-flags' },
+    // the compliance issue brings these: the inspection queue and violations per collector (R-48),
+    // the stored contact policies (R-14..R-18)
     { key: 'quality', titleKey: 'menu.quality', roles: ['supervisor', 'admin', 'auditor'], planned: 'contact' },
     { key: 'contact-policies', titleKey: 'menu.contactPolicies', roles: ['admin', 'supervisor'], planned: 'contact' },
   ] },

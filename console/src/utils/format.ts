@@ -59,13 +59,22 @@ export function pct(v: string | number | null | undefined): string {
 
 const tz = 'Asia/Shanghai'
 
+// one formatter per zone: building an Intl.DateTimeFormat costs more than formatting with it, and a
+// list page formats hundreds of moments
+const formatters = new Map<string, Intl.DateTimeFormat>()
+
 export function dateTime(iso: string | null | undefined, timeZone = tz): string {
   if (!iso) return '—'
   const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return iso
-  return new Intl.DateTimeFormat('zh-CN', {
-    timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false,
-  }).format(d).replace(/\//g, '-')
+  let f = formatters.get(timeZone)
+  if (!f) {
+    f = new Intl.DateTimeFormat('zh-CN', {
+      timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false,
+    })
+    formatters.set(timeZone, f)
+  }
+  return f.format(d).replace(/\//g, '-')
 }
 
 /** 3725 → "1h 2m 5s" style, compact: "1小时2分" is left to i18n; seconds only here. */
@@ -90,4 +99,13 @@ export function thisMonth(now = new Date(), timeZone = tz): string {
 
 export function today(now = new Date(), timeZone = tz): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now)
+}
+
+/** The browser's time zone: the collector's own clock (the debtor's may differ). */
+export function localZone(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || tz
+  } catch {
+    return tz
+  }
 }

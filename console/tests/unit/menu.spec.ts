@@ -11,18 +11,29 @@ describe('the role-based menu (R-45)', () => {
     expect(keys(['team_lead'])).not.toContain('billing-statements')
     expect(keys(['finance'])).toEqual(expect.arrayContaining(['billing-statements', 'billing-schedules', 'alloc-case']))
     expect(keys(['finance'])).not.toContain('alloc-preview')
-    expect(keys(['data_specialist'])).toEqual(['dashboard', 'intake-placements', 'intake-templates'])
-    expect(keys(['collector'])).toEqual(['dashboard', 'alloc-case'])
+    expect(keys(['data_specialist'])).toEqual(['dashboard', 'worklist', 'complaints', 'disputes', 'claims', 'quality-flags',
+      'intake-placements', 'intake-templates'])
+    expect(keys(['collector'])).toEqual(['dashboard', 'worklist', 'inbound', 'claims', 'alloc-case'])
     expect(keys(['auditor'])).toContain('intake-audit')
     expect(keys(['auditor'])).not.toContain('alloc-preview')
   })
 
-  it('shows the screens of services still being written as planned, never as links', () => {
-    const collector = menuFor(['collector']).flatMap((g) => g.items)
-    expect(collector.find((i) => i.key === 'worklist')).toMatchObject({ planned: 'contact' })
-    expect(collector.find((i) => i.key === 'worklist')?.route).toBeUndefined()
-    expect(MENU.flatMap((g) => g.items).filter((i) => i.planned).map((i) => i.planned)).toEqual(
-      ['contact', 'contact', 'contact', 'contact', 'contact'])
+  it('shows the screens still being written as planned, never as links', () => {
+    const supervisor = menuFor(['supervisor']).flatMap((g) => g.items)
+    expect(supervisor.find((i) => i.key === 'quality')).toMatchObject({ planned: 'contact' })
+    expect(supervisor.find((i) => i.key === 'quality')?.route).toBeUndefined()
+    // the compliance issue's screens: the inspection queue and violations, the stored policies
+    expect(MENU.flatMap((g) => g.items).filter((i) => i.planned).map((i) => i.key)).toEqual(['quality', 'contact-policies'])
+  })
+
+  it("gives collectors, team leads and managers contact's screens (R-45)", () => {
+    expect(keys(['team_lead'])).toEqual(expect.arrayContaining(['worklist', 'inbound', 'complaints', 'disputes', 'claims', 'quality-flags']))
+    expect(keys(['collector'])).not.toContain('complaints') // the queue is for leads and managers
+    expect(keys(['collector'])).not.toContain('quality-flags')
+    expect(keys(['auditor'])).toEqual(expect.arrayContaining(['worklist', 'complaints', 'disputes']))
+    expect(keys(['auditor'])).not.toContain('inbound') // reading is not taking calls
+    expect(keys(['finance'])).not.toContain('worklist')
+    expect(keys(['field_agent'])).not.toContain('worklist')
   })
 
   it("gives field and letters staff their screens (R-45)", () => {

@@ -9,7 +9,10 @@ side by side in one test process, each on its own database.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
+import threading
+import traceback
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, AsyncIterator
@@ -59,3 +62,126 @@ async def running_service(stack: Any, name: str, **overrides: Any) -> AsyncItera
         async with httpx.AsyncClient(transport=transport, base_url=f"http://{name}",
                                      timeout=300) as client:
             yield RunningService(name=name, app=app, client=client)
+
+
+class ThreadedService:
+    """A service in-process, on an event loop of its own in a background thread, reachable from
+    any other thread or loop through `asgi` — for synchronous drivers such as schemathesis, whose
+    ASGI client runs requests on its own loop while the service's pool, consumer, relay and jobs
+    stay on theirs.
+
+        with ThreadedService(stack, "letters", database_url=dsn) as svc:
+            schema = schemathesis.openapi.from_asgi("/openapi.json", svc.asgi)
+
+    `errors` keeps the tracebacks of requests the application raised on (after it answered 500),
+    so a failure can say where the service broke."""
+
+    def __init__(self, stack: Any, name: str, *, fresh_database: bool = False, **overrides: Any) -> None:
+        """`fresh_database`: the service runs on a new database of its own (its migrations
+        applied), so what the caller writes stays out of the session's other tests."""
+        self.stack, self.name, self.overrides = stack, name, overrides
+        self.fresh_database = fresh_database
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.app: FastAPI | None = None
+        self.errors: list[str] = []
+        self._thread: threading.Thread | None = None
+        self._stop: asyncio.Event | None = None
+        self._ready = threading.Event()
+        self._failure: BaseException | None = None
+
+    def __enter__(self) -> "ThreadedService":
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def start(self, timeout: float = 120) -> None:
+        self._thread = threading.Thread(target=self._run, name=f"service-{self.name}", daemon=True)
+        self._thread.start()
+        if not self._ready.wait(timeout):
+            raise RuntimeError(f"{self.name} did not start within {timeout:.0f}s")
+        if self._failure is not None:
+            raise RuntimeError(f"{self.name} failed to start") from self._failure
+
+    def stop(self, timeout: float = 120) -> None:
+        if self.loop is not None and self._stop is not None and self._thread is not None:
+            self.loop.call_soon_threadsafe(self._stop.set)
+            self._thread.join(timeout)
+        if self._failure is not None:
+            raise RuntimeError(f"{self.name} failed while stopping") from self._failure
+
+    def _run(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        try:
+            self.loop.run_until_complete(self._serve())
+        except BaseException as exc:  # noqa: BLE001 - reported by start()/stop() in the caller's thread
+            self._failure = exc
+        finally:
+            self._ready.set()
+            self.loop.close()
+
+    async def _serve(self) -> None:
+        self._stop = asyncio.Event()
+        if self.fresh_database and "database_url" not in self.overrides:
+            from . import services
+
+            package = services.package(self.name) if services.has_migrations(self.name) else None
+            self.overrides["database_url"] = await self.stack.new_database(package=package)
+        async with running_service(self.stack, self.name, **self.overrides) as svc:
+            self.app = svc.app
+            self._ready.set()
+            await self._stop.wait()
+
+    def call(self, coro: Any, timeout: float = 300) -> Any:
+        """Run a coroutine on the service's loop (e.g. a query on its pool); its result."""
+        assert self.loop is not None
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+    async def asgi(self, scope: dict, receive: Any, send: Any) -> None:
+        """ASGI entry for callers on another loop: the request is read there, handled on the
+        service's loop, and its answer replayed to the caller. Lifespan events are acknowledged
+        only: the real lifespan ran when the service started."""
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                kind = message["type"].rsplit(".", 1)[-1]
+                await send({"type": f"lifespan.{kind}.complete"})
+                if kind == "shutdown":
+                    return
+        incoming = []
+        while True:
+            message = await receive()
+            incoming.append(message)
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                break
+        assert self.loop is not None
+        outgoing = await asyncio.wrap_future(
+            asyncio.run_coroutine_threadsafe(self._handle(dict(scope), incoming), self.loop))
+        for message in outgoing:
+            await send(message)
+
+    async def _handle(self, scope: dict, incoming: list[dict]) -> list[dict]:
+        pending = list(incoming)
+        outgoing: list[dict] = []
+        done = asyncio.Event()
+
+        async def receive() -> dict:
+            if pending:
+                return pending.pop(0)
+            await done.wait()
+            return {"type": "http.disconnect"}
+
+        async def send(message: dict) -> None:
+            outgoing.append(message)
+            if message["type"] == "http.response.body" and not message.get("more_body", False):
+                done.set()
+
+        assert self.app is not None
+        try:
+            await self.app(scope, receive, send)
+        except Exception:  # noqa: BLE001 - Starlette re-raises after its 500: keep the answer
+            self.errors.append(traceback.format_exc())
+            if not outgoing:
+                raise
+        return outgoing

@@ -232,13 +232,15 @@ class Stack:
                     await conn.close()
             self.migrated.append(name)
 
-    async def start_services(self, names: Iterable[str], *,
-                             ports: dict[str, int] | None = None) -> dict[str, str]:
+    async def start_services(self, names: Iterable[str], *, ports: dict[str, int] | None = None,
+                             env: dict[str, dict[str, str]] | None = None) -> dict[str, str]:
+        """`env`: extra environment per service (settings, e.g. RECOUP_RELAY_POLL_SECONDS), kept
+        when the service is restarted."""
         started = []
         for name in names:
             port = (ports or {}).get(name) or (procs.free_port() if self.ephemeral
                                                else services.SERVICES[name])
-            started.append(self._spawn_service(name, port))
+            started.append(self._spawn_service(name, port, (env or {}).get(name)))
         self._record()
         results = await asyncio.gather(*(s.wait_healthy() for s in started), return_exceptions=True)
         errors = [r for r in results if isinstance(r, BaseException)]
@@ -246,9 +248,11 @@ class Stack:
             raise StackError("; ".join(str(e) for e in errors)) from errors[0]
         return {s.name: s.url for s in started}
 
-    async def start_service(self, name: str, port: int | None = None) -> str:
+    async def start_service(self, name: str, port: int | None = None,
+                            env: dict[str, str] | None = None) -> str:
         """Run one service as its own uvicorn process against this stack; returns its URL."""
-        urls = await self.start_services([name], ports={name: port} if port else None)
+        urls = await self.start_services([name], ports={name: port} if port else None,
+                                         env={name: env} if env else None)
         return urls[name]
 
     async def restart_service(self, name: str) -> str:
@@ -269,12 +273,13 @@ class Stack:
         proc = self.services.pop(name, None)
         return None if proc is None else await proc.stop()
 
-    def _spawn_service(self, name: str, port: int) -> services.ServiceProcess:
+    def _spawn_service(self, name: str, port: int,
+                       extra_env: dict[str, str] | None = None) -> services.ServiceProcess:
         if name in self.services:
             raise StackError(f"{name} is already running on {self.services[name].url}")
         if not services.exists(name):
             raise StackError(f"service {name} is not installed (package {services.package(name)})")
-        env = {**os.environ, **self.env(name), "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, **self.env(name), **(extra_env or {}), "PYTHONUNBUFFERED": "1"}
         console = self.console
         if console is None and self.ephemeral:
             console = open(self.log_dir / f"{name}.console.log", "a", encoding="utf-8")

@@ -23,6 +23,13 @@ from .stack import Stack
 
 _started: list[tuple[Stack, float]] = []
 _pii_findings: list[str] = []
+_costs: list[str] = []
+
+
+def report_cost(line: str) -> None:
+    """A line for the end of the run (what a long test costs: the fuzzing gate, the fault suite),
+    printed in the terminal summary whatever the output capture."""
+    _costs.append(line)
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
@@ -69,6 +76,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # no
             terminalreporter.write_line(f"  {finding}", red=True)
     elif _started:
         terminalreporter.write_line("logs scanned for unmasked ID, card and mobile numbers: none found")
+    for line in _costs:
+        terminalreporter.write_line(line)
     for s, seconds in _started:
         terminalreporter.write_line(
             f"throw-away stack: PostgreSQL 127.0.0.1:{s.pg_port}, Tansu {s.bootstrap}, "

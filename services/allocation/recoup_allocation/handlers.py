@@ -20,6 +20,9 @@ Decisions (documented here because they shape the pool):
   and releases the owner (end reason "repaid").
 - contact.logged: the latest PTP due date promised (PTP or instalments) and the last contact per
   month; a PTP is live while its due date has not passed (R-12 rotation looks at it).
+- case.pause_requested: contact asks for a pause (R-47: a serious complaint, where the client's
+  configuration says so): the case is paused like a staff pause (owner released, case.paused with
+  the requester as paused_by); a case already paused, closed or recalled stays as it is.
 """
 
 from __future__ import annotations
@@ -32,8 +35,9 @@ import asyncpg
 
 from recoup_shared.bus import BatchHandler, Envelope
 from recoup_shared.bus.outbox import write_outbox_records
-from recoup_shared.bus.events import CaseReceived, CaseUpdated, ContactLogged, PaymentPosted
-from recoup_shared.bus.topics import CASE_RECEIVED, CASE_UPDATED, CONTACT_LOGGED, PAYMENT_POSTED
+from recoup_shared.bus.events import CasePauseRequested, CaseReceived, CaseUpdated, ContactLogged, PaymentPosted
+from recoup_shared.bus.topics import (CASE_PAUSE_REQUESTED, CASE_RECEIVED, CASE_UPDATED, CONTACT_LOGGED,
+                                      PAYMENT_POSTED)
 from recoup_shared.logging import get_logger
 from recoup_shared.vocabulary import TERMINAL_CASE_STATUSES
 
@@ -41,6 +45,7 @@ from . import events
 from .context import Ctx
 from .store import facts, pool
 from .store.pool import ReceivedRow, join_flags
+from .usecases.lifecycle import PauseItem, pause_cases
 
 log = get_logger(__name__)
 
@@ -147,6 +152,17 @@ async def on_contact_logged(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[
     await facts.record_contacts(conn, case_ids, occurred, ptp_until, ctx.settings.timezone)
 
 
+async def on_case_pause_requested(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[Envelope]) -> None:
+    """R-47: contact asks to pause a case (a serious complaint the client wants paused)."""
+    items = []
+    for env in envelopes:
+        p = CasePauseRequested.model_validate(env.payload)
+        why = f"R-47 {p.reason}" + (f" (complaint {p.complaint_id})" if p.complaint_id else "")
+        items.append(PauseItem(env.case_id, p.requested_by, why, p.requested_at))
+    paused = await pause_cases(conn, items)
+    log.info("pauses requested", events=len(envelopes), paused=len(paused))
+
+
 async def _announce(conn: asyncpg.Connection, flagged: pool.FlagPauses) -> None:
     """R-13/R-17: a case a client flag paused (or whose flag was lifted) leaves (or rejoins) every
     worklist downstream: case.paused / case.resumed, one outbox write for the batch."""
@@ -165,4 +181,5 @@ HANDLERS: dict[str, BatchHandler] = {
     CASE_UPDATED: on_case_updated,
     PAYMENT_POSTED: on_payment_posted,
     CONTACT_LOGGED: on_contact_logged,
+    CASE_PAUSE_REQUESTED: on_case_pause_requested,
 }

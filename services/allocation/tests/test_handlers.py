@@ -17,6 +17,7 @@ from recoup_local.factories import (
     as_envelopes, contact, payment, publish, read_topic, received, updated, wait_until,
 )
 from recoup_local.inprocess import running_service
+from recoup_shared.bus.envelope import new_envelope
 from recoup_shared.context import base_context
 
 
@@ -68,6 +69,7 @@ async def assign(db, case_id, collector="col-1", team="t1"):
     (handlers.on_case_updated, lambda i: updated(f"r-{i}", change="balance", outstanding=Decimal("1.00")), {}),
     (handlers.on_payment_posted, lambda i: payment(f"r-{i}", closes_case=i % 2 == 0), {}),
     (handlers.on_contact_logged, lambda i: contact(f"r-{i}", ptp_due=date.today()), {}),
+    (handlers.on_case_pause_requested, lambda i: pause_requested(f"r-{i}"), {}),
 ])
 async def test_handlers_are_set_based(db, handler, make, settings):
     small = await run(db, handler, [make(i) for i in range(3)], **settings)
@@ -199,6 +201,35 @@ async def test_contact_ptp_facts_keep_the_latest_promise(db):
         rows = {r["case_id"]: r for r in await conn.fetch("SELECT * FROM case_month_facts WHERE case_id LIKE 'ptp-%'")}
     assert rows["ptp-1"]["ptp_until"] == d2 and rows["ptp-2"]["ptp_until"] == d2
     assert rows["ptp-3"]["ptp_until"] is None and rows["ptp-3"]["last_contact_at"] == at
+
+
+def pause_requested(case_id: str, by: str = "col-7", complaint: str = "cmp-1") -> dict:
+    """contact's case.pause_requested (R-47: a serious complaint the client wants paused)."""
+    return new_envelope(event_type="case.pause_requested", producer="contact", client_id="zhbank", case_id=case_id,
+                        payload={"requested_by": by, "reason": "serious_complaint", "complaint_id": complaint,
+                                 "requested_at": datetime(2026, 12, 7, 2, tzinfo=timezone.utc).isoformat()})
+
+
+async def test_a_pause_contact_asks_for_pauses_the_case_once(db):
+    await run(db, handlers.on_case_received, [received("pr-1"), received("pr-2"), received("pr-3")])
+    await assign(db, "pr-1")
+    async with db.acquire() as conn:
+        await conn.execute("UPDATE cases SET status = 'closed' WHERE case_id = 'pr-3'")
+    await run(db, handlers.on_case_pause_requested, [
+        pause_requested("pr-1"), pause_requested("pr-1", by="sup-1"), pause_requested("pr-2"),
+        pause_requested("pr-3")])
+    row = await case(db, "pr-1")
+    assert (row["status"], row["collector_id"], row["previous_collector_id"], row["paused_by"]) == (
+        "paused", None, "col-1", "col-7")
+    assert "R-47" in row["pause_reason"] and "cmp-1" in row["pause_reason"]
+    assert (await case(db, "pr-2"))["status"] == "paused" and (await case(db, "pr-3"))["status"] == "closed"
+    await run(db, handlers.on_case_pause_requested, [pause_requested("pr-1")])       # already paused
+    async with db.acquire() as conn:
+        sent = [orjson.loads(r["value"]) for r in await conn.fetch(
+            "SELECT value FROM outbox WHERE topic = 'case.paused' AND key LIKE 'pr-%' ORDER BY id")]
+    assert sorted(e["case_id"] for e in sent) == ["pr-1", "pr-2"]        # one case.paused each (R-13)
+    p1 = next(e["payload"] for e in sent if e["case_id"] == "pr-1")
+    assert (p1["source"], p1["paused_by"], p1["released_collector_id"]) == ("staff", "col-7", "col-1")
 
 
 async def test_a_bad_payload_is_refused_not_swallowed(db):

@@ -7,10 +7,12 @@ code tables are parsed once per version, never per request)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import httpx
 
+from recoup_shared.compliance import effective_policy
 from recoup_shared.context import Context
 
 from .adapters.pbx import AriPbx, LocalPbx, NoPbx, Pbx
@@ -37,6 +39,9 @@ class Ctx(Context):
     parsed: dict[tuple[str, str, int], Any] = field(default_factory=dict)
     # (kind, client_id) -> (valid until, monotonic clock; the latest version number)
     latest: dict[tuple[str, str], tuple[float, int | None]] = field(default_factory=dict)
+    # how much attempt history the gate reads with the case: the longest policy horizon met so far
+    # (a longer one costs one more read, then is remembered)
+    gate_horizon: timedelta = field(default_factory=lambda: effective_policy().horizon)
 
     async def close(self) -> None:
         await self.pbx.close()

@@ -6,6 +6,8 @@ outbox in the same transaction as the state change:
   (contacts, PTP kept, R-43) consume it. Records that arrive by another service's event (visits,
   letters) are not echoed: their producer's event is already on the bus.
 - case.pause_requested — a serious complaint where the client asks for the pause (R-47).
+- policy.changed — every new version of a contact-policy level (R-14..R-18): fieldops (visits) and
+  letters (SMS, holds stop letters) keep the levels they receive; never a synchronous call.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from decimal import Decimal
 from typing import Any
 
 from recoup_shared.bus.envelope import OutboxRecord, event_record
-from recoup_shared.bus.events import (AddressOut, CasePauseRequested, ContactLogged, PhoneOut, PromiseOutcomeOut,
-                                      Ptp)
+from recoup_shared.bus.events import (AddressOut, CasePauseRequested, ContactLogged, PhoneOut, PolicyChanged,
+                                      PromiseOutcomeOut, Ptp)
 
 PRODUCER = "contact"
 
@@ -66,3 +68,12 @@ def pause_requested(*, case_id: str, client_id: str, by: str, complaint_id: str,
     payload = CasePauseRequested(requested_by=by, reason="serious_complaint", complaint_id=complaint_id,
                                  requested_at=at)
     return event_record(payload, client_id=client_id, case_id=case_id, producer=PRODUCER, occurred_at=at)
+
+
+def policy_changed(*, level: str, scope_id: str | None, client_id: str, version: int, values: dict[str, Any],
+                   effective: dict[str, Any] | None, by: str, at: datetime) -> OutboxRecord:
+    """The envelope's case_id (the Kafka key) is the case for a case level, else "<level>:<scope>"."""
+    payload = PolicyChanged(level=level, scope_id=scope_id, version=version, values=values, effective=effective,
+                            changed_by=by, changed_at=at)
+    key = scope_id if level == "case" and scope_id else f"{level}:{scope_id or ''}"
+    return event_record(payload, client_id=client_id, case_id=key, producer=PRODUCER, occurred_at=at)

@@ -28,6 +28,11 @@ RECONCILERS = (Role.DATA_SPECIALIST, Role.SUPERVISOR, Role.ADMIN)      # 待银�
 REPORTERS = (Role.DATA_SPECIALIST, Role.SUPERVISOR, Role.ADMIN, Role.TEAM_LEAD)
 COMPLAINT_RESOLVERS = (Role.SUPERVISOR, Role.ADMIN)                     # R-47 releases a serious hold
 INBOUND_LOGGERS = (Role.COLLECTOR, Role.TEAM_LEAD, Role.SUPERVISOR)    # R-25 any collector
+POLICY_READERS = (Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR, Role.TEAM_LEAD, Role.DATA_SPECIALIST)
+POLICY_WRITERS = (Role.SUPERVISOR, Role.ADMIN)        # system admin only, checked in the use case
+INSPECTORS = (Role.AUDITOR, Role.SUPERVISOR)          # R-48 quality inspection (质检)
+VIOLATION_READERS = (Role.AUDITOR, Role.SUPERVISOR, Role.ADMIN)
+HOLD_LIFTERS = (Role.COLLECTOR, Role.TEAM_LEAD, Role.SUPERVISOR, Role.ADMIN, Role.CLIENT)   # the engine decides
 
 
 class ContactSettings(ServiceSettings):
@@ -57,6 +62,12 @@ class ContactSettings(ServiceSettings):
     # The system level of the contact policy (recoup_shared.compliance keys), e.g.
     # RECOUP_COMPLIANCE_SYSTEM_POLICY='{"caps": {"call_attempts_per_day": 8}}'. Validated at start.
     compliance_system_policy: dict[str, Any] = Field(default_factory=dict)
+    evaluate_max_days: int = Field(default=366, ge=1, le=3660)   # how far from now an evaluation may look
+
+    # --- quality inspection: the weekly sample of contact records
+    quality_sample_rate: float = Field(default=0.05, gt=0, le=1)        # share of each collector's records
+    quality_min_per_collector: int = Field(default=1, ge=1, le=100)     # every collector represented
+    quality_sample_every_seconds: float = Field(default=3600.0, gt=0)   # the job looks for a week to sample
 
     # --- telephony
     # local (the local stack's PBX) under the local/test profiles; none (dials answer 503) in

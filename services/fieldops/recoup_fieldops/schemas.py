@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from .adapters.evidence import EvidenceKind
 from .rules.model import ApproverRole, Purpose
@@ -83,6 +83,13 @@ class CoverageIn(_In):
     province: AreaName
     city: AreaName | None = None
     district: AreaName | None = None
+
+    @model_validator(mode="after")
+    def _district_in_a_city(self) -> "CoverageIn":
+        # the same rule as rules.plan_model.Coverage, checked here so it is a 422, not a 500
+        if self.district is not None and self.city is None:
+            raise ValueError("a district coverage needs its city")
+        return self
 
 
 class TeamIn(_In):

@@ -117,6 +117,19 @@ async def test_bad_input_is_problem_json_and_nothing_half_written(service, fo):
             "plan-day-out-of-range")
 
 
+async def test_inputs_the_fuzzing_gate_found_are_4xx(service):
+    """tests/test_fuzz_openapi.py found these answered 500 (a district without its city) and an
+    undocumented 404 (refusals of an unknown visit)."""
+    sup = service.auth("supervisor", sub="sup-fuzz")
+    r = await service.client.put("/v1/field-teams/f-fuzz", headers=sup, json={
+        "name": "外访", "coverage": [{"province": "河南省", "district": "金水区"}]})
+    assert problem(r, 422)["errors"][0]["field"] == "coverage[0]"
+    r = await service.client.get("/v1/compliance/refusals", params={"visit_id": ""}, headers=sup)
+    problem(r, 404, "visit-not-found")
+    spec = service.app.openapi()["paths"]["/v1/compliance/refusals"]["get"]["responses"]
+    assert "404" in spec
+
+
 async def _in_progress(service, fo) -> tuple[dict, str]:
     s = await seed(service, fo, fo.tag())
     vid = await approved_visit(service, s)

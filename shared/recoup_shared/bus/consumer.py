@@ -8,6 +8,11 @@ partition runs in ONE transaction together with the inbox rows; only after it co
 Kafka offset committed. On a handler error the batch is rolled back and replayed event by event
 to isolate the failing one: the events before it are applied, the failing one is retried with
 backoff (the partition does not move past it), and after `max_attempts` it is dead-lettered.
+An error that says the database was out of reach (db.is_transient: a restart, a failover, a cut
+connection) is no fault of the event: it is retried with backoff for as long as it lasts and never
+counts towards dead-lettering. Nothing fetched is ever skipped: whatever interrupts a batch (the
+database gone while dead-lettering, a failed commit), the partition is read again from the first
+record not yet done.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.abc import ConsumerRebalanceListener
 from aiokafka.errors import CommitFailedError, KafkaError
 
+from ..db import is_transient
 from ..logging import get_logger
 from ..metrics import (CONSUMER_LAG, EVENTS_CONSUMED, EVENTS_DEAD_LETTERED, EVENTS_DUPLICATE,
                        EVENTS_FAILED)
@@ -42,8 +48,9 @@ class PoisonEvent(Exception):
 @dataclass
 class _Failure:
     offset: int
-    attempts: int
+    attempts: int           # failures of the event itself (towards max_attempts)
     error: str
+    waits: int = 0          # transient failures (the database out of reach): backoff only
 
 
 class _Rebalance(ConsumerRebalanceListener):
@@ -131,6 +138,25 @@ class EventConsumer:
 
     async def _process_partition(self, tp: TopicPartition, records: list[ConsumerRecord]) -> None:
         try:
+            await self._process_records(tp, records)
+        except Exception as exc:  # noqa: BLE001 - nothing fetched may be skipped
+            # Interrupted past the isolation below (the database gone while dead-lettering, a
+            # commit refused): read the batch again; the inbox makes re-applying harmless.
+            log.warning("batch interrupted; reading it again", topic=tp.topic, partition=tp.partition,
+                        first_offset=records[0].offset, error=repr(exc))
+            self._consumer.seek(tp, records[0].offset)  # aiokafka does not redeliver by itself
+            prev = self._failures.get(tp)
+            same = prev is not None and prev.offset == records[0].offset
+            self._failures[tp] = _Failure(records[0].offset, prev.attempts if same else 0,
+                                          repr(exc)[:2000], prev.waits + 1 if same else 1)
+            await asyncio.sleep(self._backoff(self._failures[tp]))
+
+    def _backoff(self, failure: _Failure) -> float:
+        n = max(failure.attempts, failure.waits, 1)
+        return min(self.retry_backoff * 2 ** (n - 1), self.max_backoff)
+
+    async def _process_records(self, tp: TopicPartition, records: list[ConsumerRecord]) -> None:
+        try:
             await self._apply(tp.topic, records)
         except Exception as exc:  # noqa: BLE001
             EVENTS_FAILED.labels(self.service, tp.topic).inc()
@@ -142,8 +168,7 @@ class EventConsumer:
             else:
                 await self._commit(tp, done_upto)
                 self._consumer.seek(tp, done_upto)  # aiokafka does not redeliver by itself
-                failure = self._failures[tp]
-                await asyncio.sleep(min(self.retry_backoff * 2 ** (failure.attempts - 1), self.max_backoff))
+                await asyncio.sleep(self._backoff(self._failures[tp]))
             return
         self._failures.pop(tp, None)
         await self._commit(tp, records[-1].offset + 1)
@@ -212,7 +237,16 @@ class EventConsumer:
                 await self._dead_letter(rec, repr(exc)[:2000], attempts=1, reason="poison", event_id=env.event_id)
             except Exception as exc:  # noqa: BLE001
                 prev = self._failures.get(tp)
-                attempts = prev.attempts + 1 if prev and prev.offset == rec.offset else 1
+                same = prev is not None and prev.offset == rec.offset
+                if is_transient(exc):
+                    # the database was out of reach: wait for it, however long; not the event's fault
+                    waits = prev.waits + 1 if same else 1
+                    self._failures[tp] = _Failure(rec.offset, prev.attempts if same else 0,
+                                                  repr(exc)[:2000], waits)
+                    log.warning("event waits for the database", topic=tp.topic, partition=tp.partition,
+                                offset=rec.offset, event_id=str(env.event_id), wait=waits, error=repr(exc))
+                    return rec.offset
+                attempts = prev.attempts + 1 if same else 1
                 self._failures[tp] = _Failure(rec.offset, attempts, repr(exc)[:2000])
                 log.warning("event failed", topic=tp.topic, partition=tp.partition, offset=rec.offset,
                             event_id=str(env.event_id), case_id=env.case_id, attempt=attempts,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import struct
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +20,7 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 
 from ..logging import get_logger
+from ..notify import Listener
 from ..metrics import OUTBOX_BACKLOG, OUTBOX_PUBLISHED, OUTBOX_PUBLISH_FAILURES
 from .envelope import OutboxRecord, outbox_record
 
@@ -49,6 +50,18 @@ async def write_outbox_records(conn: asyncpg.Connection,
             "outbox", records=records, columns=["event_id", "topic", "key", "value"])
     await conn.execute(f"NOTIFY {NOTIFY_CHANNEL}")
     return len(records)
+
+
+def outbox_cte(records: Sequence[OutboxRecord], param: Callable[[Any, str], str]) -> tuple[str, str]:
+    """For a producer that folds its state change and its events into one statement (one round trip
+    instead of three): the body of a data-modifying CTE that writes `records`, and the expression that
+    wakes the relay (`SELECT <it> FROM <the statement's last CTE>`; delivered at commit, like NOTIFY).
+    `param(value, cast)` binds a value and returns its placeholder."""
+    ids, topics, keys, values = (list(col) for col in zip(*records)) if records else ([], [], [], [])
+    body = ("INSERT INTO outbox (event_id, topic, key, value) SELECT * FROM unnest("
+            f"{param(ids, '::uuid[]')}, {param(topics, '::text[]')}, {param(keys, '::text[]')}, "
+            f"{param(values, '::bytea[]')}) RETURNING 1")
+    return body, f"pg_notify('{NOTIFY_CHANNEL}', '')"
 
 
 # --- what a producer may ask of its outbox (the table's internals stay in this module) ------------
@@ -206,13 +219,14 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task | None = None
-        self._listen_conn: asyncpg.Connection | None = None
+        self._listener: Listener | None = None
         # Test hook: called after produce, before the rows are marked (simulates a crash there).
         self.after_produce_hook = None
 
     async def start(self) -> None:
-        self._listen_conn = await self.pool.acquire()
-        await self._listen_conn.add_listener(NOTIFY_CHANNEL, self._on_notify)
+        # NOTIFY on commit wakes the relay; the LISTEN survives database restarts (notify.py)
+        self._listener = Listener(self.pool, {NOTIFY_CHANNEL: self._wake.set}, name=f"{self.service}-relay")
+        await self._listener.start()
         self._task = asyncio.create_task(self._run(), name=f"outbox-relay-{self.service}")
 
     async def stop(self, *, flush_timeout: float = 10.0) -> None:
@@ -226,15 +240,9 @@ class OutboxRelay:
                 self._task.cancel()
             except Exception:  # noqa: BLE001 - already logged by the loop
                 pass
-        if self._listen_conn is not None:
-            try:
-                await self._listen_conn.remove_listener(NOTIFY_CHANNEL, self._on_notify)
-            finally:
-                await self.pool.release(self._listen_conn)
-            self._listen_conn = None
-
-    def _on_notify(self, *_: object) -> None:
-        self._wake.set()
+        if self._listener is not None:
+            await self._listener.stop()
+            self._listener = None
 
     async def _run(self) -> None:
         backoff = 0.2

@@ -16,7 +16,7 @@ SERVICES: dict[str, dict] = {
         "consumes": ()},
     'allocation': {"port": 8002, "planned": False,
         "emits": ('case.allocated', 'case.paused', 'case.resumed'),
-        "consumes": ('case.received', 'case.updated', 'payment.posted', 'contact.logged')},
+        "consumes": ('case.received', 'case.updated', 'payment.posted', 'contact.logged', 'case.pause_requested')},
     'contact': {"port": 8003, "planned": False,
         "emits": ('contact.logged', 'case.pause_requested', 'policy.changed'),
         "consumes": ('case.received', 'case.updated', 'case.allocated', 'case.paused', 'case.resumed', 'payment.posted', 'visit.completed', 'letter.dispatched', 'letter.returned', 'sms.sent')},

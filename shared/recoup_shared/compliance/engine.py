@@ -17,8 +17,8 @@ from .caps import cap_reason, day_of, interval_reason
 from .catalog import NOTICES, RULES
 from .holds import hold_reasons, party_checks, team_checks
 from .inheritance import EffectivePolicy
-from .model import (Attempt, Channel, Decision, Direction, Exemption, Group, Notice, Outcome, Reason,
-                    Request, VisitPlace)
+from .model import (Attempt, Channel, Decision, Direction, Exemption, Group, Notice, Outcome, Party,
+                    Reason, Request, VisitPlace)
 from .windows import is_open, local_midnight, next_open
 from .zones import LocalZones, resolve_zones
 
@@ -144,7 +144,29 @@ def _exemption(policy: EffectivePolicy, zones: LocalZones, hist: Sequence[Attemp
     if request.direction == Direction.INBOUND:
         return Exemption.INBOUND, [_applied(policy, Exemption.INBOUND)]
     if request.exemption is None:
+        return _stored_callback(policy, zones, hist, request)
+    why = _callback_problem(policy, zones, hist, request)
+    if why:
+        n = NOTICES["exemption.not_applicable"]
+        return None, [Notice("exemption.not_applicable", n.ref, f"{n.what}: {why}")]
+    return request.exemption, [_applied(policy, request.exemption)]
+
+
+def _stored_callback(policy: EffectivePolicy, zones: LocalZones, hist: Sequence[Attempt],
+                     request: Request) -> tuple[Exemption | None, list[Notice]]:
+    """R-15: a call-back the debtor asked for, stored on the case level, exempts the debtor's calls
+    while it is valid; once it is not (too old, or a conversation since), it is silently unused."""
+    asked = policy.callback_requested_at
+    if asked is None or request.party != Party.DEBTOR:
         return None, []
+    req = replace(request, exemption=Exemption.CALLBACK_REQUESTED, exemption_at=asked)
+    if _callback_problem(policy, zones, hist, req):
+        return None, []
+    return Exemption.CALLBACK_REQUESTED, [_applied(policy, Exemption.CALLBACK_REQUESTED)]
+
+
+def _callback_problem(policy: EffectivePolicy, zones: LocalZones, hist: Sequence[Attempt],
+                      request: Request) -> str | None:
     why = None
     if request.exemption == Exemption.INBOUND:
         why = "inbound exemption on an outbound request"
@@ -159,10 +181,7 @@ def _exemption(policy: EffectivePolicy, zones: LocalZones, hist: Sequence[Attemp
              and a.outcome in (Outcome.CONNECTED, Outcome.PENDING)
              and request.exemption_at < a.at <= request.at for a in hist):
         why = "a conversation has taken place since the debtor asked for the call-back"
-    if why:
-        n = NOTICES["exemption.not_applicable"]
-        return None, [Notice("exemption.not_applicable", n.ref, f"{n.what}: {why}")]
-    return request.exemption, [_applied(policy, request.exemption)]
+    return why
 
 
 def _applied(policy: EffectivePolicy, ex: Exemption) -> Notice:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
@@ -52,7 +52,7 @@ class EffectivePolicy:
     """The merged, explainable, compiled policy of one case (or of a scope above it)."""
 
     __slots__ = ("values", "origins", "windows", "caps", "min_interval", "holds", "skips",
-                 "callback_valid_days", "default_zone", "special", "min_agents", "max_special_agents",
+                 "callback_valid_days", "callback_requested_at", "default_zone", "special", "min_agents", "max_special_agents",
                  "workplace_working_days", "window_ref", "horizon", "_third", "_fingerprint")
 
     def __init__(self, values: dict[str, Any], origins: dict[str, Origin]) -> None:
@@ -70,6 +70,8 @@ class EffectivePolicy:
             Exemption.CALLBACK_REQUESTED: frozenset(Group(g) for g in v["exemptions.callback_requested"]),
         }
         self.callback_valid_days: int = v["exemptions.callback_valid_days"]
+        asked = v.get("exemptions.callback_requested_at")
+        self.callback_requested_at: datetime | None = datetime.fromisoformat(asked) if asked else None
         self.default_zone: str = v["zone.default"]
         self.special: str | None = v["special_population.kind"]
         self.min_agents: int = v["visits.min_agents"]

@@ -102,6 +102,16 @@ def _list_of(options: tuple[str, ...], what: str, empty_ok: bool) -> Callable[[A
     return check
 
 
+def _instant(v: Any) -> str:
+    try:
+        at = datetime.fromisoformat(v) if isinstance(v, str) else v
+    except ValueError:
+        at = None
+    if not isinstance(at, datetime) or at.tzinfo is None:
+        raise FieldError("must be an ISO date-time with a zone offset")
+    return at.isoformat()
+
+
 def _hold(v: Any) -> dict[str, Any]:
     """A hold in force: {"since": ISO instant, "by": who set it, "note": why} — all optional."""
     if not isinstance(v, dict):
@@ -168,6 +178,9 @@ def _static() -> dict[str, KeySpec]:
         "exemptions.callback_requested": KeySpec(
             _list_of(_GROUPS, "groups", True), ["cap", "interval", "regf"], _AGENCY),
         "exemptions.callback_valid_days": KeySpec(days, 2, _AGENCY),
+        # R-15: when the debtor asked to be called back (the case's own request; exempts the debtor's
+        # calls while valid, until the next conversation)
+        "exemptions.callback_requested_at": KeySpec(_instant, None, _CASE, nullable=True),
     }
     for day in DAY_KEYS:
         keys[f"windows.{day}"] = KeySpec(_windows, ["08:00-21:00"], _POLICY)   # R-14

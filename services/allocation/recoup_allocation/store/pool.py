@@ -125,21 +125,25 @@ class Released(NamedTuple):
 async def release(conn: asyncpg.Connection, case_ids: Sequence[str], ats: Sequence[datetime],
                   new_status: str, *, end_reason: str | None = None,
                   from_statuses: Sequence[str] = ("unassigned", "assigned", "paused"),
-                  pause: tuple[str, str, str] | None = None) -> list[Released]:
+                  pause: tuple[str, str, str] | None = None,
+                  pauses: Sequence[tuple[str, str, str]] | None = None) -> list[Released]:
     """Move cases to `new_status` (paused / closed / recalled), releasing the owner: the current
     ownership interval ends at the event's time (never before it began). Returns the cases that
-    changed, each with the owner its closed interval names. `pause` = (source, reason, by)."""
+    changed, each with the owner its closed interval names. `pause` = (source, reason, by) for all,
+    or `pauses` one per case."""
     if not case_ids:
         return []
-    source, reason, by = pause if pause else (None, None, None)
+    per_case = list(pauses) if pauses is not None else [pause or (None, None, None)] * len(case_ids)
+    sources, reasons, bys = ([list(x) for x in zip(*per_case)])
     rows = await conn.fetch(
-        """WITH u AS (SELECT * FROM unnest($1::text[], $2::timestamptz[]) AS t(case_id, at)),
+        """WITH u AS (SELECT * FROM unnest($1::text[], $2::timestamptz[], $5::text[], $6::text[], $7::text[])
+                      AS t(case_id, at, source, reason, by)),
            upd AS (
                UPDATE cases c SET status = $3,
                    previous_collector_id = COALESCE(c.collector_id, c.previous_collector_id),
                    collector_id = NULL, team_id = NULL,
-                   pause_source = $5, pause_reason = $6, paused_by = $7,
-                   paused_at = CASE WHEN $5::text IS NULL THEN NULL ELSE u.at END,
+                   pause_source = u.source, pause_reason = u.reason, paused_by = u.by,
+                   paused_at = CASE WHEN u.source IS NULL THEN NULL ELSE u.at END,
                    version = c.version + 1, updated_at = now()
                FROM u WHERE c.case_id = u.case_id AND c.status = ANY($4::text[]) AND c.status <> $3
                RETURNING c.case_id, c.client_id, u.at),
@@ -149,7 +153,7 @@ async def release(conn: asyncpg.Connection, case_ids: Sequence[str], ats: Sequen
                RETURNING o.case_id, o.collector_id, o.team_id)
            SELECT upd.case_id, upd.client_id, upd.at, closed.collector_id, closed.team_id
            FROM upd LEFT JOIN closed USING (case_id)""",
-        list(case_ids), list(ats), new_status, list(from_statuses), source, reason, by,
+        list(case_ids), list(ats), new_status, list(from_statuses), sources, reasons, bys,
         end_reason or new_status)
     return [Released(*r) for r in rows]
 

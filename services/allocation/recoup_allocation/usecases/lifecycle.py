@@ -3,6 +3,9 @@ are announced (case.paused / case.resumed) so a paused case leaves every worklis
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -34,14 +37,32 @@ async def pause(conn: asyncpg.Connection, ctx: Ctx, p: Principal, case_id: str, 
         raise CaseAlreadyPaused("the case is already paused")
     if case["status"] in ("closed", "recalled"):
         raise CaseNotOpen(f"the case is {case['status']}")
-    now = ctx.clock.now()
-    [released] = await pool.release(conn, [case_id], [now], "paused", end_reason="paused",
-                                    from_statuses=("unassigned", "assigned"),
-                                    pause=("staff", cmd.reason, p.sub))
-    await write_outbox_records(conn, [events.case_paused(
-        client_id=released.client_id, case_id=case_id, source="staff", by=p.sub, reason=cmd.reason,
-        at=now, released_collector_id=released.collector_id, released_team_id=released.team_id)])
+    await pause_cases(conn, [PauseItem(case_id, p.sub, cmd.reason, ctx.clock.now())])
     log.info("case paused", case_id=case_id, by=p.sub)
+
+
+@dataclass(frozen=True, slots=True)
+class PauseItem:
+    case_id: str
+    by: str
+    reason: str
+    at: datetime
+
+
+async def pause_cases(conn: asyncpg.Connection, items: Sequence[PauseItem]) -> list[pool.Released]:
+    """R-13: pause the open ones of these cases (owners released) and announce case.paused — one
+    statement and one outbox write for the set. A staff pause, or one contact asked for (R-47)."""
+    first: dict[str, PauseItem] = {}
+    for item in items:
+        first.setdefault(item.case_id, item)
+    released = await pool.release(conn, list(first), [i.at for i in first.values()], "paused", end_reason="paused",
+                                  from_statuses=("unassigned", "assigned"),
+                                  pauses=[("staff", i.reason, i.by) for i in first.values()])
+    await write_outbox_records(conn, [events.case_paused(
+        client_id=r.client_id, case_id=r.case_id, source="staff", by=first[r.case_id].by,
+        reason=first[r.case_id].reason, at=r.at, released_collector_id=r.collector_id,
+        released_team_id=r.team_id) for r in released])
+    return released
 
 
 async def resume(conn: asyncpg.Connection, ctx: Ctx, p: Principal, case_id: str, cmd: Resume) -> str | None:

@@ -51,6 +51,7 @@ class WorklistQuery(BaseModel):
     recall_within: int | None = Field(default=None, ge=0, le=365, description="recall date within N days")
     sort: Literal["follow_up", "amount", "effective"] = "follow_up"
     totals: bool = Field(default=True, description="counts and sums of the filter (skip them when paging on)")
+    callable: bool = Field(default=True, description="each row: may the debtor be called now, else when (the gate)")
     cursor: str | None = Field(default=None, max_length=2048, description="opaque: the previous page's next_cursor")
     limit: int = Field(default=50, ge=1, le=200)
 
@@ -64,7 +65,7 @@ async def worklist(conn: ReadConn, ctx: Context, who: CaseReader, q: Annotated[W
                recall_within=q.recall_within)
     cmd = uc.WorklistCmd(scope=q.scope, collector_id=q.collector_id, team_id=q.team_id, filter=f, sort=q.sort,
                          after=_cursor(q.cursor), limit=min(q.limit, ctx.settings.worklist_max_limit),
-                         totals=q.totals)
+                         totals=q.totals, callable=q.callable)
     return await uc.worklist(conn, ctx, who, cmd)
 
 

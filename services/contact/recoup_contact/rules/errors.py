@@ -29,6 +29,9 @@ __all__ = [
     "InvalidPromise",
     "InvalidFollowUp",
     "InvalidConfig",
+    "InvalidPolicy",
+    "HoldLiftForbidden",
+    "HoldConflict",
     "CorrectionRefused",
     "CorrectionForbidden",
     "raise_if_any",
@@ -80,6 +83,12 @@ class InvalidConfig(ContactRuleError):
     type, title = "invalid-contact-config", "The client's contact configuration is not valid"
 
 
+class InvalidPolicy(ContactRuleError):
+    """A contact-policy level that cannot be saved (overlapping or empty windows, a negative cap, an
+    unknown rule, a key this level or this role may not set): nothing of it is saved."""
+    type, title = "invalid-policy", "The contact policy is not valid"
+
+
 class CorrectionRefused(ContactRuleError):
     # A permission/time rule rather than a malformed body: 403 when the actor may never correct
     # this record, 422 (the default) when the window passed or the body breaks a rule.
@@ -118,6 +127,15 @@ class NotFoundHere(NotFound):
 
 class AlreadyDecided(Conflict):
     type, title = "already-decided", "This was already decided"
+
+
+class HoldLiftForbidden(Forbidden):
+    """R-17, R-47, R-22: this role may not lift this hold (a dispute only on the client's instruction)."""
+    type, title = "hold-lift-forbidden", "This role may not lift this hold"
+
+
+class HoldConflict(Conflict):
+    type, title = "hold-conflict", "The hold cannot be changed this way"
 
 
 class GateRefused(ServiceError):

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from .common import Totals
 
@@ -48,6 +48,8 @@ class WorklistRow(BaseModel):
     ptp_amount: Decimal | None
     reminders: list[Reminder]
     joint_case_ids: list[str]
+    callable: Decision | None = Field(default=None, description="may the debtor be called now (the gate), else "
+                                                                "next_allowed and the reasons")
 
 
 class WorklistPage(BaseModel):

@@ -17,6 +17,14 @@ async def history(conn: asyncpg.Connection, case_id: str, since: datetime) -> li
            FROM attempts WHERE case_id = $1 AND at > $2 ORDER BY at""", case_id, since)
 
 
+# An attempt row as `reserve` writes it, for a caller that folds it into its own statement.
+ATTEMPT_COLUMNS = (
+    ("attempt_id", "uuid"), ("case_id", "text"), ("at", "timestamptz"), ("channel", "text"), ("party", "text"),
+    ("point_id", "uuid"), ("contact_person", "text"), ("direction", "text"), ("outcome", "text"),
+    ("exemption", "text"), ("agents", "int"), ("collector_id", "text"), ("purpose", "text"), ("call_id", "uuid"),
+    ("record_id", "uuid"), ("policy_fingerprint", "text"), ("settled_at", "timestamptz"))
+
+
 async def reserve(conn: asyncpg.Connection, *, attempt_id: UUID, case_id: str, at: datetime, channel: str,
                   party: str, point_id: UUID | None, contact_person: str | None, direction: str, outcome: str,
                   exemption: str | None, agents: int, collector_id: str | None, purpose: str,
@@ -81,3 +89,18 @@ async def refusals(conn: asyncpg.Connection, case_id: str, limit: int) -> list[a
     return await conn.fetch(
         """SELECT refusal_id, collector_id, at, channel, party, point_id, purpose, rules, next_allowed, decision
            FROM gate_refusals WHERE case_id = $1 ORDER BY at DESC LIMIT $2""", case_id, limit)
+
+
+async def cases_facts(conn: asyncpg.Connection, case_ids: list[str], since: datetime) -> dict[str, asyncpg.Record]:
+    """The worklist's gate facts in one statement: each case's debtor address provinces (zones) and
+    its attempts since `since` (store.casepage.HISTORY's shape)."""
+    rows = await conn.fetch(
+        """SELECT c.case_id,
+               (SELECT array_agg(p.province) FROM contact_points p WHERE p.case_id = c.case_id
+                AND p.kind = 'address' AND p.party = 'debtor' AND p.province <> '') AS provinces,
+               (SELECT coalesce(jsonb_agg(jsonb_build_array(a.at, a.channel, a.party, a.point_id, a.contact_person,
+                                                            a.outcome, a.direction, a.exemption, a.agents)
+                                          ORDER BY a.at), '[]'::jsonb)
+                FROM attempts a WHERE a.case_id = c.case_id AND a.at > $2) AS history
+           FROM unnest($1::text[]) AS c(case_id)""", case_ids, since)
+    return {r["case_id"]: r for r in rows}

@@ -1,14 +1,15 @@
 """The case and what hangs off it in one round trip: the case page, the contact form and the dial
 read everything they need about a case with one statement (holds, versions of the client's
-configuration and code table, and for the page its lists as JSON)."""
+configuration and code table, the contact-policy levels in force, and for the page its lists as JSON)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import asyncpg
 
 from .cases import CASE_COLUMNS
+from .policies import LEVEL_COLUMNS
 
 _WORK = f"""
 SELECT {CASE_COLUMNS},
@@ -17,8 +18,8 @@ SELECT {CASE_COLUMNS},
      ORDER BY t.effective_from DESC, t.version DESC LIMIT 1) AS codes_version,
     (SELECT coalesce(jsonb_agg(jsonb_build_object('kind', h.kind, 'since', h.since, 'placed_by', h.placed_by,
                                                   'note', h.note) ORDER BY h.since), '[]'::jsonb)
-     FROM case_holds h WHERE h.case_id = c.case_id AND h.lifted_at IS NULL) AS holds
-"""
+     FROM case_holds h WHERE h.case_id = c.case_id AND h.lifted_at IS NULL) AS holds,
+""" + LEVEL_COLUMNS
 
 
 async def for_work(conn: asyncpg.Connection, case_id: str, day: date) -> asyncpg.Record | None:
@@ -60,3 +61,20 @@ FROM cases c WHERE c.case_id = $1
 async def page(conn: asyncpg.Connection, case_id: str, day: date, timeline_limit: int) -> asyncpg.Record | None:
     """Everything of the case page but its contact points and the gate's history."""
     return await conn.fetchrow(_PAGE, case_id, day, timeline_limit)
+
+
+# The gate's history with the case (R-14..R-18): every attempt since $3, as compact JSON arrays
+# [at, channel, party, point_id, contact_person, outcome, direction, exemption, agents] in time order.
+HISTORY = """
+    (SELECT coalesce(jsonb_agg(jsonb_build_array(a.at, a.channel, a.party, a.point_id, a.contact_person, a.outcome,
+                                                 a.direction, a.exemption, a.agents) ORDER BY a.at), '[]'::jsonb)
+     FROM attempts a WHERE a.case_id = c.case_id AND a.at > $3) AS history,
+    $3::timestamptz AS history_since
+"""
+
+
+async def for_gate(conn: asyncpg.Connection, case_id: str, day: date, since: datetime) -> asyncpg.Record | None:
+    """`for_work` plus the gate's attempt history since `since`: the contact form and the dial read
+    the case, its holds, its configuration versions, its policy levels and its history in one
+    statement (issue 10: round trips on the logging path)."""
+    return await conn.fetchrow(_WORK + "," + HISTORY + " FROM cases c WHERE c.case_id = $1", case_id, day, since)

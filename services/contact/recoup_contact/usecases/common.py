@@ -87,10 +87,11 @@ async def get_case_for(conn: asyncpg.Connection, principal: Principal, case_id: 
 
 
 async def load_for_work(conn: asyncpg.Connection, ctx: Ctx, case_id: str) -> asyncpg.Record:
-    """The case with its holds and its client's configuration versions in one round trip (the
-    contact form, the dial): the business day names the code table; `client_setup` re-reads the
-    versions if the record's day in the debtor's zone turns out to be another."""
-    case = await page_store.for_work(conn, case_id, ctx.clock.today())
+    """The case with its holds, its client's configuration versions, its policy levels and the
+    gate's history in one round trip (the contact form, the dial): the business day names the code
+    table; `client_setup` re-reads the versions if the record's day in the debtor's zone turns out
+    to be another."""
+    case = await page_store.for_gate(conn, case_id, ctx.clock.today(), ctx.clock.now() - ctx.gate_horizon)
     if case is None:
         raise CaseNotFound(f"case {case_id} is unknown here")
     return case

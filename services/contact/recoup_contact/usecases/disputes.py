@@ -19,6 +19,7 @@ from recoup_shared.auth import Principal
 from recoup_shared.bus.outbox import write_outbox_records
 
 from .. import events
+from . import holds
 from ..context import Ctx
 from ..rules import (Allegation, ComplaintChannel, ComplaintFacts, ContactStatus, complaint_decision)
 from ..rules.errors import AlreadyDecided, NotFoundHere
@@ -56,7 +57,7 @@ async def instruct(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, dis
         raise AlreadyDecided(f"the dispute was already {d['state']}")
     case = await case_store.get(conn, d["case_id"])
     if action == "resume":
-        await work_store.lift_hold(conn, case["case_id"], "dispute", at=now, by=principal.sub, note=note)
+        await holds.release(conn, ctx, case, "dispute", principal.roles, by=principal.sub, note=note)
         cfg = await client_config(conn, ctx, case["client_id"])
         status = ContactStatus(ctx.settings.dispute_resume_status)
         today = local_day(now, case)
@@ -98,8 +99,7 @@ async def add_complaint(conn: asyncpg.Connection, ctx: Ctx, principal: Principal
         held=decision.hold_case, pause_requested=decision.request_pause, notify_client=decision.notify_client,
         recorded_by=principal.sub, recorded_at=now)
     if decision.hold_case:   # no dials, letters or visits until a supervisor releases it
-        await work_store.place_hold(conn, case_id, "serious_complaint", since=now, by=principal.sub,
-                                    note=f"complaint {complaint_id}")
+        await holds.hold(conn, ctx, case, "serious_complaint", by=principal.sub, note=f"complaint {complaint_id}")
     if decision.request_pause:
         await write_outbox_records(conn, [events.pause_requested(case_id=case_id, client_id=case["client_id"],
                                                                  by=principal.sub, complaint_id=str(complaint_id),
@@ -108,7 +108,7 @@ async def add_complaint(conn: asyncpg.Connection, ctx: Ctx, principal: Principal
         await work_store.open_dispute(conn, case_id=case_id, client_id=case["client_id"],
                                       reason=cmd.description or "complaint disputes the debt", by=principal.sub,
                                       at=now, record_id=None)
-        await work_store.place_hold(conn, case_id, "dispute", since=now, by=principal.sub, note="R-17 via complaint")
+        await holds.hold(conn, ctx, case, "dispute", by=principal.sub, note="R-17 via complaint")
         await case_store.update(conn, case_id, {"contact_status": ContactStatus.DISPUTE.value,
                                                 **follow_up_for(ctx, cfg, case, ContactStatus.DISPUTE,
                                                                 local_day(now, case)),
@@ -128,8 +128,9 @@ async def resolve_complaint(conn: asyncpg.Connection, ctx: Ctx, principal: Princ
     now = ctx.clock.now()
     if not await work_store.resolve_complaint(conn, complaint_id, at=now, by=principal.sub, resolution=resolution):
         raise AlreadyDecided("the complaint was already resolved")
-    if release_hold and c["held"]:
-        await work_store.lift_hold(conn, c["case_id"], "serious_complaint", at=now, by=principal.sub, note=resolution)
+    if release_hold and c["held"]:   # only a role the policy allows (hold_lift_roles) releases it
+        await holds.release(conn, ctx, await case_store.get(conn, c["case_id"]), "serious_complaint",
+                            principal.roles, by=principal.sub, note=resolution)
     await record_store.timeline_one(conn, c["case_id"], now, "complaint_resolved", actor=principal.sub,
                                     ref=str(complaint_id), data={"released": bool(release_hold and c["held"])})
     return dict(await work_store.get_complaint(conn, complaint_id))

@@ -66,6 +66,7 @@ class GateResult:
     decision: Decision
     attempt_id: UUID | None = None
     refusal_id: UUID | None = None
+    reservation: dict[str, Any] | None = None   # deferred: the caller writes it (store.attempts.ATTEMPT_COLUMNS)
 
     @property
     def allowed(self) -> bool:
@@ -79,13 +80,34 @@ def _party(point: Any | None) -> tuple[Party, str | None]:
     return Party.THIRD_PARTY, str(point["point_id"])
 
 
-def _history(rows: list[Any]) -> list[Attempt]:
+def history_of(rows: list[Any]) -> list[Attempt]:
     return [Attempt(at=r["at"], channel=Channel(r["channel"]), party=Party(r["party"]),
                     contact_point=str(r["point_id"]) if r["point_id"] else None,
                     contact_person=r["contact_person"], outcome=Outcome(r["outcome"]),
                     direction=Direction(r["direction"]),
                     exemption=Exemption(r["exemption"]) if r["exemption"] else None, agents=r["agents"])
             for r in rows]
+
+
+def history_of_json(items: list[list[Any]]) -> list[Attempt]:
+    """The history read with the case (store.casepage.HISTORY): [at, channel, party, point_id,
+    contact_person, outcome, direction, exemption, agents] per attempt."""
+    return [Attempt(at=datetime.fromisoformat(a[0]), channel=Channel(a[1]), party=Party(a[2]), contact_point=a[3],
+                    contact_person=a[4], outcome=Outcome(a[5]), direction=Direction(a[6]),
+                    exemption=Exemption(a[7]) if a[7] else None, agents=a[8]) for a in items]
+
+
+async def _history(conn: asyncpg.Connection, ctx: Ctx, req: GateRequest, since: datetime,
+                   fresh: bool) -> list[Attempt]:
+    """The attempts since `since`: as read with the case when that read is fresh enough (after the
+    case lock, reaching back far enough), else read now — and the longer horizon remembered."""
+    pre = req.case.get("history") if fresh else None
+    if pre is not None and req.case["history_since"] <= since:
+        return history_of_json(pre)
+    horizon = req.at - since
+    if horizon > ctx.gate_horizon:
+        ctx.gate_horizon = horizon
+    return history_of(await attempt_store.history(conn, req.case["case_id"], since))
 
 
 def _request(req: GateRequest) -> Request:
@@ -96,19 +118,20 @@ def _request(req: GateRequest) -> Request:
                    exemption_at=req.exemption_at)
 
 
-async def _decide(conn: asyncpg.Connection, ctx: Ctx, req: GateRequest, points: list[Any] | None) -> Decision:
+async def _decide(conn: asyncpg.Connection, ctx: Ctx, req: GateRequest, points: list[Any] | None,
+                  fresh: bool) -> Decision:
     if points is None:
         points = await point_store.of_case(conn, req.case["case_id"])
     policy = await policy_for(conn, ctx, req.case, points)
     zones = zones_for(policy, req.case, points, req.point)
-    rows = await attempt_store.history(conn, req.case["case_id"], req.at - policy.horizon)
-    return decide(policy, zones, _history(rows), _request(req), calendar=ctx.calendar)
+    history = await _history(conn, ctx, req, req.at - policy.horizon, fresh)
+    return decide(policy, zones, history, _request(req), calendar=ctx.calendar)
 
 
 async def evaluate(conn: asyncpg.Connection, ctx: Ctx, req: GateRequest, *,
                    points: list[Any] | None = None) -> Decision:
     """The decision as of `req.at`, without side effects (no lock, nothing reserved or recorded)."""
-    return await _decide(conn, ctx, req, points)
+    return await _decide(conn, ctx, req, points, fresh=True)
 
 
 async def evaluate_points(conn: asyncpg.Connection, ctx: Ctx, case: Any, points: list[Any], at: datetime,
@@ -120,7 +143,7 @@ async def evaluate_points(conn: asyncpg.Connection, ctx: Ctx, case: Any, points:
         return {}
     policy = await policy_for(conn, ctx, case, points)
     rows = await attempt_store.history(conn, case["case_id"], at - policy.horizon)
-    history = _history(rows)
+    history = history_of(rows)
     out = {}
     for p in phones:
         req = GateRequest(case=case, channel=channel, at=at, point=p)
@@ -129,25 +152,50 @@ async def evaluate_points(conn: asyncpg.Connection, ctx: Ctx, case: Any, points:
     return out
 
 
+async def evaluate_cases(conn: asyncpg.Connection, ctx: Ctx, cases: list[Any], at: datetime,
+                         channel: Channel = Channel.CALL) -> dict[str, Decision]:
+    """The worklist: may each case's debtor be called at `at` (any of their numbers; the number's own
+    region and the contact persons are the case page's)? One statement for the page's facts."""
+    if not cases:
+        return {}
+    policies = {c["case_id"]: await policy_for(conn, ctx, c, []) for c in cases}
+    horizon = max(p.horizon for p in policies.values())
+    facts = await attempt_store.cases_facts(conn, list(policies), at - horizon)
+    out = {}
+    for c in cases:
+        policy, f = policies[c["case_id"]], facts[c["case_id"]]
+        addresses = [{"kind": "address", "party": "debtor", "province": p} for p in f["provinces"] or ()]
+        req = Request(at=at, channel=channel)
+        out[c["case_id"]] = decide(policy, zones_for(policy, c, addresses, None), history_of_json(f["history"]),
+                                   req, calendar=ctx.calendar)
+    return out
+
+
 async def check_and_reserve(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, req: GateRequest, *,
-                            points: list[Any] | None = None, locked: bool = False) -> GateResult:
-    """The one function every dial and every logged outbound attempt goes through. `points`: the
-    case's contact points when the caller has just read them under the case lock (`locked`)."""
+                            points: list[Any] | None = None, locked: bool = False,
+                            defer: bool = False) -> GateResult:
+    """The one function every dial and every logged outbound attempt goes through. `locked`: the
+    caller took the case lock and then read the case (with its history) and `points`. `defer`: the
+    reservation is returned (`GateResult.reservation`) for the caller to write in its own statement
+    of this transaction, still under the lock (the contact form: one round trip less)."""
     if not locked:
         await lock_case(conn, req.case["case_id"])   # history read and reservation under one lock
-    decision = await _decide(conn, ctx, req, points)
+    decision = await _decide(conn, ctx, req, points, fresh=locked)
     party, person = _party(req.point)
     point_id = req.point["point_id"] if req.point is not None else None
     if decision.allowed:
         attempt_id = uuid4()
         attempt = decision.attempt(req.outcome)
-        await attempt_store.reserve(
-            conn, attempt_id=attempt_id, case_id=req.case["case_id"], at=attempt.at, channel=attempt.channel.value,
-            party=party.value, point_id=point_id, contact_person=person, direction=attempt.direction.value,
-            outcome=attempt.outcome.value, exemption=attempt.exemption.value if attempt.exemption else None,
-            agents=attempt.agents, collector_id=principal.sub, purpose=req.purpose, call_id=req.call_id,
-            record_id=req.record_id, fingerprint=decision.policy_fingerprint,
-            settled_at=None if req.outcome is Outcome.PENDING else ctx.clock.now())
+        row = dict(attempt_id=attempt_id, case_id=req.case["case_id"], at=attempt.at, channel=attempt.channel.value,
+                   party=party.value, point_id=point_id, contact_person=person, direction=attempt.direction.value,
+                   outcome=attempt.outcome.value, exemption=attempt.exemption.value if attempt.exemption else None,
+                   agents=attempt.agents, collector_id=principal.sub, purpose=req.purpose, call_id=req.call_id,
+                   record_id=req.record_id, policy_fingerprint=decision.policy_fingerprint,
+                   settled_at=None if req.outcome is Outcome.PENDING else ctx.clock.now())
+        if defer:
+            return GateResult(decision, attempt_id=attempt_id, reservation=row)
+        await attempt_store.reserve(conn, fingerprint=decision.policy_fingerprint,
+                                    **{k: v for k, v in row.items() if k != "policy_fingerprint"})
         return GateResult(decision, attempt_id=attempt_id)
     refusal_id = uuid4()
     await attempt_store.refuse(

@@ -21,8 +21,10 @@ from ..rules.errors import InvalidRecord, NotFoundHere
 from ..store import Columns
 from ..store import cases as case_store
 from ..store import points as point_store
+from ..store import policies as policy_store
 from ..store import records as record_store
 from .common import get_case_for, local_day
+from .levels import save_case
 
 PHONE_KIND = {"mobile": "mobile", "home": "home", "work": "work", "other": "other_phone", "other_phone": "other_phone"}
 PARTY = {"debtor": "debtor", "contact": "contact_person", "contact_person": "contact_person",
@@ -161,7 +163,7 @@ async def set_point(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, ca
                     *, state: str | None, knows_debt: bool | None, set_knows: bool) -> dict[str, Any]:
     """A collector marks a point (R-18: asked not to be called; knows / does not know of the debt).
     DO_NOT_CALL is lifted only by a supervisor: R-18 'not called again'."""
-    await get_case_for(conn, principal, case_id, act=True, lock=True)
+    case = await get_case_for(conn, principal, case_id, act=True, lock=True)
     point = await point_store.get(conn, point_id)
     if point is None or point["case_id"] != case_id:
         raise NotFoundHere("no such contact point on this case")
@@ -174,6 +176,25 @@ async def set_point(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, ca
         await point_store.set_state(conn, point_id, state, now)
     if set_knows:
         await point_store.set_knows_debt(conn, point_id, knows_debt)
+    if point["party"] != "debtor" and point["kind"] != "address":
+        await _third_party_level(conn, ctx, principal, case, point, state, knows_debt if set_knows else None)
     await record_store.timeline_one(conn, case_id, now, "contact_point_changed", actor=principal.sub,
                                     ref=str(point_id), data={"state": state, "knows_debt": knows_debt})
     return point_out(await point_store.get(conn, point_id))
+
+
+async def _third_party_level(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, case: Any, point: Any,
+                             state: str | None, knows_debt: bool | None) -> None:
+    """R-18 on the case's policy level, a new audited version: a contact person who asked not to be
+    called, or who does (not) know of the debt."""
+    key = f"third_parties.{point['point_id']}"
+    changes: dict[str, Any] = {}
+    if state is not None and (state == PointState.DO_NOT_CALL) != (point["state"] == PointState.DO_NOT_CALL):
+        changes[f"{key}.do_not_call"] = state == PointState.DO_NOT_CALL
+    if knows_debt is not None and bool(knows_debt) != bool(point["knows_debt"]):
+        changes[f"{key}.knows_debt"] = bool(knows_debt)
+    if not changes:
+        return
+    row = await policy_store.current(conn, "case", case["case_id"])
+    values = {**(row["values"] if row else {}), **changes}
+    await save_case(conn, ctx, case, values, None, by=principal.sub, reason="contact person marked (R-18)")

@@ -11,7 +11,6 @@ from uuid import UUID, uuid4
 
 import asyncpg
 
-from recoup_shared.bus.outbox import write_outbox_records
 
 from .. import events
 from ..context import Ctx
@@ -23,6 +22,7 @@ from ..store import points as point_store
 from ..store import promises as promise_store
 from ..store import records as record_store
 from ..store import work as work_store
+from . import holds
 from . import promises as promise_uc
 from .common import local_day
 from .plan import cadence_values, follow_up_for, status_of
@@ -52,6 +52,7 @@ class RecordPlan:
     update_case: bool = True
     base_status: Any = ...        # a correction: the status before the original (... = the case's)
     points: list[Any] | None = None   # the case's contact points read under the lock (saves a query)
+    reservation: dict[str, Any] | None = None   # the gate's deferred reservation, written with the record
 
 
 async def _promise(conn: asyncpg.Connection, plan: RecordPlan, today: date) -> tuple[UUID | None, list]:
@@ -96,7 +97,7 @@ def _found(ctx: Ctx, plan: RecordPlan, today: date) -> tuple[Columns, list, list
     return cols, phones, addresses
 
 
-async def _side_records(conn: asyncpg.Connection, plan: RecordPlan, today: date) -> dict[str, Any]:
+async def _side_records(conn: asyncpg.Connection, ctx: Ctx, plan: RecordPlan, today: date) -> dict[str, Any]:
     """A claimed repayment (待银行对账) and a dispute (R-17: hold, reported to the client)."""
     out: dict[str, Any] = {"claim_id": None, "dispute_id": None}
     case, cmd = plan.case, plan.cmd
@@ -111,8 +112,8 @@ async def _side_records(conn: asyncpg.Connection, plan: RecordPlan, today: date)
         out["dispute_id"] = await work_store.open_dispute(conn, case_id=case["case_id"], client_id=case["client_id"],
                                                           reason=cmd.dispute_reason or "", by=plan.collector_id,
                                                           at=plan.now, record_id=plan.record_id)
-        await work_store.place_hold(conn, case["case_id"], "dispute", since=plan.now, by=plan.collector_id,
-                                    note="R-17 dispute recorded by the collector")
+        await holds.hold(conn, ctx, case, "dispute", by=plan.collector_id,
+                         note="R-17 dispute recorded by the collector", points=plan.points)
     return out
 
 
@@ -125,16 +126,9 @@ async def apply_record(conn: asyncpg.Connection, ctx: Ctx, plan: RecordPlan) -> 
     promise_id, instalments = await _promise(conn, plan, today)
     found_cols, phones, addresses = _found(ctx, plan, today)
     await point_store.add(conn, found_cols)
-    side = await _side_records(conn, plan, today)
+    side = await _side_records(conn, ctx, plan, today)
     case_values = await _case_values(conn, ctx, plan, today, values, ptp_now, promise_id)
-    await record_store.write_effects(
-        conn, record=_record_row(plan, today, promise_id, values, phones, addresses),
-        timeline=_timeline_row(plan, promise_id, values), point=_point_change(plan), case_id=case["case_id"],
-        case_values=case_values, now=plan.now)
-    if promise_id is not None:
-        await promise_uc.evaluate_case(conn, ctx, case["case_id"], now=plan.now, cfg=plan.cfg)
-    await _telephony_check(conn, plan)
-    await write_outbox_records(conn, [events.contact_logged(
+    logged = events.contact_logged(
         record_id=str(plan.record_id), case_id=case["case_id"], client_id=case["client_id"],
         collector_id=plan.collector_id, team_id=plan.team_id, channel=cmd.channel.value, party=cmd.party.value,
         result=cmd.result.value, effective=plan.effective,
@@ -143,7 +137,14 @@ async def apply_record(conn: asyncpg.Connection, ctx: Ctx, plan: RecordPlan) -> 
         code_version=plan.table.version, call_id=str(plan.call["call_id"]) if plan.call else None,
         promise_id=str(promise_id) if promise_id else None, instalments=instalments, phones=phones,
         addresses=addresses, employer=cmd.employer, corrects=str(plan.original["record_id"]) if plan.original else None,
-        correlation_id=plan.correlation_id)])
+        correlation_id=plan.correlation_id)
+    await record_store.write_effects(
+        conn, record=_record_row(plan, today, promise_id, values, phones, addresses),
+        timeline=_timeline_row(plan, promise_id, values), point=_point_change(plan), case_id=case["case_id"],
+        case_values=case_values, now=plan.now, attempt=plan.reservation, events=[logged])
+    if promise_id is not None:
+        await promise_uc.evaluate_case(conn, ctx, case["case_id"], now=plan.now, cfg=plan.cfg)
+    await _telephony_check(conn, plan)
     return {"record_id": plan.record_id, "case_id": case["case_id"],
             "status": values.get("contact_status", case["contact_status"]),
             "next_follow_up": values.get("next_follow_up", case["next_follow_up"]), "effective": plan.effective,

@@ -172,11 +172,11 @@ async def log_contact(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, 
     point, call, cfg, table, check = await validate(conn, ctx, case, cmd, now, points)
     at = cmd.occurred_at or now
     record_id = uuid4()
-    attempt_id = await _pass_gate(conn, ctx, principal, case, cmd, point, call, at, record_id, points)
+    attempt_id, reservation = await _pass_gate(conn, ctx, principal, case, cmd, point, call, at, record_id, points)
     plan = RecordPlan(case=case, cmd=cmd, point=point, call=call, cfg=cfg, table=table, status=check.status,
                       effective=check.effective, at=at, now=now, record_id=record_id, attempt_id=attempt_id,
                       collector_id=principal.sub, team_id=principal.team_id or case["team_id"],
-                      correlation_id=None, points=points)
+                      correlation_id=None, points=points, reservation=reservation)
     out = await apply_record(conn, ctx, plan)
     if inbound:
         await gate.record_inbound(conn, ctx, principal, case, point, at, gate.outcome_of(cmd.result), record_id)
@@ -185,23 +185,23 @@ async def log_contact(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, 
 
 async def _pass_gate(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, case: Any, cmd: RecordCmd,
                      point: Any | None, call: Any | None, at: datetime, record_id: UUID,
-                     points: list[Any]) -> UUID | None:
+                     points: list[Any]) -> tuple[UUID | None, dict[str, Any] | None]:
     """Outbound attempts go through the gate; one dialled through the system passed it at the dial
-    and now only gets its outcome."""
+    and now only gets its outcome. The reservation is written with the record (one statement)."""
     if cmd.channel is Channel.INBOUND_CALL:
-        return None
+        return None, None
     outcome = gate.outcome_of(cmd.result)
     if call is not None:
         await gate.settle(conn, ctx, call["attempt_id"], outcome, record_id=record_id)
-        return call["attempt_id"]
+        return call["attempt_id"], None
     exemption = Exemption.CALLBACK_REQUESTED if cmd.requested_by_debtor else None
     result = await gate.check_and_reserve(conn, ctx, principal, gate.GateRequest(
         case=case, channel=GateChannel.SMS if cmd.channel is Channel.SMS else GateChannel.CALL, at=at, point=point,
         exemption=exemption, exemption_at=cmd.callback_requested_at, purpose="log", outcome=outcome,
-        record_id=record_id), points=points, locked=True)
+        record_id=record_id), points=points, locked=True, defer=True)
     if not result.allowed:
         raise gate.refused(result)
-    return result.attempt_id
+    return result.attempt_id, result.reservation
 
 
 def point_state(point: Any, result: Result) -> str:

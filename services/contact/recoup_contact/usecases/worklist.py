@@ -24,6 +24,7 @@ from ..rules import CadenceRule, CadenceState, ReminderFacts, days_since, remind
 from ..settings import ALL_CASES
 from ..store import promises as promise_store
 from ..views import worklist as q
+from . import gate
 from .common import client_config, client_config_version, zone_of
 
 
@@ -37,6 +38,7 @@ class WorklistCmd:
     after: list[Any] | None = None
     limit: int = 50
     totals: bool = True
+    callable: bool = True
 
 
 def _scope(principal: Principal, cmd: WorklistCmd) -> q.Filter:
@@ -126,6 +128,12 @@ async def worklist(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, cmd
     rows = rows[:cmd.limit]
     configs: dict[str, Any] = {}
     items = [await row_out(conn, ctx, r, {}, configs, now) for r in rows]
+    if cmd.callable:   # "callable now / next at": the gate's evaluation, side-effect free
+        decisions = await gate.evaluate_cases(conn, ctx, rows, now)
+        for item in items:
+            d = decisions[item["case_id"]]
+            item["callable"] = {"allowed": d.allowed, "next_allowed": d.next_allowed,
+                                "reasons": [r.to_dict() for r in d.reasons], "notices": []}
     out: dict[str, Any] = {"items": items,
                            "next_cursor": encode_cursor(_cursor_key(cmd.sort, rows[-1])) if more and rows else None,
                            "totals": None}

@@ -10,13 +10,15 @@ from typing import Any
 
 import asyncpg
 
+from ..store.policies import LEVEL_COLUMNS
+
 ROW_COLUMNS = """case_id, client_id, debtor_name, account_masked, id_hash, currency, placed_amount, outstanding,
     repaid_total, dpd, dpd_bucket, flags, recall_on, owner_id, team_id, contact_status, next_follow_up,
     follow_up_window, cadence_due, cadence_rule, last_contact_at, last_effective_on, last_follow_up_on,
     undialled_since, ptp_due_on, ptp_amount, seen_at, last_repayment_at, last_balance_update_at,
     last_visit_outcome_at, last_letter_returned_at, joint_case_ids, zone, follow_up_key, effective_key,
     (SELECT array_agg(j.case_id) FROM cases j WHERE c.id_hash IS NOT NULL AND j.id_hash = c.id_hash
-        AND j.case_id <> c.case_id) AS joint_ids"""
+        AND j.case_id <> c.case_id) AS joint_ids, placement_id, region, """ + LEVEL_COLUMNS
 
 # sort -> (ORDER BY, keyset comparison, cursor key columns and their SQL types)
 SORTS: dict[str, tuple[str, str, tuple[str, str]]] = {

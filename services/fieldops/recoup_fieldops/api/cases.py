@@ -10,7 +10,7 @@ from recoup_shared.paging import Cursor, Limit, decode_cursor, page
 from recoup_shared.vocabulary import Role
 
 from .. import schemas, views
-from ..rules.errors import CaseNotFound, NotAllowed, NotYourCase
+from ..rules.errors import CaseNotFound, NotAllowed, NotYourCase, VisitNotFound
 from ..store import attempts
 from ..usecases import access, compliance
 from .deps import ComplianceReader, Conn, VisitReader
@@ -51,7 +51,7 @@ async def visit_policy(conn: Conn, who: VisitReader, case_id: str = CaseId,
 
 @router.get("/v1/compliance/refusals", response_model=schemas.RefusalPage,
             summary="The engine's refusals of visits, newest first (R-48 feeds on them)",
-            responses=problem_responses(NotAllowed))
+            responses=problem_responses(NotAllowed, VisitNotFound))
 async def refusals(conn: Conn, who: ComplianceReader, visit_id: str | None = Query(None, max_length=64),
                    case_id: str | None = Query(None, max_length=64), cursor: Cursor = None,
                    limit: Limit = 100) -> dict:
