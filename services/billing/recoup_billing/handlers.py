@@ -9,6 +9,7 @@ accept raises PoisonEvent: the consumer isolates the event and dead-letters it.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
@@ -57,9 +58,15 @@ async def on_case_received(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[E
 
 async def on_case_updated(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[Envelope]) -> None:
     cols = Columns()
+    recall_on: dict[tuple[UUID, str | None], date] = {}
     tz = ctx.clock.zone
     for env in envelopes:
         p = CaseUpdated.model_validate(env.payload)
+        if p.change == "recall_extended":     # the spell's scheduled end moves, no status change
+            if p.recall_on is None:
+                raise PoisonEvent("recall_extended without recall_on")
+            recall_on[(_case_id(env), p.placement_id)] = p.recall_on
+            continue
         placed = p.placed_amount
         if placed is None and p.change == "balance" and None not in (p.principal, p.interest, p.fees):
             placed = p.principal + p.interest + p.fees  # type: ignore[operator]
@@ -68,7 +75,8 @@ async def on_case_updated(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[En
                  change=p.change, status=p.status, placed_amount=_money(placed, "placed_amount"),
                  effective_on=effective_on, occurred_at=env.occurred_at, reason=p.reason)
     await facts.insert_changes(conn, cols)
-    await facts.refresh_cases(conn, cols.data["case_id"])
+    await facts.move_recall_dates(conn, recall_on)
+    await facts.refresh_cases(conn, cols.data.get("case_id", []) + [c for c, _ in recall_on])
 
 
 async def on_payment_posted(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[Envelope]) -> None:

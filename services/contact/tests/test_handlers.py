@@ -96,6 +96,24 @@ async def test_balance_update_contacts_and_flags(ctx, h):
     assert list((await row(ctx, case_id))["flags"]) == ["dispute"]
 
 
+async def test_an_extended_recall_date_moves_only_the_date_and_shows_on_the_timeline(ctx, h):
+    """case.updated recall_extended (R-5): the new recall_on, the status and the worklist untouched
+    (whatever status the event carries), an entry on the timeline."""
+    case_id = await h.new_case(ctx)
+    before = await row(ctx, case_id)
+    await h.apply(ctx, [h.cf.updated(case_id, change="recall_extended", recall_on="2027-03-01",
+                                     placement_id="pl-1", reason="延期"),
+                        h.cf.updated(case_id, change="recall_extended", recall_on="2027-04-01", placement_id="pl-1")])
+    after = await row(ctx, case_id)
+    assert after["recall_on"] == date(2027, 4, 1)
+    assert (after["status"], after["in_worklist"], after["owner_id"]) == (
+        before["status"], before["in_worklist"], before["owner_id"])
+    async with ctx.pool.acquire() as conn:
+        entries = await conn.fetch("SELECT data->>'recall_on' AS recall_on FROM timeline "
+                                   "WHERE case_id = $1 AND kind = 'case_recall_extended' ORDER BY id", case_id)
+    assert [e["recall_on"] for e in entries] == ["2027-03-01", "2027-04-01"]
+
+
 async def test_a_visit_flows_back_the_same_day_and_a_returned_letter_marks_the_address(ctx, h):
     case_id = await h.new_case(ctx)
     visited = datetime(2026, 12, 7, 11, tzinfo=SH)

@@ -3,7 +3,8 @@ consumer's transaction (the inbox has already dropped repeated event ids). Each 
 writes it set-based; letters not yet dispatched of a case that became blocked are cancelled at once
 (R-31); a new address wakes the re-send job (R-31).
 
-    case.received / case.updated / payment.posted / case.paused / case.resumed   (intake, allocation)
+    case.received / case.updated / payment.posted / case.paused / case.resumed   (intake, allocation;
+                     case.updated recall_extended moves the recall date only)
     contact.logged   addresses and mobiles a collector found (R-25), instalment plans, texts sent
                      (contact's own: contact never echoes the texts sent here, announced by sms.sent)
     visit.completed  an address a field visit verified (R-29, R-38)
@@ -88,6 +89,9 @@ async def on_case_updated(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[En
     for env in envelopes:
         p = CaseUpdated.model_validate(env.payload)
         at, day = env.occurred_at, _day(ctx, env.occurred_at)
+        if p.change == "recall_extended":     # only the date moves (the status is no change)
+            _fold(changes, env.case_id, at, recall_on=p.recall_on)
+            continue
         _fold(changes, env.case_id, at, status=_STATUS.get(p.change, p.status), flags=p.flags,
               placed_amount=p.placed_amount, principal=p.principal, interest=p.interest, fees=p.fees,
               outstanding=p.outstanding)

@@ -124,6 +124,22 @@ async def test_letters_not_yet_dispatched_are_cancelled_with_the_reason(conn, ct
                    held: "do_not_contact"}
 
 
+async def test_an_extended_recall_date_moves_only_the_date(conn, ctx, client_id):
+    """case.updated recall_extended (R-5): the new recall_on; a planned letter stays planned and the
+    status is left as it is, whatever the event carries."""
+    async with conn.transaction():
+        await approve_templates_directly(conn, ctx, CLERK, client_id)
+    case_id, _ = await _planned_case(conn, ctx, client_id)
+    before = await conn.fetchrow("SELECT status, recall_on FROM cases WHERE case_id = $1", case_id)
+    await handle(conn, ctx, [updated(case_id, client_id, change="recall_extended", status="recalled",
+                                     recall_on="2027-04-01", placement_id="PL-1")])
+    after = await conn.fetchrow("SELECT status, recall_on FROM cases WHERE case_id = $1", case_id)
+    assert before["recall_on"] != date(2027, 4, 1)
+    assert (after["status"], after["recall_on"]) == (before["status"], date(2027, 4, 1))
+    assert await conn.fetchval("SELECT count(*) FROM letters WHERE case_id = $1 AND status = 'cancelled'",
+                               case_id) == 0
+
+
 async def test_a_visit_verifies_an_address_and_makes_a_returned_one_valid_again(conn, ctx, client_id):
     c = cid()
     home = address_out("home", n=4)

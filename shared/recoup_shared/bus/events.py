@@ -105,8 +105,9 @@ class CaseReceived(_Payload):
 
 
 class CaseUpdated(_Payload):
-    """Client changed balance/contacts, recalled, or the case closed (R-5, R-13)."""
-    change: Literal["balance", "contacts", "recall", "closed", "flags", "reopened"]
+    """Client changed balance/contacts, recalled, moved the placement's recall date, or the case
+    closed (R-5, R-13)."""
+    change: Literal["balance", "contacts", "recall", "closed", "flags", "reopened", "recall_extended"]
     status: str                     # open | recalled | closed
     placed_amount: Decimal | None = None
     principal: Decimal | None = None
@@ -119,6 +120,10 @@ class CaseUpdated(_Payload):
     reason: str | None = None
     effective_on: date | None = None
     skip_trace: bool | None = None  # contacts: set when the debtor's valid phones changed it (R-4)
+    # recall_extended (R-5): the client moved its placement's recall date later; one event per case
+    # of the placement, the status as it is (unchanged by the extension)
+    recall_on: date | None = None
+    placement_id: str | None = None
 
 
 class PaymentPosted(_Payload):

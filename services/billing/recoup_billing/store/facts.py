@@ -4,8 +4,9 @@ replayed event changes nothing even without the inbox."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -75,6 +76,27 @@ async def insert_changes(conn: asyncpg.Connection, cols: Columns) -> None:
     await conn.execute(_INSERT_CHANGES, *cols.args(
         "event_id", "case_id", "client_id", "change", "status", "placed_amount", "effective_on",
         "occurred_at", "reason"))
+
+
+# The placement's recall date moved (case.updated recall_extended): that spell's scheduled end. A
+# replayed (older) case.received does not undo it: _UPSERT_CASES only takes a newer one.
+_MOVE_RECALL = """
+UPDATE billing_cases c SET recall_on = u.recall_on, updated_at = now()
+FROM unnest($1::uuid[], $2::text[], $3::date[]) AS u(case_id, placement_id, recall_on)
+WHERE c.case_id = u.case_id
+  AND c.placement_id = COALESCE(u.placement_id, (SELECT l.placement_id FROM billing_cases l
+                                                 WHERE l.case_id = u.case_id
+                                                 ORDER BY l.placed_on DESC, l.placement_id DESC LIMIT 1))
+  AND c.recall_on IS DISTINCT FROM u.recall_on
+"""
+
+
+async def move_recall_dates(conn: asyncpg.Connection, recall_on: Mapping[tuple[UUID, str | None], date]) -> None:
+    """(case id, placement id — None: the case's latest spell) -> the new recall date; refresh_cases
+    then recomputes end_on."""
+    if recall_on:
+        await conn.execute(_MOVE_RECALL, [c for c, _ in recall_on], [p for _, p in recall_on],
+                           list(recall_on.values()))
 
 
 # Derived columns of every spell of the given cases, recomputed from all the facts we hold, so
