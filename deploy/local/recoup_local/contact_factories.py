@@ -158,6 +158,19 @@ def sms_sent(case_id: str, number: str, *, client_id: str = "zhbank", at: dateti
                         payload=payload, occurred_at=at)
 
 
+def visit_cancelled(case_id: str, visit_id: str, *, client_id: str = "zhbank", previous_state: str = "planned",
+                    reason: str = "debtor paid at the branch", cancelled_by: str | None = "col-1",
+                    at: datetime | None = None) -> dict[str, Any]:
+    """visit.cancelled as fieldops publishes it (events.cancelled)."""
+    from recoup_shared.bus.events import VisitCancelled
+
+    at = at or datetime.now(timezone.utc)
+    payload = VisitCancelled(visit_id=visit_id, collector_id="col-1", previous_state=previous_state, reason=reason,
+                             cancelled_by=cancelled_by, cancelled_at=at)
+    return new_envelope(event_type="visit.cancelled", producer="fieldops", client_id=client_id, case_id=case_id,
+                        payload=payload, occurred_at=at, correlation_id=visit_id)
+
+
 def updated_status(case_id: str, change: str, status: str, client_id: str = "zhbank") -> dict[str, Any]:
     """case.updated for a recall / close / reopen."""
     return updated(case_id, client_id, change=change, status=status)

@@ -24,7 +24,8 @@ async def points(ctx, case_id):
 def test_handlers_cover_what_the_service_consumes():
     assert set(HANDLERS) == {topics.CASE_RECEIVED, topics.CASE_UPDATED, topics.CASE_ALLOCATED, topics.CASE_PAUSED,
                              topics.CASE_RESUMED, topics.PAYMENT_POSTED, topics.VISIT_COMPLETED,
-                             topics.LETTER_DISPATCHED, topics.LETTER_RETURNED, topics.SMS_SENT}
+                             topics.LETTER_DISPATCHED, topics.LETTER_RETURNED, topics.SMS_SENT,
+                             topics.VISIT_CANCELLED}
 
 
 async def test_received_keeps_the_case_its_points_and_a_malformed_phone_as_invalid(ctx, h):
@@ -112,6 +113,26 @@ async def test_an_extended_recall_date_moves_only_the_date_and_shows_on_the_time
         entries = await conn.fetch("SELECT data->>'recall_on' AS recall_on FROM timeline "
                                    "WHERE case_id = $1 AND kind = 'case_recall_extended' ORDER BY id", case_id)
     assert [e["recall_on"] for e in entries] == ["2027-03-01", "2027-04-01"]
+
+
+async def test_a_cancelled_visit_is_on_the_timeline_and_nothing_else(ctx, h):
+    """visit.cancelled (R-34, R-13): a timeline entry with the state it left and who cancelled it;
+    no contact record, the case's status untouched."""
+    case_id = await h.new_case(ctx)
+    before = await row(ctx, case_id)
+    visit_id = str(uuid.uuid4())
+    at = datetime(2026, 12, 7, 9, 0, tzinfo=SH)
+    await h.apply(ctx, [h.cf.visit_cancelled(case_id, visit_id, at=at),
+                        h.cf.visit_cancelled(case_id, str(uuid.uuid4()), previous_state="approved",
+                                             reason="case recalled (R-13)", cancelled_by=None, at=at)])
+    async with ctx.pool.acquire() as conn:
+        entries = await conn.fetch("SELECT actor, ref, data->>'previous_state' AS was, data->>'cancelled_by' AS who "
+                                   "FROM timeline WHERE case_id = $1 AND kind = 'visit_cancelled' ORDER BY id", case_id)
+        records = await conn.fetchval("SELECT count(*) FROM contact_records WHERE case_id = $1", case_id)
+    assert [(e["actor"], e["was"], e["who"]) for e in entries] == [("fieldops", "planned", "col-1"),
+                                                                  ("fieldops", "approved", None)]
+    assert entries[0]["ref"] == visit_id and records == 0
+    assert (await row(ctx, case_id))["status"] == before["status"]
 
 
 async def test_a_visit_flows_back_the_same_day_and_a_returned_letter_marks_the_address(ctx, h):

@@ -5,6 +5,8 @@ outbox in the same transaction as the state change:
   collector's worklist in contact (R-34). A planned visit nobody started goes back to the approved
   pool (day end, a re-plan, a pause): `visit.approved` is sent again, with its original approval —
   "approved, waiting for a plan" is again the state.
+- `visit.cancelled`: a visit not yet under way withdrawn, cancelled by a manager, or cancelled with
+  its case (R-13): contact's timeline.
 - `visit.completed`: the record (R-37) with what contact needs the same day (R-38: status
   FIELD_VISIT_DONE → follow-up the next day, the promise, a new address or phone) and letters
   (`address`: the address visited, when the agents verified it there — R-29).
@@ -22,6 +24,7 @@ from recoup_shared.bus.events import (
     PhoneOut,
     Ptp,
     VisitApproved,
+    VisitCancelled,
     VisitCompleted,
     VisitPlanned,
     VisitRejected,
@@ -80,6 +83,15 @@ def planned(*, visit_id: str, case_id: str, client_id: str, team_id: str, day: d
     return _record(VisitPlanned(visit_id=visit_id, team_id=team_id, planned_on=day,
                                 agent_ids=list(agent_ids), band=band, collector_id=collector_id,
                                 slot_start=slot_start, slot_end=slot_end),
+                   client_id, case_id, at, visit_id)
+
+
+def cancelled(*, visit_id: str, case_id: str, client_id: str, collector_id: str, previous_state: str,
+              reason: str, cancelled_by: str | None, at: datetime) -> OutboxRecord:
+    """A visit not yet under way cancelled: withdrawn / cancelled by hand (`cancelled_by`), or with
+    its case (R-13, `cancelled_by` None)."""
+    return _record(VisitCancelled(visit_id=visit_id, collector_id=collector_id, previous_state=previous_state,
+                                  reason=reason, cancelled_by=cancelled_by, cancelled_at=at),
                    client_id, case_id, at, visit_id)
 
 

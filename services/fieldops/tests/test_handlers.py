@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 import yaml
 from recoup_fieldops.handlers import HANDLERS
+from recoup_fieldops.rules.errors import IllegalTransition
 from recoup_fieldops.rules.model import ApproverRole, Purpose
 from recoup_fieldops.usecases import planning, requests
 from recoup_local.factories import as_envelopes
@@ -103,6 +104,27 @@ async def test_a_closed_case_loses_its_open_visits(conn, ctx, fo):
     await handle(conn, ctx, env("case.updated", case_id, {"change": "recall", "status": "recalled"}, at))
     assert await state(conn, visit_id) == "cancelled"
     assert await conn.fetchval("SELECT count(*) FROM visit_attempts WHERE visit_id = $1::uuid", visit_id) == 0
+    [gone] = await fo.outbox(conn, case_id, "visit.cancelled")       # announced: contact's timeline
+    assert (gone["correlation_id"], gone["payload"]["visit_id"], gone["payload"]["previous_state"]) == (
+        visit_id, visit_id, "planned")
+    assert "cancelled_by" not in gone["payload"] and gone["payload"]["collector_id"] == f"c-{t}"
+
+
+async def test_a_visit_cancelled_by_hand_is_announced_with_who_and_the_state_it_left(conn, ctx, fo):
+    """POST /v1/visits/{id}/cancellation (requests.cancel): visit.cancelled with the canceller; a
+    second cancellation is refused and announces nothing."""
+    t = fo.tag()
+    case_id, visit_id = await approved(conn, ctx, fo, t)
+    async with conn.transaction():
+        await requests.cancel(conn, ctx, SUP, visit_id, "债务人已到网点还款")
+    [gone] = await fo.outbox(conn, case_id, "visit.cancelled")
+    p = gone["payload"]
+    assert (p["visit_id"], p["previous_state"], p["cancelled_by"], p["reason"], p["collector_id"]) == (
+        visit_id, "approved", "sup", "债务人已到网点还款", f"c-{t}")
+    with pytest.raises(IllegalTransition):
+        async with conn.transaction():
+            await requests.cancel(conn, ctx, SUP, visit_id, "again")
+    assert len(await fo.outbox(conn, case_id, "visit.cancelled")) == 1
 
 
 async def test_skip_tracing_repairs_an_address_and_sets_the_deadline(conn, ctx, fo):  # R-25, R-35

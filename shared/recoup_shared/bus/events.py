@@ -308,6 +308,18 @@ class VisitPlanned(_Payload):
     slot_end: datetime | None = None
 
 
+class VisitCancelled(_Payload):
+    """A visit that had not started was cancelled (R-34: the requester withdrew it or a manager
+    cancelled it; R-13: the case left collection — closed, recalled). Contact shows it on the case's
+    timeline."""
+    visit_id: str
+    collector_id: str               # who asked for the visit
+    previous_state: str             # requested | approved | planned
+    reason: str
+    cancelled_by: str | None = None     # None: the case left collection (no one cancelled it by hand)
+    cancelled_at: datetime
+
+
 class PolicyChanged(_Payload):
     """A contact-policy version took effect at one level (compliance, R-14..R-18). The envelope's
     case_id is the case for a case level, else "<level>:<scope_id>" (the Kafka key)."""
@@ -365,6 +377,7 @@ PAYLOADS: dict[str, type[_Payload]] = {
     topics.POLICY_CHANGED: PolicyChanged,
     topics.CASE_PAUSE_REQUESTED: CasePauseRequested,
     topics.SMS_SENT: SmsSent,
+    topics.VISIT_CANCELLED: VisitCancelled,
 }
 
 EVENT_TYPE_OF: dict[type[_Payload], str] = {model: name for name, model in PAYLOADS.items()}

@@ -2,7 +2,7 @@
 (not re-emitted: its producer's event is on the bus), the timeline and the reminders; a visit's
 outcome moves the case (FIELD_VISIT_DONE, or PTP when the agents obtained a promise); a returned
 letter makes the address it used undeliverable; a text letters sent is an attempt the gate counts
-(channel sms) and a timeline entry."""
+(channel sms) and a timeline entry; a visit cancelled in fieldops is a timeline entry."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from uuid import UUID, uuid4, uuid5
 
 import asyncpg
 
-from recoup_shared.bus.events import LetterDispatched, LetterReturned, SmsSent, VisitCompleted
+from recoup_shared.bus.events import LetterDispatched, LetterReturned, SmsSent, VisitCancelled, VisitCompleted
 
 from ..context import Ctx
 from ..rules import ContactStatus, InstalmentDraft, PromiseDraft, Result, promise_from_draft
@@ -131,6 +131,17 @@ async def apply_letter_returned(conn: asyncpg.Connection, ctx: Ctx, case_id: str
                                     ref=p.letter_id, data={"reason": p.return_reason})
 
 
+async def apply_visits_cancelled(conn: asyncpg.Connection, batch: list[tuple[str, VisitCancelled]]) -> None:
+    """A visit withdrawn or cancelled in fieldops (R-34, R-13): a timeline entry, nothing else — no
+    contact was made (the inbox keeps a redelivery from adding it twice)."""
+    timeline = Columns()
+    for case_id, p in batch:
+        timeline.add(case_id=case_id, at=p.cancelled_at, kind="visit_cancelled", actor="fieldops", ref=p.visit_id,
+                     data={"previous_state": p.previous_state, "reason": p.reason, "cancelled_by": p.cancelled_by,
+                           "collector_id": p.collector_id})
+    await record_store.timeline_add(conn, timeline)
+
+
 _SMS_ATTEMPTS = UUID("6b1f0c3e-5a51-4c1e-9d0e-2f8f3a1c7e42")   # uuid5 namespace: one attempt per text
 
 
@@ -153,4 +164,5 @@ async def apply_sms_sent(conn: asyncpg.Connection, ctx: Ctx, batch: list[tuple[s
     await record_store.timeline_add(conn, timeline)
 
 
-__all__ = ["apply_visit", "apply_letters_dispatched", "apply_letter_returned", "apply_sms_sent"]
+__all__ = ["apply_visit", "apply_letters_dispatched", "apply_letter_returned", "apply_sms_sent",
+           "apply_visits_cancelled"]
