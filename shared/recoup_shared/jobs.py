@@ -29,6 +29,7 @@ from prometheus_client import Counter, Histogram
 
 from .logging import get_logger
 from .notify import Listener
+from .waiting import wait_event
 
 log = get_logger(__name__)
 
@@ -138,10 +139,7 @@ class JobRunner:
         return again
 
     async def _sleep(self, loop: _Loop, seconds: float) -> None:
-        try:
-            await asyncio.wait_for(loop.event.wait(), timeout=max(seconds, 0))
-        except asyncio.TimeoutError:
-            pass
+        await wait_event(loop.event, seconds)
 
     async def _run(self, loop: _Loop) -> None:
         job, backoff = loop.job, 1.0

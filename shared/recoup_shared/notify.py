@@ -18,6 +18,7 @@ from typing import Any
 import asyncpg
 
 from .logging import get_logger
+from .waiting import wait_event
 
 log = get_logger(__name__)
 
@@ -74,10 +75,7 @@ class Listener:
     async def _watch(self) -> None:
         backoff = 0.2
         while True:
-            try:
-                await asyncio.wait_for(self._lost.wait(), timeout=self.check_seconds)
-            except asyncio.TimeoutError:
-                pass
+            await wait_event(self._lost, self.check_seconds)
             if self.listening:
                 continue
             await self._drop()

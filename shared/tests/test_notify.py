@@ -45,3 +45,25 @@ async def _until(check, timeout: float = 10.0) -> None:
     while not check():
         assert asyncio.get_running_loop().time() < deadline, "not in time"
         await asyncio.sleep(0.05)
+
+
+async def test_a_wake_up_loop_always_stops_when_cancelled():
+    """Python 3.11's wait_for swallowed a cancellation arriving as its timeout fired, and the
+    listener's stop() waited for ever (one run in twenty): wait_event never does."""
+    from recoup_shared.waiting import wait_event
+
+    never = asyncio.Event()
+
+    async def loop(delay: float) -> None:
+        # the cancellation is timed to land as the wait's own timeout fires
+        asyncio.get_running_loop().call_later(delay, asyncio.current_task().cancel)
+        while True:
+            await wait_event(never, delay)
+
+    for i in range(200):
+        task = asyncio.create_task(loop(0.002 + 0.0005 * (i % 4)))
+        done, _ = await asyncio.wait({task}, timeout=2)
+        assert task in done and task.cancelled(), f"trial {i}: the loop ignored its cancellation"
+    assert await wait_event(never, 0.01) is False
+    never.set()
+    assert await wait_event(never, 10) is True

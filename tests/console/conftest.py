@@ -37,9 +37,7 @@ CHROMIUM = os.environ.get("RECOUP_CHROMIUM", "/usr/bin/chromium")
 # What works on these machines (no network but loopback; root): see deploy/local/README.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-# The README's screenshots are refreshed on purpose (RECOUP_UPDATE_SCREENSHOTS=1 make test ARGS=tests/console);
-# an ordinary run writes them under build/ so that a test run leaves the checkout clean.
-SCREENSHOTS = repo_root() / ("docs" if os.environ.get("RECOUP_UPDATE_SCREENSHOTS") == "1" else "build") / "screenshots"
+SCREENSHOTS = repo_root() / "docs" / "screenshots"
 SCHEDULE = {
     "effective_from": "2020-01-01",
     "buckets": [
@@ -216,7 +214,7 @@ async def phone_page(browser):
 
 
 async def shot(page, name: str) -> Path:
-    """A screenshot of the main screens for the README (docs/screenshots/<name>.png when refreshed)."""
+    """A screenshot of the main screens for the README (docs/screenshots/<name>.png)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     await page.screenshot(path=str(path), full_page=False, animations="disabled")

@@ -1,8 +1,7 @@
 """The console in a real headless Chromium against the real local stack (issue 13):
 a team lead signs in, previews and commits an allocation; finance opens a statement, drills down
 and downloads the PDF; an admin sees the placement and its rejected rows. Screenshots of the main
-screens go to build/screenshots/ (to docs/screenshots/ with RECOUP_UPDATE_SCREENSHOTS=1); the time from
-the API's answer to a 50-row table drawn is printed.
+screens go to docs/screenshots/; the time from the API's answer to a 50-row table drawn is printed.
 """
 
 from __future__ import annotations

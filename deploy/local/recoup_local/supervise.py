@@ -16,6 +16,8 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from recoup_shared.waiting import wait_event
+
 from . import procs
 from .procs import say
 
@@ -70,10 +72,7 @@ class Supervisor:
         or a service is still down when stopping)."""
         try:
             while not stop.is_set():
-                try:
-                    await asyncio.wait_for(stop.wait(), timeout=self.policy.poll)
-                except asyncio.TimeoutError:
-                    pass
+                await wait_event(stop, self.policy.poll)
                 if self.check() == "fatal":
                     return 1
         finally:

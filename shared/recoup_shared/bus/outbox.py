@@ -23,6 +23,7 @@ from ..logging import get_logger
 from ..notify import Listener
 from ..metrics import OUTBOX_BACKLOG, OUTBOX_PUBLISHED, OUTBOX_PUBLISH_FAILURES
 from .envelope import OutboxRecord, outbox_record
+from ..waiting import wait_event
 
 log = get_logger(__name__)
 
@@ -291,10 +292,7 @@ class OutboxRelay:
             if self._stopping:
                 return
             self._wake.clear()
-            try:
-                await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
-            except asyncio.TimeoutError:
-                pass
+            await wait_event(self._wake, self.poll_seconds)
 
     async def publish_batch(self) -> int:
         """Claim and delete the oldest pending rows, produce them, wait for every ack, then commit.
