@@ -2,8 +2,9 @@
 API) → allocation gives the case to a collector → the case is in the collector's worklist (contact)
 → the collector logs a call with a promise to pay (through the contact policy) → the client reports
 the repayment (intake) → contact matches it and the promise is kept (contact.logged of kind
-promise_outcome) → allocation sees the live PTP (R-12) and billing's collector performance shows the
-promise made and kept (R-43). Every service in-process on the session's stack, events on the real
+promise_outcome) → allocation sees the live PTP (R-12) → a second call is logged unanswered and
+corrected → billing's collector performance shows the promise made and kept and counts the calls in
+force: the promise outcome is no contact, the corrected call counts once, answered (R-43). Every service in-process on the session's stack, events on the real
 broker, one business clock for all (stack.set_clock): a Monday, 10:00 in Shanghai.
 """
 
@@ -122,11 +123,21 @@ async def _promise_and_repayment(client_id, body, case_id, collector, team, inta
     detail = (await contact.client.get(f"/v1/cases/{case_id}", headers=me)).json()
     assert detail["status"] == "REACHABLE_SELF" and Decimal(detail["outstanding"]) == Decimal("25000.00")
 
+    # 7. a second call logged as unanswered, then corrected: it was answered (a correction replaces it)
+    r = await contact.client.post(f"/v1/cases/{case_id}/records", headers=me, json={
+        "channel": "outbound_call", "party": "debtor", "point_id": mobile["point_id"], "result": "no_answer",
+        "code": "NA", "status": "NO_ANSWER"})
+    assert r.status_code == 201, r.text
+    r = await contact.client.post(f"/v1/contact-records/{r.json()['record_id']}/corrections", headers=me, json={
+        "channel": "outbound_call", "party": "debtor", "point_id": mobile["point_id"], "result": "connected",
+        "code": "RS", "reason": "误选结果：本人已接听"})
+    assert r.status_code == 201 and r.json()["corrects"], r.text
+
 
 async def _consumers_see_it(stack, client_id, case_id, collector, contact, allocation, billing):
-    events = await read_topic(stack.bootstrap, "contact.logged", case_ids={case_id}, expect=2, timeout=60)
+    events = await read_topic(stack.bootstrap, "contact.logged", case_ids={case_id}, expect=4, timeout=60)
     kinds = sorted(e["payload"].get("record_kind") for e in events)
-    assert kinds == ["contact", "promise_outcome"]
+    assert kinds == ["contact", "contact", "correction", "promise_outcome"]
     outcome = next(e["payload"] for e in events if e["payload"].get("record_kind") == "promise_outcome")
     assert outcome["promise_outcome"]["outcome"] == "kept" and outcome["promise_outcome"]["paid"] == "5000.00"
 
@@ -136,13 +147,15 @@ async def _consumers_see_it(stack, client_id, case_id, collector, contact, alloc
             return await conn.fetchval("SELECT max(ptp_until) FROM case_month_facts WHERE case_id = $1", case_id)
     assert await eventually(allocation_sees_ptp, "allocation to read the PTP") == date(2026, 12, 9)
 
-    # 8. billing's collector performance: one call, one PTP made and kept, 5,000 recovered
+    # 8. billing's collector performance: two calls (the promise outcome is no contact; the corrected
+    # call counts once, answered), one PTP made and kept (contact's outcome), 5,000 recovered
     fin = billing.auth("finance", sub="fin-e2e")
 
     async def performance():
         r = await billing.client.get(f"/v1/performance/{MONTH}?client_id={client_id}", headers=fin)
         got = {c["collector_id"]: c for c in r.json().get("collectors", [])} if r.status_code == 200 else {}
-        return got.get(collector) if got.get(collector, {}).get("ptps_kept") else None
-    perf = await eventually(performance, "billing's performance to show the kept promise")
-    assert (perf["calls"], perf["ptps_made"], perf["ptps_kept"], perf["ptp_kept_rate"], perf["recovered"]) == (
-        1, 1, 1, "1.0000", "5000.00"), orjson.dumps(perf).decode()
+        mine = got.get(collector, {})
+        return mine if mine.get("ptps_kept") and mine.get("effective_contacts") == 2 else None
+    perf = await eventually(performance, "billing's performance to show the kept promise and the correction")
+    assert (perf["contacts"], perf["calls"], perf["effective_contacts"], perf["ptps_made"], perf["ptps_kept"],
+            perf["ptp_kept_rate"], perf["recovered"]) == (2, 2, 2, 1, 1, "1.0000", "5000.00"), orjson.dumps(perf).decode()

@@ -2,7 +2,8 @@
 the collector requests a field visit in fieldops, the field manager and the phone manager approve,
 the day is planned, the agent sees the visit on their day, arrives, uploads the door-plate photo and
 records a promise — and within the same minute contact shows the case's new status and next
-follow-up (R-38): PTP with the follow-up the day before the promised date (R-22), and the promise.
+follow-up (R-38): PTP with the follow-up the day before the promised date (R-22), and the promise;
+letters takes the address the agents verified at the door as a verified address (R-29).
 
 Needs the contact service (`recoup_contact.app`, branch contact-service) and the converted intake
 and allocation: skipped, saying so, until they are installed. Contact's case route is its
@@ -77,15 +78,21 @@ async def test_a_visit_with_a_promise_reaches_contact_the_same_minute(stack):
                                 database_url=await stack.new_database(package="recoup_contact")) as contact, \
                 running_service(stack, "fieldops",
                                 database_url=await stack.new_database(package="recoup_fieldops"),
-                                auto_plan=False, evidence_dir=str(stack.root / "e2e-evidence" / tag)) as fieldops:
+                                auto_plan=False, evidence_dir=str(stack.root / "e2e-evidence" / tag)) as fieldops, \
+                running_service(stack, "letters",
+                                database_url=await stack.new_database(package="recoup_letters"),
+                                data_dir=str(stack.root / "e2e-letters" / tag)) as letters:
             case_id, collector = await _placed_and_allocated(intake, alloc, tag)
-            vid = await _visit_requested_approved_planned(fieldops, tag, case_id, collector)
+            vid, home = await _visit_requested_approved_planned(fieldops, tag, case_id, collector)
             digest = await _visited(fieldops, tag, vid)
             recorded = time.monotonic()
             await _contact_shows_it(contact, case_id, collector, recorded)
+            await _letters_takes_the_verified_address(letters, case_id, home)
         completed = await read_topic(stack.bootstrap, "visit.completed", case_ids={case_id}, expect=1)
         assert completed[0]["payload"]["evidence"][0]["sha256"] == digest
         assert completed[0]["payload"]["ptp"] == {"amount": "2000.00", "due_on": "2026-12-12"}
+        visited = completed[0]["payload"]["address"]
+        assert (visited["kind"], visited["verified"], visited["owner"]) == (home["kind"], True, "debtor")
     finally:
         stack.set_clock(None)
 
@@ -127,7 +134,7 @@ async def _visit_requested_approved_planned(fieldops, tag: str, case_id: str, co
         assert r.status_code == 200, r.text
     r = await fieldops.client.post(f"/v1/plans/{DAY}", headers=sup)
     assert r.status_code == 200 and r.json()["planned"] >= 1, r.text
-    return vid
+    return vid, home
 
 
 async def _visited(fieldops, tag: str, vid: str) -> str:
@@ -162,3 +169,14 @@ async def _contact_shows_it(contact, case_id: str, collector: str, recorded: flo
     assert time.monotonic() - recorded < 60                                  # the same minute
     assert (case["status"], case["next_follow_up"]) == ("PTP", str(PROMISED - timedelta(days=1)))
     assert (case["ptp_due_on"], case["ptp_amount"]) == (str(PROMISED), "2000.00")
+
+
+async def _letters_takes_the_verified_address(letters, case_id: str, home: dict) -> None:
+    """R-29/R-38: the address the agents verified at the door reaches letters (visit.completed
+    `address`) and becomes a verified address there (letters' second choice, after a newer one)."""
+    async def verified():
+        async with letters.pool.acquire() as conn:
+            return await conn.fetch("SELECT kind, source, verified_on FROM addresses "
+                                    "WHERE case_id = $1 AND verified_on IS NOT NULL", case_id)
+    rows = await wait_until(verified, timeout=60, what="letters takes the visited address as verified")
+    assert [(r["kind"], r["source"], r["verified_on"]) for r in rows] == [(home["kind"], "visit", DAY)]

@@ -12,6 +12,7 @@ from hypothesis import given, settings, strategies as st
 
 from recoup_shared.bus.envelope import EnvelopeTemplate, dumps, event_record, new_envelope, parse
 from recoup_shared.bus.events import CaseAllocated
+from recoup_shared.bus.outbox import write_outbox_select
 from recoup_shared.context import base_context
 from recoup_shared.errors import UnprocessableInput
 from recoup_shared.jobs import Job, JobRunner
@@ -56,6 +57,39 @@ def test_envelope_template_gives_the_bytes_of_an_ordinary_envelope(rows):
         assert value == dumps(template.envelope(own, row))
         env = parse(value)
         assert env.payload.get("team_id") == row[3] and env.payload["collector_id"] == row[2]
+
+
+async def test_events_written_by_one_statement_are_the_bytes_of_ordinary_envelopes(stack):
+    """write_outbox_select + EnvelopeTemplate.sql_format: PostgreSQL's format() fills the template
+    (a fixed text with a percent sign and Chinese kept as is), a fresh event id per row."""
+    at = datetime(2026, 12, 5, 8, 0, tzinfo=timezone.utc)
+    template = EnvelopeTemplate("case.updated", producer="intake", slots=("status",), correlation_id="pl-1",
+                                occurred_at=at, fixed={"change": "recall_extended", "recall_on": "2027-01-31",
+                                                       "reason": '延期 50% "半年"'})
+    rows = [("bank", str(uuid.uuid4()), status) for status in ("open", "recalled", "open")]
+    conn = await asyncpg.connect(stack.dsn("intake"))
+    try:
+        async with conn.transaction():
+            n = await write_outbox_select(
+                conn, "case.updated", template.sql_format(),
+                "SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS u(client_id, case_id, status)",
+                *[list(c) for c in zip(*rows)])
+            written = await conn.fetch("SELECT event_id, topic, key, value FROM outbox WHERE key = ANY($1::text[])",
+                                       [r[1] for r in rows])
+            raise _Rollback
+    except _Rollback:
+        pass
+    finally:
+        await conn.close()
+    assert n == 3 and len({w["event_id"] for w in written}) == 3
+    by_case = {r[1]: r for r in rows}
+    for w in written:
+        assert w["topic"] == "case.updated"
+        assert bytes(w["value"]) == dumps(template.envelope(w["event_id"], by_case[w["key"]]))
+
+
+class _Rollback(Exception):
+    pass
 
 
 def test_typed_builder_takes_the_topic_from_the_payload():

@@ -296,6 +296,7 @@ const en: Shape<typeof zhCN> = {
       complaint_resolved: 'Complaint resolved', dispute_resumed: 'Dispute: resumed', dispute_withdrawn: 'Dispute: withdrawn', contact_points_added: 'Contact points added',
       contact_point_changed: 'Contact point marked', case_balance: 'Balance updated', case_contacts: 'Contacts updated by the client', case_recall: 'Recalled',
       case_closed: 'Closed', case_reopened: 'Reopened', case_flags: 'Flags changed',
+      case_recall_extended: 'Recall date extended', sms_sent: 'Text sent by letters', visit_cancelled: 'Visit cancelled',
     },
     holds: { dispute: 'Dispute', serious_complaint: 'Serious complaint', fraud_claim: 'Fraud claim', stolen_card: 'Stolen card', do_not_contact: 'Client: do not contact' },
     lookupBy: { phone: 'Calling number', card: 'Card number', id_number: 'ID number' },

@@ -292,6 +292,7 @@ export default {
       complaint_resolved: '投诉结案', dispute_resumed: '争议：恢复催收', dispute_withdrawn: '争议：撤案', contact_points_added: '新增联系方式',
       contact_point_changed: '联系方式标记', case_balance: '余额更新', case_contacts: '委托方更新联系方式', case_recall: '退案',
       case_closed: '结案', case_reopened: '重新打开', case_flags: '标记变化',
+      case_recall_extended: '退案日延期', sms_sent: '信函中心发送短信', visit_cancelled: '外访取消',
     },
     holds: { dispute: '争议', serious_complaint: '严重投诉', fraud_claim: '声称伪冒', stolen_card: '卡片被盗', do_not_contact: '委托方勿联系' },
     lookupBy: { phone: '来电号码', card: '卡号', id_number: '证件号码' },

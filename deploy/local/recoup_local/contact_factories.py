@@ -1,6 +1,7 @@
 """Realistic events for the contact service's tests, the end-to-end test and the benchmark: a case as
 intake sends it (full phones, addresses, blind-index hashes made with the local keys — the same
-keys the services of a test stack use), allocations, pauses, visits, letters, signed CDRs."""
+keys the services of a test stack use), allocations, pauses, visits, letters, texts letters sent,
+signed CDRs."""
 
 from __future__ import annotations
 
@@ -141,6 +142,33 @@ def letter_returned(case_id: str, letter_id: str, *, client_id: str = "zhbank",
         payload.update(address=address, address_invalidated=True)
     return new_envelope(event_type="letter.returned", producer="letters", client_id=client_id, case_id=case_id,
                         payload=payload)
+
+
+def sms_sent(case_id: str, number: str, *, client_id: str = "zhbank", at: datetime | None = None,
+             sms_id: str | None = None) -> dict[str, Any]:
+    """sms.sent as the letters service publishes it (events.sms_sent): the masked mobile and its hash."""
+    from recoup_shared.bus.events import SmsSent
+
+    at = at or datetime.now(timezone.utc)
+    p = phone_out(number)
+    payload = SmsSent(sms_id=sms_id or f"sm-{uuid.uuid4().hex[:12]}", template_id="tpl-sms", template_version=1,
+                      purpose="repayment_reminder", number_masked=p["number_masked"], number_hash=p["number_hash"],
+                      sent_at=at, provider="recording", provider_status="OK", requested_by="clerk-1")
+    return new_envelope(event_type="sms.sent", producer="letters", client_id=client_id, case_id=case_id,
+                        payload=payload, occurred_at=at)
+
+
+def visit_cancelled(case_id: str, visit_id: str, *, client_id: str = "zhbank", previous_state: str = "planned",
+                    reason: str = "debtor paid at the branch", cancelled_by: str | None = "col-1",
+                    at: datetime | None = None) -> dict[str, Any]:
+    """visit.cancelled as fieldops publishes it (events.cancelled)."""
+    from recoup_shared.bus.events import VisitCancelled
+
+    at = at or datetime.now(timezone.utc)
+    payload = VisitCancelled(visit_id=visit_id, collector_id="col-1", previous_state=previous_state, reason=reason,
+                             cancelled_by=cancelled_by, cancelled_at=at)
+    return new_envelope(event_type="visit.cancelled", producer="fieldops", client_id=client_id, case_id=case_id,
+                        payload=payload, occurred_at=at, correlation_id=visit_id)
 
 
 def updated_status(case_id: str, change: str, status: str, client_id: str = "zhbank") -> dict[str, Any]:

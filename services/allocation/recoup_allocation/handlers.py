@@ -79,6 +79,7 @@ class _Fold:
     outstanding: Decimal | None = None
     flags: str | None = None
     flags_changed: bool = False
+    recall_on: date | None = None        # recall_extended: the placement's new recall date
 
 
 async def on_case_updated(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[Envelope]) -> None:
@@ -87,6 +88,9 @@ async def on_case_updated(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[En
         p = CaseUpdated.model_validate(env.payload)
         f = folds.setdefault(env.case_id, _Fold(at=env.occurred_at))
         f.at = env.occurred_at
+        if p.change == "recall_extended":    # only the date moves: the status it carries is no change
+            f.recall_on = p.recall_on
+            continue
         if p.status in TERMINAL_CASE_STATUSES:
             f.terminal, f.terminal_at, f.reopen_at = p.status, env.occurred_at, None
         elif p.change == "reopened" or (p.status == "open" and f.terminal is not None):
@@ -104,6 +108,7 @@ async def on_case_updated(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[En
         await pool.update_attributes(conn, list(attrs), [f.placed for f in attrs.values()],
                                      [f.outstanding for f in attrs.values()],
                                      [f.flags for f in attrs.values()])
+    await pool.update_recall_on(conn, {cid: f.recall_on for cid, f in folds.items() if f.recall_on is not None})
     released = 0
     for status in TERMINAL_CASE_STATUSES:
         ids = [cid for cid, f in folds.items() if f.terminal == status]

@@ -129,6 +129,24 @@ async def test_recall_and_close_release_the_owner(db):
     assert (await case(db, "rc-3"))["status"] == "unassigned"
 
 
+async def test_an_extended_recall_date_moves_only_the_date(db):
+    """case.updated recall_extended (R-5): the new recall_on, whatever status it carries — an owned
+    case keeps its owner, a recalled one is not released again."""
+    await run(db, handlers.on_case_received, [received("rx-1"), received("rx-2")])
+    await assign(db, "rx-1")
+    await run(db, handlers.on_case_updated, [updated("rx-2", change="recall", status="recalled")])
+    before = {c: await case(db, c) for c in ("rx-1", "rx-2")}
+    await run(db, handlers.on_case_updated, [
+        updated("rx-1", change="recall_extended", recall_on="2027-03-01", placement_id="pl-1"),
+        updated("rx-1", change="recall_extended", recall_on="2027-04-01", placement_id="pl-1"),   # the later wins
+        updated("rx-2", change="recall_extended", status="recalled", recall_on="2027-04-01", placement_id="pl-1")])
+    for c in ("rx-1", "rx-2"):
+        after = await case(db, c)
+        assert after["recall_on"] == date(2027, 4, 1)
+        for col in ("status", "collector_id", "team_id", "version", "previous_collector_id"):
+            assert after[col] == before[c][col], (c, col)
+
+
 async def test_client_flags_keep_the_owner_by_default(db):
     await run(db, handlers.on_case_received, [received("nf-1", flags=["dispute"])])
     assert (await case(db, "nf-1"))["status"] == "unassigned"  # allocatable: the owner reports to the client

@@ -9,6 +9,7 @@ accept raises PoisonEvent: the consumer isolates the event and dead-letters it.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
@@ -57,9 +58,15 @@ async def on_case_received(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[E
 
 async def on_case_updated(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[Envelope]) -> None:
     cols = Columns()
+    recall_on: dict[tuple[UUID, str | None], date] = {}
     tz = ctx.clock.zone
     for env in envelopes:
         p = CaseUpdated.model_validate(env.payload)
+        if p.change == "recall_extended":     # the spell's scheduled end moves, no status change
+            if p.recall_on is None:
+                raise PoisonEvent("recall_extended without recall_on")
+            recall_on[(_case_id(env), p.placement_id)] = p.recall_on
+            continue
         placed = p.placed_amount
         if placed is None and p.change == "balance" and None not in (p.principal, p.interest, p.fees):
             placed = p.principal + p.interest + p.fees  # type: ignore[operator]
@@ -68,7 +75,8 @@ async def on_case_updated(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[En
                  change=p.change, status=p.status, placed_amount=_money(placed, "placed_amount"),
                  effective_on=effective_on, occurred_at=env.occurred_at, reason=p.reason)
     await facts.insert_changes(conn, cols)
-    await facts.refresh_cases(conn, cols.data["case_id"])
+    await facts.move_recall_dates(conn, recall_on)
+    await facts.refresh_cases(conn, cols.data.get("case_id", []) + [c for c, _ in recall_on])
 
 
 async def on_payment_posted(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[Envelope]) -> None:
@@ -99,11 +107,18 @@ async def on_contact_logged(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[
         p = ContactLogged.model_validate(env.payload)
         # A promise: the PTP, else the first instalment of an instalment plan.
         ptp = p.ptp or (min(p.instalments, key=lambda i: i.due_on) if p.instalments else None)
+        # What the record is (kept as received; views.py counts the records in force): a promise
+        # outcome is no contact (it judges `promise_id`, R-23), a correction replaces `corrects`.
+        o = p.promise_outcome
         cols.add(contact_id=p.contact_id, event_id=env.event_id, case_id=_case_id(env),
                  client_id=env.client_id, collector_id=p.collector_id, channel=p.channel,
                  party=p.party, result=p.result, effective=p.effective, status=p.status,
                  ptp_amount=_money(ptp.amount, "ptp.amount") if ptp else None,
-                 ptp_due_on=ptp.due_on if ptp else None, occurred_at=p.occurred_at)
+                 ptp_due_on=ptp.due_on if ptp else None, occurred_at=p.occurred_at,
+                 record_kind=p.record_kind, corrects=p.corrects,
+                 promise_id=p.promise_id or (o.promise_id if o else None),
+                 outcome=o.outcome if o else None, outcome_instalment=o.instalment if o else None,
+                 outcome_on=o.on if o else None)
     await facts.insert_contacts(conn, cols, ctx.settings.timezone)
 
 

@@ -98,21 +98,47 @@ WHERE r.paid_on >= $1 AND r.paid_on < $2
   AND ($4::text IS NULL OR o.team_id = $4)
 GROUP BY o.collector_id
 """
-_CONTACTS = """
-WITH k AS (
-    SELECT k.*, t.team_id
-    FROM billing_contacts k LEFT JOIN billing_collectors t ON t.collector_id = k.collector_id
-    WHERE k.day >= $1 AND k.day < $2 AND ($3::text IS NULL OR k.client_id = $3)
-      AND ($4::text IS NULL OR t.team_id = $4)
-), ptp AS (
-    SELECT k.collector_id, k.ptp_amount, k.ptp_due_on,
-           COALESCE((SELECT sum(r.amount) FROM billing_repayments r
-                     WHERE r.case_id = k.case_id AND r.paid_on BETWEEN k.day AND k.ptp_due_on), 0) AS paid
-    FROM k WHERE k.ptp_amount IS NOT NULL AND k.ptp_due_on IS NOT NULL
+# The contact records in force of the days [$1, $2) (of client $3 when given): a promise outcome
+# is no contact; a corrected record counts once, with its latest correction's values (the same
+# moment, so the same day), for the original's author (else the correction's, when the original
+# never reached billing). Then the team filter ($4) on that collector.
+_IN_FORCE = """
+f AS (
+    SELECT DISTINCT ON (COALESCE(r.corrects, r.contact_id))
+           COALESCE(o.collector_id, r.collector_id) AS collector_id, r.case_id, r.day, r.channel,
+           r.effective, r.ptp_amount, r.ptp_due_on, r.promise_id
+    FROM billing_contacts r LEFT JOIN billing_contacts o ON o.contact_id = r.corrects
+    WHERE r.record_kind IS DISTINCT FROM 'promise_outcome'
+      AND r.day >= $1 AND r.day < $2 AND ($3::text IS NULL OR r.client_id = $3)
+    ORDER BY COALESCE(r.corrects, r.contact_id), r.corrects IS NULL, r.seq DESC
+), k AS (
+    SELECT f.*, t.team_id
+    FROM f LEFT JOIN billing_collectors t ON t.collector_id = f.collector_id
+    WHERE $4::text IS NULL OR t.team_id = $4
+)"""
+
+# PTPs made in the month, judged by contact's promise outcome (R-23: oldest first, grace days,
+# tolerance) when the record names its promise; a record without promise_id (a producer that does
+# not judge promises) is judged here: the case's repayments from the promise day to the due date.
+_CONTACTS = f"""
+WITH {_IN_FORCE[1:]}, ptp AS (
+    SELECT k.collector_id, k.promise_id, k.ptp_amount, k.ptp_due_on, j.outcome,
+           CASE WHEN k.promise_id IS NULL THEN
+               COALESCE((SELECT sum(r.amount) FROM billing_repayments r
+                         WHERE r.case_id = k.case_id AND r.paid_on BETWEEN k.day AND k.ptp_due_on), 0)
+           END AS paid
+    FROM k LEFT JOIN LATERAL (
+        SELECT j.outcome FROM billing_contacts j
+        WHERE k.promise_id IS NOT NULL AND j.promise_id = k.promise_id
+          AND j.record_kind = 'promise_outcome' AND j.outcome_instalment IS NULL
+        ORDER BY j.seq DESC LIMIT 1) j ON true
+    WHERE k.ptp_amount IS NOT NULL AND k.ptp_due_on IS NOT NULL
 ), ptp_by AS (
     SELECT collector_id, count(*) AS ptps_made,
-           count(*) FILTER (WHERE paid >= ptp_amount) AS ptps_kept,
-           count(*) FILTER (WHERE paid >= ptp_amount OR ptp_due_on < $5) AS ptps_decided
+           count(*) FILTER (WHERE outcome = 'kept' OR paid >= ptp_amount) AS ptps_kept,
+           count(*) FILTER (WHERE outcome IS NOT NULL
+                                  OR (promise_id IS NULL AND (paid >= ptp_amount OR ptp_due_on < $5)))
+               AS ptps_decided
     FROM ptp GROUP BY 1
 ), by_collector AS (
     SELECT k.collector_id, min(k.team_id) AS team_id, count(*) AS contacts,
@@ -126,14 +152,13 @@ SELECT b.*, COALESCE(p.ptps_made, 0) AS ptps_made, COALESCE(p.ptps_kept, 0) AS p
 FROM by_collector b LEFT JOIN ptp_by p USING (collector_id)
 """
 
-_DAILY = """
+_DAILY = f"""
+WITH {_IN_FORCE[1:]}
 SELECT k.collector_id, k.day, count(*) AS contacts,
        count(*) FILTER (WHERE k.channel IN ('call', 'inbound_call')) AS calls,
        count(*) FILTER (WHERE k.effective) AS effective_contacts,
        count(*) FILTER (WHERE k.ptp_amount IS NOT NULL) AS ptps_made
-FROM billing_contacts k LEFT JOIN billing_collectors t ON t.collector_id = k.collector_id
-WHERE k.day >= $1 AND k.day < $2 AND ($3::text IS NULL OR k.client_id = $3)
-  AND ($4::text IS NULL OR t.team_id = $4)
+FROM k
 GROUP BY 1, 2 ORDER BY 1, 2
 """
 

@@ -100,14 +100,36 @@ class Events:
             occurred_at=when)
 
     def contact(self, case_id: uuid.UUID, *, collector_id: str, when: datetime, effective: bool = True,
-                channel: str = "call", ptp: tuple[str, date] | None = None) -> Envelope:
+                channel: str = "call", ptp: tuple[str, date] | None = None, contact_id: str | None = None,
+                corrects: str | None = None, promise_id: str | None = None,
+                record_kind: str | None = None) -> Envelope:
+        """A contact record; `corrects` makes it a correction (record_kind "correction", as the
+        contact service's events.contact_logged sends it), `promise_id` names the promise it made."""
         payload: dict[str, Any] = {
-            "contact_id": f"C-{uuid.uuid4().hex[:12]}", "collector_id": collector_id, "channel": channel,
-            "party": "debtor", "result": "connected" if effective else "no_answer", "effective": effective,
-            "occurred_at": when.isoformat()}
+            "contact_id": contact_id or f"C-{uuid.uuid4().hex[:12]}", "collector_id": collector_id,
+            "channel": channel, "party": "debtor", "result": "connected" if effective else "no_answer",
+            "effective": effective, "occurred_at": when.isoformat()}
         if ptp:
             payload["ptp"] = {"amount": ptp[0], "due_on": ptp[1].isoformat()}
+        if record_kind or corrects:
+            payload["record_kind"] = record_kind or "correction"
+        if corrects:
+            payload["corrects"] = corrects
+        if promise_id:
+            payload["promise_id"] = promise_id
         return self.env("contact.logged", case_id, payload, occurred_at=when)
+
+    def outcome(self, case_id: uuid.UUID, *, collector_id: str, promise_id: str, outcome: str, on: date,
+                promised: str, paid: str, instalment: int | None = None, when: datetime | None = None) -> Envelope:
+        """An R-23 promise outcome exactly as the contact service's events.promise_outcome sends it."""
+        when = when or at(on, 0)
+        part = "all" if instalment is None else str(instalment)
+        return self.env("contact.logged", case_id, {
+            "contact_id": f"{promise_id}:{part}:{outcome}", "collector_id": collector_id, "channel": "other",
+            "party": "none", "result": f"ptp_{outcome}", "effective": False, "occurred_at": when.isoformat(),
+            "record_kind": "promise_outcome", "promise_id": promise_id,
+            "promise_outcome": {"promise_id": promise_id, "instalment": instalment, "outcome": outcome,
+                                "on": on.isoformat(), "promised": promised, "paid": paid}}, occurred_at=when)
 
 
 @pytest.fixture

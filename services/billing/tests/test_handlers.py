@@ -76,6 +76,33 @@ async def test_case_facts(ev, apply, billing_pool, client_id):
     assert (row["status"], row["recalled_on"], row["end_on"]) == ("open", None, date(2026, 10, 31))
 
 
+async def test_an_extended_recall_date_moves_the_spells_end(ev, apply, billing_pool, client_id):
+    """case.updated recall_extended (R-5): the spell of that placement (or the case's latest) runs to
+    the new recall_on; no status change is recorded, whatever status the event carries."""
+    one, two = uuid.uuid4(), uuid.uuid4()
+    await apply(ev.received(one, placed_on=date(2026, 8, 1), amount="5000.00", dpd=181),
+                ev.received(two, placed_on=date(2026, 5, 1), amount="900.00", dpd=40, placement_id="P0"),
+                ev.updated(two, change="recall", status="recalled", on=date(2026, 6, 1)),
+                ev.received(two, placed_on=date(2026, 8, 1), amount="900.00", dpd=120))
+    moved = [ev.env("case.updated", one, {"change": "recall_extended", "status": "recalled",
+                                          "recall_on": "2026-11-30", "placement_id": "P1"},
+                    occurred_at=datetime.fromisoformat("2026-10-20T10:00:00+08:00")),
+             ev.env("case.updated", two, {"change": "recall_extended", "status": "open", "recall_on": "2026-12-15"},
+                    occurred_at=datetime.fromisoformat("2026-10-20T10:00:00+08:00"))]
+    await apply(*moved)
+    await apply(*moved)     # again: nothing more
+    async with billing_pool.acquire() as conn:
+        rows = await conn.fetch("SELECT case_id, placement_id, status, recall_on, end_on FROM billing_cases "
+                                "WHERE case_id = ANY($1::uuid[]) ORDER BY case_id, placed_on", [one, two])
+        changes = await conn.fetchval("SELECT count(*) FROM billing_case_changes WHERE case_id = ANY($1::uuid[])",
+                                      [one, two])
+    got = {(r["case_id"], r["placement_id"]): (r["status"], r["recall_on"], r["end_on"]) for r in rows}
+    assert got == {(one, "P1"): ("open", date(2026, 11, 30), date(2026, 11, 30)),
+                   (two, "P0"): ("recalled", date(2026, 7, 31), date(2026, 6, 1)),
+                   (two, "P1"): ("open", date(2026, 12, 15), date(2026, 12, 15))}
+    assert changes == 1                                  # only two's recall of P0
+
+
 async def test_repayment_closing_the_case(ev, apply, billing_pool, client_id):
     case = uuid.uuid4()
     await apply(ev.received(case, placed_on=date(2026, 8, 1), amount="100.00", dpd=10))

@@ -6,7 +6,7 @@ checks, schedules, recovery rates and performance."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import asyncpg
@@ -261,3 +261,50 @@ async def test_schedules_recovery_rates_and_performance(scenario, billing_pool, 
             await performance.performance(conn, ctx, lead, performance.PerformanceQuery(AUG, team_id="T2"))
         listing = await exclusions.list_exclusions(conn, ctx, finance, exclusions.ExclusionQuery(client_id))
     assert listing["total"] == 1 and listing["exclusions"][0]["takes_effect_in"] == "2026-08"
+
+
+async def test_performance_counts_records_in_force_and_contacts_promise_outcomes(ev, apply, billing_pool, ctx,
+                                                                                 finance, client_id):
+    """contact.logged as the contact service sends it (issue 9): a promise outcome is no contact and
+    judges the promise it names; a corrected record counts once, with its latest correction's values,
+    for the original's author — whoever corrected it."""
+    x = uuid.uuid4()
+    a, lead = f"{client_id}-a", f"{client_id}-lead"
+    t = lambda s: datetime.fromisoformat(f"2026-08-{s}+08:00")  # noqa: E731
+    await apply(ev.received(x, placed_on=date(2026, 8, 1), amount="10000.00", dpd=50))
+    await apply(ev.allocated(x, collector_id=a, when=t("01T10:00:00"), team_id="T1"),
+                ev.allocated(x, collector_id=lead, when=t("01T09:00:00"), team_id="T1"))
+    r1 = ev.contact(x, collector_id=a, when=t("03T10:00:00"), effective=False, contact_id="R1")
+    await apply(
+        r1,
+        # the team lead corrects it (connected), then the author corrects it again (a promise): the last wins
+        ev.contact(x, collector_id=lead, when=t("03T10:00:00"), effective=True, corrects="R1", contact_id="R1a"),
+        ev.contact(x, collector_id=a, when=t("03T10:00:00"), effective=True, corrects="R1", contact_id="R1b",
+                   ptp=("500.00", date(2026, 8, 10)), promise_id="P1"),
+        ev.contact(x, collector_id=a, when=t("04T10:00:00"), ptp=("300.00", date(2026, 8, 12)), promise_id="P2"),
+        ev.contact(x, collector_id=a, when=t("05T10:00:00"), ptp=("200.00", date(2026, 8, 20)), promise_id="P3"),
+    )
+    # a repayment between promise day and due date: the old judgement here would keep P1 and P2;
+    # contact matched it to P2 only (oldest open first, R-23) and judged P1 broken; P3 is a plan
+    # whose first instalment was kept but which as a whole is still open
+    await apply(ev.paid(x, on=date(2026, 8, 6), amount="300.00"))
+    await apply(
+        ev.outcome(x, collector_id=a, promise_id="P2", outcome="kept", on=date(2026, 8, 6), promised="300.00",
+                   paid="300.00"),
+        ev.outcome(x, collector_id=a, promise_id="P1", outcome="broken", on=date(2026, 8, 11), promised="500.00",
+                   paid="0.00"),
+        ev.outcome(x, collector_id=a, promise_id="P3", outcome="kept", on=date(2026, 8, 6), promised="100.00",
+                   paid="100.00", instalment=1),
+    )
+    await apply(r1)   # a re-delivered original changes nothing
+    async with billing_pool.acquire() as conn:
+        perf = await performance.performance(conn, ctx, finance, performance.PerformanceQuery(
+            AUG, client_id=client_id, by_day=True))
+    got = {c["collector_id"]: c for c in perf["collectors"]}
+    assert lead not in got
+    me = got[a]
+    assert (me["contacts"], me["calls"], me["effective_contacts"], me["active_days"]) == (3, 3, 3, 3)
+    assert (me["ptps_made"], me["ptps_kept"], me["ptps_decided"], me["ptp_kept_rate"]) == (3, 1, 2, D("0.5"))
+    assert [(d["day"], d["contacts"], d["effective_contacts"], d["ptps_made"]) for d in me["daily"]] == [
+        (date(2026, 8, 3), 1, 1, 1), (date(2026, 8, 4), 1, 1, 1), (date(2026, 8, 5), 1, 1, 1)]
+    assert "promise outcome" in perf["definitions"]["contacts"]

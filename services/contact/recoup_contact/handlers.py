@@ -12,7 +12,8 @@ from pydantic import BaseModel, ValidationError
 from recoup_shared.bus import BatchHandler, Envelope, PoisonEvent
 from recoup_shared.bus import topics as t
 from recoup_shared.bus.events import (CaseAllocated, CasePaused, CaseReceived, CaseResumed, CaseUpdated,
-                                      LetterDispatched, LetterReturned, PaymentPosted, VisitCompleted)
+                                      LetterDispatched, LetterReturned, PaymentPosted, SmsSent, VisitCancelled,
+                                      VisitCompleted)
 
 from .context import Ctx
 from .usecases import casefacts, fieldwork, payments
@@ -69,6 +70,14 @@ async def on_letter_returned(conn: asyncpg.Connection, ctx: Ctx, envs: list[Enve
         await fieldwork.apply_letter_returned(conn, ctx, env.case_id, _payload(env, LetterReturned))
 
 
+async def on_visit_cancelled(conn: asyncpg.Connection, ctx: Ctx, envs: list[Envelope]) -> None:
+    await fieldwork.apply_visits_cancelled(conn, [(env.case_id, _payload(env, VisitCancelled)) for env in envs])
+
+
+async def on_sms_sent(conn: asyncpg.Connection, ctx: Ctx, envs: list[Envelope]) -> None:
+    await fieldwork.apply_sms_sent(conn, ctx, [(env.case_id, _payload(env, SmsSent)) for env in envs])
+
+
 HANDLERS: dict[str, BatchHandler] = {
     t.CASE_RECEIVED: on_case_received,
     t.CASE_UPDATED: on_case_updated,
@@ -79,4 +88,6 @@ HANDLERS: dict[str, BatchHandler] = {
     t.VISIT_COMPLETED: on_visit_completed,
     t.LETTER_DISPATCHED: on_letter_dispatched,
     t.LETTER_RETURNED: on_letter_returned,
+    t.SMS_SENT: on_sms_sent,
+    t.VISIT_CANCELLED: on_visit_cancelled,
 }

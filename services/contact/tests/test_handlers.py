@@ -24,7 +24,8 @@ async def points(ctx, case_id):
 def test_handlers_cover_what_the_service_consumes():
     assert set(HANDLERS) == {topics.CASE_RECEIVED, topics.CASE_UPDATED, topics.CASE_ALLOCATED, topics.CASE_PAUSED,
                              topics.CASE_RESUMED, topics.PAYMENT_POSTED, topics.VISIT_COMPLETED,
-                             topics.LETTER_DISPATCHED, topics.LETTER_RETURNED}
+                             topics.LETTER_DISPATCHED, topics.LETTER_RETURNED, topics.SMS_SENT,
+                             topics.VISIT_CANCELLED}
 
 
 async def test_received_keeps_the_case_its_points_and_a_malformed_phone_as_invalid(ctx, h):
@@ -96,6 +97,44 @@ async def test_balance_update_contacts_and_flags(ctx, h):
     assert list((await row(ctx, case_id))["flags"]) == ["dispute"]
 
 
+async def test_an_extended_recall_date_moves_only_the_date_and_shows_on_the_timeline(ctx, h):
+    """case.updated recall_extended (R-5): the new recall_on, the status and the worklist untouched
+    (whatever status the event carries), an entry on the timeline."""
+    case_id = await h.new_case(ctx)
+    before = await row(ctx, case_id)
+    await h.apply(ctx, [h.cf.updated(case_id, change="recall_extended", recall_on="2027-03-01",
+                                     placement_id="pl-1", reason="延期"),
+                        h.cf.updated(case_id, change="recall_extended", recall_on="2027-04-01", placement_id="pl-1")])
+    after = await row(ctx, case_id)
+    assert after["recall_on"] == date(2027, 4, 1)
+    assert (after["status"], after["in_worklist"], after["owner_id"]) == (
+        before["status"], before["in_worklist"], before["owner_id"])
+    async with ctx.pool.acquire() as conn:
+        entries = await conn.fetch("SELECT data->>'recall_on' AS recall_on FROM timeline "
+                                   "WHERE case_id = $1 AND kind = 'case_recall_extended' ORDER BY id", case_id)
+    assert [e["recall_on"] for e in entries] == ["2027-03-01", "2027-04-01"]
+
+
+async def test_a_cancelled_visit_is_on_the_timeline_and_nothing_else(ctx, h):
+    """visit.cancelled (R-34, R-13): a timeline entry with the state it left and who cancelled it;
+    no contact record, the case's status untouched."""
+    case_id = await h.new_case(ctx)
+    before = await row(ctx, case_id)
+    visit_id = str(uuid.uuid4())
+    at = datetime(2026, 12, 7, 9, 0, tzinfo=SH)
+    await h.apply(ctx, [h.cf.visit_cancelled(case_id, visit_id, at=at),
+                        h.cf.visit_cancelled(case_id, str(uuid.uuid4()), previous_state="approved",
+                                             reason="case recalled (R-13)", cancelled_by=None, at=at)])
+    async with ctx.pool.acquire() as conn:
+        entries = await conn.fetch("SELECT actor, ref, data->>'previous_state' AS was, data->>'cancelled_by' AS who "
+                                   "FROM timeline WHERE case_id = $1 AND kind = 'visit_cancelled' ORDER BY id", case_id)
+        records = await conn.fetchval("SELECT count(*) FROM contact_records WHERE case_id = $1", case_id)
+    assert [(e["actor"], e["was"], e["who"]) for e in entries] == [("fieldops", "planned", "col-1"),
+                                                                  ("fieldops", "approved", None)]
+    assert entries[0]["ref"] == visit_id and records == 0
+    assert (await row(ctx, case_id))["status"] == before["status"]
+
+
 async def test_a_visit_flows_back_the_same_day_and_a_returned_letter_marks_the_address(ctx, h):
     case_id = await h.new_case(ctx)
     visited = datetime(2026, 12, 7, 11, tzinfo=SH)
@@ -138,3 +177,39 @@ async def test_a_returned_letter_naming_its_address_marks_exactly_that_one(ctx, 
     await h.apply(ctx, [h.cf.letter_returned(case_id, uuid.uuid4().hex, address=home)])   # letters never told us
     states = {p["address_kind"]: p["state"] for p in await points(ctx, case_id) if p["kind"] == "address"}
     assert states == {"household_registration": "unknown", "home": "undeliverable"}
+
+
+async def test_a_text_letters_sent_counts_at_the_gate_and_shows_on_the_timeline(ctx, h):
+    """sms.sent (issue 10): an attempt of channel sms in the gate's history — contact's own SMS cap
+    counts it — and a timeline entry; never a contact.logged (letters counts its own texts)."""
+    import dataclasses
+
+    from recoup_contact.store import attempts as attempt_store
+    from recoup_contact.usecases import gate
+    from recoup_shared.compliance import Channel
+
+    case_id = await h.new_case(ctx, i=4242)
+    sent_at = datetime(2026, 12, 7, 9, 30, tzinfo=SH)
+    text = h.cf.sms_sent(case_id, h.cf.mobile(4242), at=sent_at)
+    capped = dataclasses.replace(ctx, settings=ctx.settings.model_copy(
+        update={"compliance_system_policy": {"caps.sms_per_day": 1}}))
+    async with ctx.pool.acquire() as conn:
+        case = await conn.fetchrow("SELECT * FROM cases WHERE case_id = $1", case_id)
+        before = await gate.evaluate(conn, capped, gate.GateRequest(case=case, channel=Channel.SMS, at=ctx.clock.now()))
+    assert before.allowed
+    await h.apply(ctx, [text])
+    await h.apply(ctx, [text])                                   # delivered again: nothing more
+    async with ctx.pool.acquire() as conn:
+        rows = await attempt_store.history(conn, case_id, sent_at.replace(hour=0))
+        mobile = await conn.fetchval("SELECT point_id FROM contact_points WHERE case_id = $1 AND number_hash = $2",
+                                     case_id, text["payload"]["number_hash"])
+        entries = await conn.fetch("SELECT kind, actor, ref, data FROM timeline WHERE case_id = $1 AND kind = 'sms_sent'",
+                                   case_id)
+        after = await gate.evaluate(conn, capped, gate.GateRequest(case=case, channel=Channel.SMS, at=ctx.clock.now()))
+        echoed = await conn.fetchval("SELECT count(*) FROM outbox WHERE key = $1", case_id)
+    assert [(r["channel"], r["party"], r["outcome"], r["direction"], r["point_id"]) for r in rows] == [
+        ("sms", "debtor", "connected", "outbound", mobile)]
+    assert [(e["actor"], e["ref"]) for e in entries] == [("letters", text["payload"]["sms_id"])]
+    assert entries[0]["data"]["number_masked"] == text["payload"]["number_masked"]
+    assert not after.allowed and after.to_dict()["reasons"][0]["rule"].startswith("cap")
+    assert echoed == 0

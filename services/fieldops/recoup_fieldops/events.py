@@ -5,13 +5,16 @@ outbox in the same transaction as the state change:
   collector's worklist in contact (R-34). A planned visit nobody started goes back to the approved
   pool (day end, a re-plan, a pause): `visit.approved` is sent again, with its original approval —
   "approved, waiting for a plan" is again the state.
+- `visit.cancelled`: a visit not yet under way withdrawn, cancelled by a manager, or cancelled with
+  its case (R-13): contact's timeline.
 - `visit.completed`: the record (R-37) with what contact needs the same day (R-38: status
-  FIELD_VISIT_DONE → follow-up the next day, the promise, a new address or phone) and letters.
+  FIELD_VISIT_DONE → follow-up the next day, the promise, a new address or phone) and letters
+  (`address`: the address visited, when the agents verified it there — R-29).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -21,6 +24,7 @@ from recoup_shared.bus.events import (
     PhoneOut,
     Ptp,
     VisitApproved,
+    VisitCancelled,
     VisitCompleted,
     VisitPlanned,
     VisitRejected,
@@ -82,15 +86,34 @@ def planned(*, visit_id: str, case_id: str, client_id: str, team_id: str, day: d
                    client_id, case_id, at, visit_id)
 
 
+def cancelled(*, visit_id: str, case_id: str, client_id: str, collector_id: str, previous_state: str,
+              reason: str, cancelled_by: str | None, at: datetime) -> OutboxRecord:
+    """A visit not yet under way cancelled: withdrawn / cancelled by hand (`cancelled_by`), or with
+    its case (R-13, `cancelled_by` None)."""
+    return _record(VisitCancelled(visit_id=visit_id, collector_id=collector_id, previous_state=previous_state,
+                                  reason=reason, cancelled_by=cancelled_by, cancelled_at=at),
+                   client_id, case_id, at, visit_id)
+
+
 def _phone(protector: Protector, number: str) -> PhoneOut:
     return PhoneOut(number=number, number_masked=mask_phone(number) or "",
                     number_hash=protector.phone_hash(number), kind="mobile" if number[:1] == "1"
                     else "home", owner="debtor")
 
 
+def _visited(a: Mapping[str, Any] | None) -> AddressOut | None:
+    """The target address (a case_addresses row), verified at the door (R-29): letters may choose it."""
+    if a is None:
+        return None
+    return AddressOut(kind=a["kind"], province=a["province"], city=a["city"], district=a["district"],
+                      line=a["line"], employer=a["employer"], postcode=a["postcode"], owner=a["owner"],
+                      verified=True)
+
+
 def completed(v: VisitRequest, r: VisitRecord, *, client_id: str, evidence: Sequence[dict[str, Any]],
-              protector: Protector, visited_on: date) -> OutboxRecord:
-    """R-38: the outcome to contact the same day, and to letters (a new address)."""
+              protector: Protector, visited_on: date, address: Mapping[str, Any] | None = None) -> OutboxRecord:
+    """R-38: the outcome to contact the same day, and to letters (a new address; `address`: the
+    visited one, given only when the agents verified it there)."""
     addresses = []
     if r.new_address is not None:
         a = r.new_address
@@ -105,5 +128,6 @@ def completed(v: VisitRequest, r: VisitRecord, *, client_id: str, evidence: Sequ
         next_step=r.next_step.value, collector_id=v.requested_by, status=status_after(r),
         result=contact_result(r), left_at=r.left_at, visited_on=visited_on,
         address_kind=v.address_kind, addresses_found=addresses,
-        phones_found=[_phone(protector, r.new_phone)] if r.new_phone else [])
+        phones_found=[_phone(protector, r.new_phone)] if r.new_phone else [],
+        address=_visited(address) if r.address_verified else None)
     return _record(payload, client_id, v.case_id, r.left_at, v.visit_id)

@@ -65,8 +65,8 @@ def _address_rows(case_id: str, found: Sequence[AddressOut], source: str, on: da
                   at: datetime) -> list[tuple]:
     """R-4: an address intake marked invalid is never visited: not kept here."""
     return [(case_id, address_id(a.kind, a.province, a.city, a.district, a.line), a.kind, a.province,
-             a.city, a.district, a.line, a.employer, a.verified, source, on, at) for a in found
-            if a.line and a.valid]
+             a.city, a.district, a.line, a.employer, a.verified, source, on, at, a.owner, a.postcode)
+            for a in found if a.line and a.valid]
 
 
 def _latest(rows: Sequence[tuple], at: int = -1, key: int = 0) -> list[tuple]:

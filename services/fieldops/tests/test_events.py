@@ -16,9 +16,9 @@ VISIT = VisitRequest(visit_id="v1", case_id="c1", requested_by="col-1", purpose=
                      reason="核实", address_kind="home", requested_at=AT, state=VisitState.DONE)
 
 
-def completed(record: VisitRecord) -> dict:
+def completed(record: VisitRecord, address: dict | None = None) -> dict:
     rec = events.completed(VISIT, record, client_id="bank", evidence=[], visited_on=date(2026, 10, 9),
-                           protector=Protector.from_settings(ServiceSettings()))
+                           protector=Protector.from_settings(ServiceSettings()), address=address)
     env = orjson.loads(rec[3])
     assert (rec[1], rec[2], env["producer"]) == ("visit.completed", "c1", "fieldops")
     return env["payload"]
@@ -45,3 +45,23 @@ def test_a_new_address_and_phone_learned_at_the_door_travel_on():
     phone = p["phones_found"][0]
     assert (phone["number"], phone["number_masked"]) == ("13912345678", "139****5678")
     assert phone["number_hash"] and "13912345678" not in phone["number_hash"]   # one blind index (R-25)
+
+
+VISITED = {"case_id": "c1", "address_id": "a1", "kind": "home", "province": "河南省", "city": "郑州市",
+           "district": "金水区", "line": "花园路 88 号", "employer": None, "verified": False,
+           "source": "placement", "owner": "contact", "postcode": "450003"}
+
+
+def test_the_visited_address_travels_only_when_verified_there():
+    """R-29/R-38: letters may choose an address a visit verified; one the agents could not verify
+    is not offered. A contact person's address stays theirs (letters never write to it, R-30)."""
+    record = VisitRecord(address_verified=True, met=(Met.DEBTOR,), outcome=Outcome.MESSAGE_LEFT,
+                         next_step=NextStep.FOLLOW_UP_CALL, agent_ids=("a1", "a2"), arrived_at=AT,
+                         left_at=AT + timedelta(minutes=5))
+    assert completed(record, VISITED)["address"] == {
+        "kind": "home", "province": "河南省", "city": "郑州市", "district": "金水区", "line": "花园路 88 号",
+        "verified": True, "postcode": "450003", "owner": "contact", "valid": True}
+    unverified = VisitRecord(address_verified=False, met=(Met.NOBODY,), outcome=Outcome.NOBODY_HOME,
+                             next_step=NextStep.REVISIT, agent_ids=("a1", "a2"), arrived_at=AT,
+                             left_at=AT + timedelta(minutes=5))
+    assert "address" not in completed(unverified, VISITED)

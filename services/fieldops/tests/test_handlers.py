@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 import yaml
 from recoup_fieldops.handlers import HANDLERS
+from recoup_fieldops.rules.errors import IllegalTransition
 from recoup_fieldops.rules.model import ApproverRole, Purpose
 from recoup_fieldops.usecases import planning, requests
 from recoup_local.factories import as_envelopes
@@ -81,6 +82,18 @@ async def test_an_address_intake_marked_invalid_is_never_kept_for_a_visit(conn, 
     assert await conn.fetchval("SELECT count(*) FROM case_addresses WHERE case_id = $1", f"h-{t}") == 1
 
 
+async def test_whose_address_and_its_postcode_are_kept(conn, ctx, fo):
+    """visit.completed hands the visited address to letters with its owner (R-30: a contact's
+    address never gets a letter) and postcode, so both are kept from case.received."""
+    t = fo.tag()
+    mother = {**fo.WORK, "owner": "contact", "name": "李娜", "relationship": "parent", "postcode": "450007"}
+    rec, _ = fo.case_envelopes(f"h-{t}", collector=f"c-{t}", team=f"p-{t}", addresses=(fo.HOME, mother))
+    await handle(conn, ctx, rec)
+    rows = await conn.fetch("SELECT kind, owner, postcode FROM case_addresses WHERE case_id = $1 ORDER BY kind",
+                            f"h-{t}")
+    assert [tuple(r) for r in rows] == [("home", "debtor", None), ("work", "contact", "450007")]
+
+
 async def test_a_closed_case_loses_its_open_visits(conn, ctx, fo):
     t = fo.tag()
     case_id, visit_id = await approved(conn, ctx, fo, t)
@@ -91,6 +104,27 @@ async def test_a_closed_case_loses_its_open_visits(conn, ctx, fo):
     await handle(conn, ctx, env("case.updated", case_id, {"change": "recall", "status": "recalled"}, at))
     assert await state(conn, visit_id) == "cancelled"
     assert await conn.fetchval("SELECT count(*) FROM visit_attempts WHERE visit_id = $1::uuid", visit_id) == 0
+    [gone] = await fo.outbox(conn, case_id, "visit.cancelled")       # announced: contact's timeline
+    assert (gone["correlation_id"], gone["payload"]["visit_id"], gone["payload"]["previous_state"]) == (
+        visit_id, visit_id, "planned")
+    assert "cancelled_by" not in gone["payload"] and gone["payload"]["collector_id"] == f"c-{t}"
+
+
+async def test_a_visit_cancelled_by_hand_is_announced_with_who_and_the_state_it_left(conn, ctx, fo):
+    """POST /v1/visits/{id}/cancellation (requests.cancel): visit.cancelled with the canceller; a
+    second cancellation is refused and announces nothing."""
+    t = fo.tag()
+    case_id, visit_id = await approved(conn, ctx, fo, t)
+    async with conn.transaction():
+        await requests.cancel(conn, ctx, SUP, visit_id, "债务人已到网点还款")
+    [gone] = await fo.outbox(conn, case_id, "visit.cancelled")
+    p = gone["payload"]
+    assert (p["visit_id"], p["previous_state"], p["cancelled_by"], p["reason"], p["collector_id"]) == (
+        visit_id, "approved", "sup", "债务人已到网点还款", f"c-{t}")
+    with pytest.raises(IllegalTransition):
+        async with conn.transaction():
+            await requests.cancel(conn, ctx, SUP, visit_id, "again")
+    assert len(await fo.outbox(conn, case_id, "visit.cancelled")) == 1
 
 
 async def test_skip_tracing_repairs_an_address_and_sets_the_deadline(conn, ctx, fo):  # R-25, R-35

@@ -39,12 +39,13 @@ async def test_balances_owners_and_statuses_keep_the_newest(conn, fo):
 async def test_addresses_are_added_once(conn, fo):
     cid = f"st-{fo.tag()}"
     row = (cid, "addr0000000000000000", "home", "河南省", "郑州市", "金水区", "l", None, False,
-           "placement", date(2026, 9, 1), T0)
+           "placement", date(2026, 9, 1), T0, "debtor", None)
     async with conn.transaction():
         await cases.add_addresses(conn, [row])
-        await cases.add_addresses(conn, [row[:8] + (True, "skip_trace", date(2026, 10, 1), T0)])
+        await cases.add_addresses(conn, [row[:8] + (True, "skip_trace", date(2026, 10, 1), T0, "debtor", "450003")])
     got = await cases.addresses(conn, cid)
-    assert [(a["source"], a["found_on"], a["verified"]) for a in got] == [("placement", date(2026, 9, 1), True)]
+    assert [(a["source"], a["found_on"], a["verified"], a["postcode"]) for a in got] == [
+        ("placement", date(2026, 9, 1), True, "450003")]
 
 
 async def test_policy_levels_keep_the_highest_version(conn, fo):

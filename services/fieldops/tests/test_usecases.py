@@ -128,7 +128,8 @@ async def test_rejection_with_a_reason_ends_the_request(conn, ctx):
 
 async def test_plan_arrive_and_record_send_visit_completed(conn, ctx):
     t = tag()
-    case_id, visit_id, info = await _approved(conn, ctx, t)
+    home = {**fo_.HOME, "city": f"市{t}", "postcode": "450003"}
+    case_id, visit_id, info = await _approved(conn, ctx, t, addresses=(home, {**fo_.WORK, "city": f"市{t}"}))
     async with conn.transaction():
         run = await planning.plan(conn, ctx, "sup", DAY)
     assert run.planned >= 1
@@ -151,6 +152,8 @@ async def test_plan_arrive_and_record_send_visit_completed(conn, ctx):
     assert completed["status"] == "FIELD_VISIT_DONE" and completed["result"] == "visit_met"
     assert completed["ptp"] == {"amount": "3000.00", "due_on": "2026-10-15"}
     assert completed["visited_on"] == "2026-10-09" and completed["phones_found"][0]["number"] == "13912345678"
+    # the address visited, verified at the door, for letters — whose it is and its postcode
+    assert completed["address"] == {**home, "verified": True, "owner": "debtor", "valid": True}
     kinds = await conn.fetch("SELECT kind FROM visit_attempts WHERE visit_id = $1::uuid", visit_id)
     assert [r["kind"] for r in kinds] == ["done"]
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from recoup_shared.bus.envelope import OutboxRecord, dumps, new_envelope, outbox_record
+from recoup_shared.bus.envelope import EnvelopeTemplate, OutboxRecord, dumps, new_envelope, outbox_record
 from recoup_shared.bus.topics import CASE_RECEIVED, CASE_UPDATED, PAYMENT_POSTED
 from recoup_shared.crypto import mask_phone
 
@@ -149,6 +149,22 @@ def case_updated(*, client_id: str, case_id: str, change: str, status: str,
     return outbox_record(CASE_UPDATED, new_envelope(
         event_type=CASE_UPDATED, producer=PRODUCER, client_id=client_id, case_id=case_id, payload=payload,
         correlation_id=correlation_id, occurred_at=occurred_at))
+
+
+RECALL_EXTENDED = "recall_extended"
+
+
+def recall_extended_format(*, placement_id: str, recall_on: date, reason: str | None,
+                           correlation_id: str | None, occurred_at: datetime) -> tuple[str, tuple[str, ...]]:
+    """`case.updated` change=recall_extended (CaseUpdated, R-5) of every case of a placement whose
+    recall date the client moved: the envelope as a format string of PostgreSQL's format() and the
+    names filling it ("event_id", "client_id", "case_id", "status") — the store writes all of them
+    in one INSERT … SELECT over the placement's cases (EnvelopeTemplate.sql_format)."""
+    fixed: dict[str, Any] = {"change": RECALL_EXTENDED, "recall_on": recall_on, "placement_id": placement_id}
+    if reason is not None:
+        fixed["reason"] = reason
+    return EnvelopeTemplate(CASE_UPDATED, producer=PRODUCER, slots=("status",), fixed=fixed,
+                            correlation_id=correlation_id, occurred_at=occurred_at).sql_format()
 
 
 def payment_posted(*, client_id: str, case_id: str, event_id: str, correlation_id: str | None,

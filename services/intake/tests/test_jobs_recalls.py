@@ -10,7 +10,7 @@ import asyncio
 import dataclasses
 import uuid
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -122,6 +122,43 @@ async def test_the_client_extends_a_recall_date_before_it_comes(recall_intake, a
     # the new date comes
     await placement_recalls(_ctx(svc, clock=f"fixed:{new.isoformat()}T00:05:00+08:00"))
     assert set((await _statuses(svc, cases)).values()) == {"recalled"}
+
+
+async def test_an_extension_is_announced_to_every_case_of_the_placement(recall_intake, as_client, placement,
+                                                                         helpers):
+    """case.updated change=recall_extended with the new recall_on, one per case of the placement
+    (a case recalled before keeps its status), written in one statement: the same envelope as the
+    ordinary builder's, each with its own event id."""
+    import orjson
+
+    from recoup_shared.bus.envelope import dumps, new_envelope
+
+    svc = recall_intake
+    today = svc.app.state.ctx.clock.today()
+    body, cases = await _place(svc, as_client, placement, placed_on=today - timedelta(days=80),
+                               recall_on=today + timedelta(days=5), n=3)
+    await svc.client.post("/v1/recalls", headers=as_client, json={"account_refs": [body["cases"][0]["account_ref"]]})
+    new = today + timedelta(days=40)
+    r = await svc.client.post(f"/v1/placements/{body['placement_ref']}/recall-date", headers=as_client,
+                              json={"recall_on": new.isoformat(), "reason": "延期 50% 的案件"})
+    assert r.status_code == 200, r.text
+    events = await helpers.outbox_events(svc, case_ids=cases, topic="case.updated")
+    received = await helpers.outbox_events(svc, case_ids=cases[:1], topic="case.received")
+    extended = [e for e in events if e["payload"]["change"] == "recall_extended"]
+    assert sorted(e["case_id"] for e in extended) == sorted(cases)
+    assert len({e["event_id"] for e in extended}) == 3
+    statuses = await _statuses(svc, cases)
+    for e in extended:
+        u = CaseUpdated.model_validate(e["payload"])
+        assert (u.recall_on, u.status, u.reason) == (new, statuses[e["case_id"]], "延期 50% 的案件")
+        assert u.placement_id == received[0]["payload"]["placement_id"] == e["correlation_id"]
+        same = new_envelope(event_type="case.updated", producer="intake", client_id=e["client_id"],
+                            case_id=e["case_id"], correlation_id=e["correlation_id"],
+                            occurred_at=datetime.fromisoformat(e["occurred_at"]), event_id=uuid.UUID(e["event_id"]),
+                            payload={"change": "recall_extended", "status": u.status, "recall_on": new,
+                                     "placement_id": u.placement_id, "reason": u.reason})
+        assert orjson.loads(dumps(same)) == e
+    assert sorted(statuses.values()) == ["open", "open", "recalled"]
 
 
 @pytest.mark.parametrize("rule, recalled_on", [("on_day", "2026-11-21"), ("next_working_day", "2026-11-23")])

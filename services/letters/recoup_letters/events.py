@@ -5,7 +5,9 @@ state change (architecture: outbox):
   address it went to, mail class, tracking number, check code;
 - letter.returned — a letter came back (R-31): the reason, the address it came back from and
   whether that address is now invalid for letters (contact and fieldops consume it: the address
-  needs tracing).
+  needs tracing);
+- sms.sent — a text the provider accepted (R-27, issue 10): contact counts it in its attempt history
+  (its own SMS caps) and shows it on the case timeline.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from recoup_shared.bus.envelope import OutboxRecord, event_record
-from recoup_shared.bus.events import AddressOut, LetterDispatched, LetterReturned
+from recoup_shared.bus.events import AddressOut, LetterDispatched, LetterReturned, SmsSent
 
 from .rules import checkcode
 from .rules.facts import DEBTOR
@@ -49,3 +51,14 @@ def letter_returned(letter: Mapping[str, Any], address: Mapping[str, Any], *, re
                              address=address_out(address), address_invalidated=invalidated)
     return event_record(payload, client_id=letter["client_id"], case_id=letter["case_id"], producer=PRODUCER,
                         correlation_id=letter["batch_id"], occurred_at=at)
+
+
+def sms_sent(m: Mapping[str, Any], *, purpose: str | None, at: datetime, provider: str,
+             provider_status: str | None, provider_message_id: str | None) -> OutboxRecord:
+    """`m`: the sms_messages row. Only the masked number and its blind index travel."""
+    payload = SmsSent(sms_id=m["sms_id"], template_id=m["template_id"], template_version=m["template_version"],
+                      purpose=purpose, number_masked=m["phone_masked"], number_hash=m["phone_hash"], sent_at=at,
+                      provider=provider, provider_status=provider_status,
+                      provider_message_id=provider_message_id, requested_by=m["requested_by"])
+    return event_record(payload, client_id=m["client_id"], case_id=m["case_id"], producer=PRODUCER,
+                        correlation_id=m["sms_id"], occurred_at=at)

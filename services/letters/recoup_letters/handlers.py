@@ -3,8 +3,10 @@ consumer's transaction (the inbox has already dropped repeated event ids). Each 
 writes it set-based; letters not yet dispatched of a case that became blocked are cancelled at once
 (R-31); a new address wakes the re-send job (R-31).
 
-    case.received / case.updated / payment.posted / case.paused / case.resumed   (intake, allocation)
+    case.received / case.updated / payment.posted / case.paused / case.resumed   (intake, allocation;
+                     case.updated recall_extended moves the recall date only)
     contact.logged   addresses and mobiles a collector found (R-25), instalment plans, texts sent
+                     (contact's own: contact never echoes the texts sent here, announced by sms.sent)
     visit.completed  an address a field visit verified (R-29, R-38)
     policy.changed   compliance levels (issue 10): holds stop letters, the SMS gate uses them
 """
@@ -87,6 +89,9 @@ async def on_case_updated(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[En
     for env in envelopes:
         p = CaseUpdated.model_validate(env.payload)
         at, day = env.occurred_at, _day(ctx, env.occurred_at)
+        if p.change == "recall_extended":     # R-5: only the date moves (the status is no change)
+            _fold(changes, env.case_id, at, recall_on=p.recall_on)
+            continue
         _fold(changes, env.case_id, at, status=_STATUS.get(p.change, p.status), flags=p.flags,
               placed_amount=p.placed_amount, principal=p.principal, interest=p.interest, fees=p.fees,
               outstanding=p.outstanding)
@@ -133,7 +138,7 @@ async def on_contact_logged(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[
         addresses += [address_row(env.case_id, a, source="skip_trace", found_on=day, verified_on=day, at=at)
                       for a in p.addresses_found]
         phones += phone_rows(env.case_id, p.phones_found, at)
-        if p.channel == "sms":
+        if p.channel == "sms" and p.record_kind != "correction":    # a correction is the same text again
             texts.append((p.contact_id, env.case_id, at))
         plan = facts.plan_from_contact(p.contact_id, day, p.status, [(i.amount, i.due_on) for i in p.instalments])
         if plan is not None:
@@ -147,16 +152,17 @@ async def on_contact_logged(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[
 
 
 async def on_visit_completed(conn: asyncpg.Connection, ctx: Ctx, envelopes: list[Envelope]) -> None:
-    """R-38: an address a visit verified is a verified address (R-29), valid again even if a letter
-    came back from it before (the visit is newer evidence than the return)."""
+    """R-38: an address a visit verified (`address`, sent by fieldops only when the agents verified
+    it) is a verified address (R-29), valid again even if a letter came back from it before (the
+    visit is newer evidence than the return); an address learned at the door (`addresses_found`,
+    R-25) is verified there too."""
     rows = []
     for env in envelopes:
         p = VisitCompleted.model_validate(env.payload)
-        if p.address is None or not p.address_verified:
-            continue
         day = _day(ctx, p.visited_at)
-        rows.append(address_row(env.case_id, p.address, source="visit", found_on=day, verified_on=day,
-                                at=p.visited_at))
+        visited = [p.address] if p.address is not None and p.address_verified else []
+        rows += [address_row(env.case_id, a, source="visit", found_on=day, verified_on=day, at=p.visited_at)
+                 for a in [*visited, *p.addresses_found] if a.valid]
     if await address_store.upsert(conn, rows):
         await conn.execute("SELECT pg_notify('letters_resend', '')")
 

@@ -124,6 +124,22 @@ async def test_letters_not_yet_dispatched_are_cancelled_with_the_reason(conn, ct
                    held: "do_not_contact"}
 
 
+async def test_an_extended_recall_date_moves_only_the_date(conn, ctx, client_id):
+    """case.updated recall_extended (R-5): the new recall_on; a planned letter stays planned and the
+    status is left as it is, whatever the event carries."""
+    async with conn.transaction():
+        await approve_templates_directly(conn, ctx, CLERK, client_id)
+    case_id, _ = await _planned_case(conn, ctx, client_id)
+    before = await conn.fetchrow("SELECT status, recall_on FROM cases WHERE case_id = $1", case_id)
+    await handle(conn, ctx, [updated(case_id, client_id, change="recall_extended", status="recalled",
+                                     recall_on="2027-04-01", placement_id="PL-1")])
+    after = await conn.fetchrow("SELECT status, recall_on FROM cases WHERE case_id = $1", case_id)
+    assert before["recall_on"] != date(2027, 4, 1)
+    assert (after["status"], after["recall_on"]) == (before["status"], date(2027, 4, 1))
+    assert await conn.fetchval("SELECT count(*) FROM letters WHERE case_id = $1 AND status = 'cancelled'",
+                               case_id) == 0
+
+
 async def test_a_visit_verifies_an_address_and_makes_a_returned_one_valid_again(conn, ctx, client_id):
     c = cid()
     home = address_out("home", n=4)
@@ -138,6 +154,34 @@ async def test_a_visit_verifies_an_address_and_makes_a_returned_one_valid_again(
     row = await conn.fetchrow("SELECT verified_on, invalid_since, source FROM addresses WHERE address_id = $1", aid)
     assert row["verified_on"] == TODAY + timedelta(days=2) and row["invalid_since"] is None
     assert row["source"] == "visit"
+
+
+async def test_a_visit_offers_only_what_it_verified_and_what_it_learned_at_the_door(conn, ctx, client_id):
+    """fieldops sends `address` when the agents verified it (with owner and postcode) and the
+    addresses learned at the door; an unverified visit verifies nothing; a contact person's address
+    stays theirs (R-30)."""
+    c = cid()
+    home, work = address_out("home", n=5, postcode=False), address_out("work", n=6)
+    await handle(conn, ctx, [received_envelope(c, client_id, placed_on=TODAY, addresses=[home, work],
+                                               occurred_at=NOW)])
+
+    def visit(n: int, verified: bool, address: dict, found: list[dict]) -> dict:
+        return new_envelope(event_type="visit.completed", producer="fieldops", client_id=client_id, case_id=c,
+                            payload={"visit_id": f"v-{n}", "agent_ids": ["a1", "a2"], "visited_at": NOW.isoformat(),
+                                     "address_verified": verified, "outcome": "nobody_home",
+                                     **({"address": address} if verified else {}), "addresses_found": found})
+    moved = address_out("home", n=7, line="新村 3 号") | {"verified": True}
+    await handle(conn, ctx, [visit(1, False, work, []),
+                             visit(2, True, home | {"postcode": "450003", "verified": True}, [moved])])
+    rows = {r["line"]: r for r in await conn.fetch(
+        "SELECT line, party_id, postcode, verified_on, source FROM addresses WHERE case_id = $1", c)}
+    assert rows[work["line"]]["verified_on"] is None                           # not verified at the visit
+    assert (rows[home["line"]]["verified_on"], rows[home["line"]]["postcode"]) == (TODAY, "450003")
+    assert (rows["新村 3 号"]["verified_on"], rows["新村 3 号"]["source"]) == (TODAY, "visit")
+    mother = address_out("other", n=8, owner="contact")
+    await handle(conn, ctx, [visit(3, True, mother | {"verified": True}, [])])
+    party = await conn.fetchval("SELECT party_id FROM addresses WHERE case_id = $1 AND line = $2", c, mother["line"])
+    assert party != "debtor"
 
 
 async def test_policy_levels_keep_the_newest_version_and_texts_sent_by_contact_count(conn, ctx, client_id):

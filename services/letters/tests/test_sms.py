@@ -92,6 +92,34 @@ async def test_the_cap_counts_texts_sent_here_and_by_contact(conn, ctx, client_i
     assert (await sms.get(conn, ctx, CLERK, sent["sms_id"]))["status"] == "delivered"
 
 
+async def test_a_text_sent_is_announced_once_and_contacts_corrections_count_once(conn, ctx, client_id):
+    """sms.sent (issue 10) for contact's own caps and timeline: one per text the provider accepted,
+    the masked number and its blind index only. Contact's texts come back on contact.logged: a
+    correction of one is the same text (the original already counted)."""
+    tid = await approved_sms(conn, ctx, client_id)
+    c = str(uuid.uuid4())
+    await handle(conn, ctx, [received_envelope(c, client_id, placed_on=TODAY, occurred_at=NOW), cap(client_id, 5)])
+    async with conn.transaction():
+        queued = (await sms.send(conn, ctx, CLERK, tid, [c]))["results"][0]
+    await sms.send_next(ctx)
+    rows = await conn.fetch("SELECT value FROM outbox WHERE topic = 'sms.sent' AND key = $1", c)
+    [event] = [json.loads(r["value"]) for r in rows]
+    p = event["payload"]
+    assert (event["producer"], event["client_id"], p["sms_id"], p["template_id"], p["purpose"]) == (
+        "letters", client_id, queued["sms_id"], tid, "reminder")
+    assert p["number_masked"] == "138****8000" and "13800138000" not in json.dumps(event)
+    assert p["number_hash"] == (await conn.fetchval("SELECT phone_hash FROM sms_messages WHERE sms_id = $1",
+                                                    queued["sms_id"]))
+    assert p["provider"] == "recording" and p["provider_status"] and p["requested_by"] == CLERK.sub
+    theirs = contact_found_envelope(c, client_id, addresses=[], occurred_at=ctx.clock.now(), channel="sms",
+                                    contact_id=f"sms-{c}")
+    fixed = contact_found_envelope(c, client_id, addresses=[], occurred_at=ctx.clock.now(), channel="sms",
+                                   contact_id=f"sms-{c}-fix")
+    fixed["payload"] |= {"record_kind": "correction", "corrects": f"sms-{c}"}
+    await handle(conn, ctx, [theirs, fixed])
+    assert await conn.fetchval("SELECT count(*) FROM external_sms WHERE case_id = $1", c) == 1
+
+
 async def test_concurrent_senders_never_pass_more_than_the_cap(conn, ctx, client_id):
     tid = await approved_sms(conn, ctx, client_id)
     c = str(uuid.uuid4())

@@ -141,6 +141,7 @@ class EnvelopeTemplate:
         self.occurred_at = occurred_at or datetime.now(timezone.utc)
         self._names = ("event_id", "client_id", "case_id", *self.slots)
         self._templates: dict[tuple[bool, ...], tuple[str, Callable[[tuple], tuple] | None]] = {}
+        self._orders: dict[tuple[bool, ...], tuple[int, ...]] = {}
 
     def envelope(self, event_id: uuid.UUID, row: Sequence[Any]) -> dict[str, Any]:
         """The envelope of one row, built the ordinary way (templates are rendered from it)."""
@@ -170,8 +171,19 @@ class EnvelopeTemplate:
         if sorted(order) != expected:  # a missing slot would silently drop a field
             raise RuntimeError(f"{self.event_type} template misses slots: {order} != {expected}")
         found = ("".join(parts), None if order == expected else operator.itemgetter(*order))
-        self._templates[present] = found
+        self._templates[present], self._orders[present] = found, tuple(order)
         return found
+
+    def sql_format(self) -> tuple[str, tuple[str, ...]]:
+        """For a producer that writes the events of a set of rows in one statement, in the database
+        (`INSERT INTO outbox … SELECT format(<it>, <values>) FROM …`: no envelope built, no round
+        trip, per row): the envelope, every slot present, as a format string of PostgreSQL's
+        format() — `%s` a value, `%%` a percent sign, as in Python's — and the names whose values
+        fill its `%s`, in order ("event_id", "client_id", "case_id" or a slot). The values must
+        need no JSON escaping (ids, codes, dates): format() does not escape."""
+        present = tuple(True for _ in self.slots)
+        fmt, _ = self._template(present)
+        return fmt, tuple(self._names[i] for i in self._orders[present])
 
     def records(self, rows: Sequence[Sequence[str | None]],
                 event_ids: Sequence[uuid.UUID] | None = None) -> list[OutboxRecord]:

@@ -105,8 +105,9 @@ class CaseReceived(_Payload):
 
 
 class CaseUpdated(_Payload):
-    """Client changed balance/contacts, recalled, or the case closed (R-5, R-13)."""
-    change: Literal["balance", "contacts", "recall", "closed", "flags", "reopened"]
+    """Client changed balance/contacts, recalled, moved the placement's recall date, or the case
+    closed (R-5, R-13)."""
+    change: Literal["balance", "contacts", "recall", "closed", "flags", "reopened", "recall_extended"]
     status: str                     # open | recalled | closed
     placed_amount: Decimal | None = None
     principal: Decimal | None = None
@@ -119,6 +120,10 @@ class CaseUpdated(_Payload):
     reason: str | None = None
     effective_on: date | None = None
     skip_trace: bool | None = None  # contacts: set when the debtor's valid phones changed it (R-4)
+    # recall_extended (R-5): the client moved its placement's recall date later; one event per case
+    # of the placement, the status as it is (unchanged by the extension)
+    recall_on: date | None = None
+    placement_id: str | None = None
 
 
 class PaymentPosted(_Payload):
@@ -303,6 +308,18 @@ class VisitPlanned(_Payload):
     slot_end: datetime | None = None
 
 
+class VisitCancelled(_Payload):
+    """A visit that had not started was cancelled (R-34: the requester withdrew it or a manager
+    cancelled it; R-13: the case left collection — closed, recalled). Contact shows it on the case's
+    timeline."""
+    visit_id: str
+    collector_id: str               # who asked for the visit
+    previous_state: str             # requested | approved | planned
+    reason: str
+    cancelled_by: str | None = None     # None: the case left collection (no one cancelled it by hand)
+    cancelled_at: datetime
+
+
 class PolicyChanged(_Payload):
     """A contact-policy version took effect at one level (compliance, R-14..R-18). The envelope's
     case_id is the case for a case level, else "<level>:<scope_id>" (the Kafka key)."""
@@ -324,6 +341,24 @@ class CasePauseRequested(_Payload):
     requested_at: datetime
 
 
+class SmsSent(_Payload):
+    """A text the letters service sent (R-27 approved wording, through the compliance engine): the
+    provider accepted it. The contact service counts it in the case's attempt history (channel sms:
+    its own SMS caps, R-15) and shows it on the timeline; it does not echo it on contact.logged, so
+    letters (which counts contact's texts from contact.logged channel sms) never counts it twice."""
+    sms_id: str
+    template_id: str
+    template_version: int
+    purpose: str | None = None          # the SMS template's name (its purpose)
+    number_masked: str                  # the debtor's mobile, masked
+    number_hash: str                    # its blind index (R-25): the same hash in every service
+    sent_at: datetime                   # the moment the provider accepted it (the attempt)
+    provider: str | None = None
+    provider_status: str | None = None  # the provider's answer code
+    provider_message_id: str | None = None
+    requested_by: str | None = None     # the letters clerk who asked for it
+
+
 PAYLOADS: dict[str, type[_Payload]] = {
     topics.CASE_RECEIVED: CaseReceived,
     topics.CASE_UPDATED: CaseUpdated,
@@ -341,6 +376,8 @@ PAYLOADS: dict[str, type[_Payload]] = {
     topics.VISIT_PLANNED: VisitPlanned,
     topics.POLICY_CHANGED: PolicyChanged,
     topics.CASE_PAUSE_REQUESTED: CasePauseRequested,
+    topics.SMS_SENT: SmsSent,
+    topics.VISIT_CANCELLED: VisitCancelled,
 }
 
 EVENT_TYPE_OF: dict[type[_Payload], str] = {model: name for name, model in PAYLOADS.items()}

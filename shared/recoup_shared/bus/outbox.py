@@ -53,6 +53,29 @@ async def write_outbox_records(conn: asyncpg.Connection,
     return len(records)
 
 
+async def write_outbox_select(conn: asyncpg.Connection, topic: str, template: tuple[str, Sequence[str]],
+                              rows_sql: str, *args: Any) -> int:
+    """The events of a set of rows in one statement, built in the database: `template` is
+    `EnvelopeTemplate.sql_format()` (the envelope as a format() string, the names that fill it);
+    `rows_sql` a SELECT (its parameters `args`) with a column for each of those names but the
+    event_id, one row per event — a fresh event_id each, the key its case_id. For a producer whose
+    events follow from rows it holds (a placement's cases): no row read back, no round trip per
+    event. Returns how many were written; NOTIFY wakes the relay on commit."""
+    fmt, names = template
+    n = len(args)
+    values = ", ".join(f"r.{name}::text" for name in names)
+    count = await conn.fetchval(
+        f"""WITH r AS MATERIALIZED (SELECT gen_random_uuid() AS event_id, q.* FROM ({rows_sql}) AS q),
+                 w AS (INSERT INTO outbox (event_id, topic, key, value)
+                       SELECT r.event_id, ${n + 1}::text, r.case_id::text,
+                              convert_to(format(${n + 2}::text, {values}), 'UTF8')
+                       FROM r RETURNING 1)
+            SELECT count(*) FROM w""", *args, topic, fmt)
+    if count:
+        await conn.execute(f"NOTIFY {NOTIFY_CHANNEL}")
+    return int(count)
+
+
 def outbox_cte(records: Sequence[OutboxRecord], param: Callable[[Any, str], str]) -> tuple[str, str]:
     """For a producer that folds its state change and its events into one statement (one round trip
     instead of three): the body of a data-modifying CTE that writes `records`, and the expression that

@@ -28,12 +28,14 @@ VISIT_REJECTED = "visit.rejected"      # fieldops (R-34)
 VISIT_PLANNED = "visit.planned"        # fieldops
 POLICY_CHANGED = "policy.changed"      # contact
 CASE_PAUSE_REQUESTED = "case.pause_requested"   # contact → allocation
+SMS_SENT = "sms.sent"                  # letters → contact: a text sent (caps, timeline)
+VISIT_CANCELLED = "visit.cancelled"    # fieldops → contact: a visit withdrawn or cancelled
 
 # The same list, in the same order, as deploy/k8s/services.yaml `topics` (tests/test_deploy.py).
 TOPICS = (CASE_RECEIVED, CASE_UPDATED, CASE_ALLOCATED, CONTACT_LOGGED, PAYMENT_POSTED,
           LETTER_DISPATCHED, LETTER_RETURNED, VISIT_COMPLETED, CASE_PAUSED, CASE_RESUMED,
           VISIT_REQUESTED, VISIT_APPROVED, VISIT_REJECTED, VISIT_PLANNED, POLICY_CHANGED,
-          CASE_PAUSE_REQUESTED)
+          CASE_PAUSE_REQUESTED, SMS_SENT, VISIT_CANCELLED)
 
 
 def dlq(topic: str) -> str:

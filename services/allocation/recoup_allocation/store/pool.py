@@ -7,9 +7,9 @@ status or owner, which is what a plan's optimistic check at commit compares (R-1
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -242,6 +242,18 @@ async def update_attributes(conn: asyncpg.Connection, case_ids: Sequence[str],
            FROM unnest($1::text[], $2::numeric[], $3::numeric[], $4::text[]) AS u(case_id, placed, outstanding, flags)
            WHERE c.case_id = u.case_id""",
         list(case_ids), list(placed), list(outstanding), list(flags))
+    return int(status.split()[-1])
+
+
+async def update_recall_on(conn: asyncpg.Connection, recall_on: Mapping[str, date]) -> int:
+    """The placement's recall date moved (case.updated recall_extended): case id -> the new date."""
+    if not recall_on:
+        return 0
+    status = await conn.execute(
+        """UPDATE cases c SET recall_on = u.recall_on, updated_at = now()
+           FROM unnest($1::text[], $2::date[]) AS u(case_id, recall_on)
+           WHERE c.case_id = u.case_id AND c.recall_on IS DISTINCT FROM u.recall_on""",
+        list(recall_on), list(recall_on.values()))
     return int(status.split()[-1])
 
 

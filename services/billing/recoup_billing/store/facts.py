@@ -4,8 +4,9 @@ replayed event changes nothing even without the inbox."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -75,6 +76,27 @@ async def insert_changes(conn: asyncpg.Connection, cols: Columns) -> None:
     await conn.execute(_INSERT_CHANGES, *cols.args(
         "event_id", "case_id", "client_id", "change", "status", "placed_amount", "effective_on",
         "occurred_at", "reason"))
+
+
+# The placement's recall date moved (case.updated recall_extended): that spell's scheduled end. A
+# replayed (older) case.received does not undo it: _UPSERT_CASES only takes a newer one.
+_MOVE_RECALL = """
+UPDATE billing_cases c SET recall_on = u.recall_on, updated_at = now()
+FROM unnest($1::uuid[], $2::text[], $3::date[]) AS u(case_id, placement_id, recall_on)
+WHERE c.case_id = u.case_id
+  AND c.placement_id = COALESCE(u.placement_id, (SELECT l.placement_id FROM billing_cases l
+                                                 WHERE l.case_id = u.case_id
+                                                 ORDER BY l.placed_on DESC, l.placement_id DESC LIMIT 1))
+  AND c.recall_on IS DISTINCT FROM u.recall_on
+"""
+
+
+async def move_recall_dates(conn: asyncpg.Connection, recall_on: Mapping[tuple[UUID, str | None], date]) -> None:
+    """(case id, placement id — None: the case's latest spell) -> the new recall date; refresh_cases
+    then recomputes end_on."""
+    if recall_on:
+        await conn.execute(_MOVE_RECALL, [c for c, _ in recall_on], [p for _, p in recall_on],
+                           list(recall_on.values()))
 
 
 # Derived columns of every spell of the given cases, recomputed from all the facts we hold, so
@@ -209,22 +231,30 @@ async def insert_ownership(conn: asyncpg.Connection, cols: Columns) -> None:
 
 _INSERT_CONTACTS = """
 INSERT INTO billing_contacts (contact_id, event_id, case_id, client_id, collector_id, channel, party,
-                              result, effective, status, ptp_amount, ptp_due_on, occurred_at, day)
+                              result, effective, status, ptp_amount, ptp_due_on, occurred_at, day,
+                              record_kind, corrects, promise_id, outcome, outcome_instalment, outcome_on)
 SELECT u.contact_id, u.event_id, u.case_id, u.client_id, u.collector_id, u.channel, u.party,
        u.result, u.effective, u.status, u.ptp_amount, u.ptp_due_on, u.occurred_at,
-       (u.occurred_at AT TIME ZONE $13)::date
+       (u.occurred_at AT TIME ZONE $13)::date, u.record_kind, u.corrects, u.promise_id, u.outcome,
+       u.outcome_instalment, u.outcome_on
 FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[],
-            $8::text[], $9::boolean[], $10::text[], $11::numeric[], $12::date[], $14::timestamptz[])
+            $8::text[], $9::boolean[], $10::text[], $11::numeric[], $12::date[], $14::timestamptz[],
+            $15::text[], $16::text[], $17::text[], $18::text[], $19::int[], $20::date[])
+     WITH ORDINALITY
      AS u(contact_id, event_id, case_id, client_id, collector_id, channel, party, result, effective,
-          status, ptp_amount, ptp_due_on, occurred_at)
+          status, ptp_amount, ptp_due_on, occurred_at, record_kind, corrects, promise_id, outcome,
+          outcome_instalment, outcome_on, n)
+ORDER BY u.n
 ON CONFLICT DO NOTHING
 """
 
 
 async def insert_contacts(conn: asyncpg.Connection, cols: Columns, tz: str) -> None:
+    """In arrival order (`seq`): of several corrections of one record, the last one wins."""
     a = cols.args("contact_id", "event_id", "case_id", "client_id", "collector_id", "channel", "party",
-                  "result", "effective", "status", "ptp_amount", "ptp_due_on", "occurred_at")
-    await conn.execute(_INSERT_CONTACTS, *a[:12], tz, a[12])
+                  "result", "effective", "status", "ptp_amount", "ptp_due_on", "occurred_at",
+                  "record_kind", "corrects", "promise_id", "outcome", "outcome_instalment", "outcome_on")
+    await conn.execute(_INSERT_CONTACTS, *a[:12], tz, *a[12:])
 
 
 # --- placement spells (an R-42 exclusion names one) ----------------------------------------------

@@ -55,6 +55,26 @@ async def settle_stale(conn: asyncpg.Connection, older_than: datetime, outcome: 
     return int(result.split()[-1])
 
 
+async def add_sent_elsewhere(conn: asyncpg.Connection, rows: Sequence[tuple[UUID, str, datetime, str, str]]
+                             ) -> list[asyncpg.Record]:
+    """(attempt_id, case_id, at, channel, number_hash) of contact another service made (letters' texts):
+    settled attempts of the debtor, on the contact point with that number when the case has it.
+    Idempotent on attempt_id; returns the rows written (attempt_id, case_id, point_id)."""
+    if not rows:
+        return []
+    return await conn.fetch(
+        """INSERT INTO attempts (attempt_id, case_id, at, channel, party, point_id, direction, outcome, agents,
+               purpose, policy_fingerprint, settled_at)
+           SELECT u.attempt_id, u.case_id, u.at, u.channel, 'debtor',
+                  (SELECT p.point_id FROM contact_points p WHERE p.case_id = u.case_id AND p.number_hash = u.hash),
+                  'outbound', 'connected', 0, 'elsewhere', '', u.at
+           FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[])
+                AS u(attempt_id, case_id, at, channel, hash)
+           ON CONFLICT (attempt_id) DO NOTHING
+           RETURNING attempt_id, case_id, point_id""",
+        *[list(c) for c in zip(*rows)])
+
+
 async def refuse(conn: asyncpg.Connection, *, refusal_id: UUID, case_id: str, collector_id: str | None,
                  at: datetime, channel: str, party: str, point_id: UUID | None, purpose: str,
                  rules: Sequence[str], next_allowed: datetime | None, decision: dict[str, Any]) -> None:

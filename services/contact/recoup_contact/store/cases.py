@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import asyncpg
@@ -175,6 +175,16 @@ async def apply_balance(conn: asyncpg.Connection, cols: Columns, now: datetime) 
                     AS u(case_id, placed, outstanding, at)
                WHERE c.case_id = u.case_id""",
             *cols.args("case_id", "placed", "outstanding", "at"), now)
+
+
+async def apply_recall_on(conn: asyncpg.Connection, recall_on: Mapping[str, date | None], now: datetime) -> None:
+    """case.updated (recall_extended, R-5): case id -> the placement's new recall date."""
+    if recall_on:
+        await conn.execute(
+            """UPDATE cases c SET recall_on = u.recall_on, updated_at = $3
+               FROM unnest($1::text[], $2::date[]) AS u(case_id, recall_on)
+               WHERE c.case_id = u.case_id AND u.recall_on IS NOT NULL""",
+            list(recall_on), list(recall_on.values()), now)
 
 
 async def apply_status(conn: asyncpg.Connection, cols: Columns, now: datetime) -> None:

@@ -86,9 +86,15 @@ async def apply_updated(conn: asyncpg.Connection, ctx: Ctx, batch: Sequence[Even
     now = ctx.clock.now()
     balance, status, points, timeline = Columns(), Columns(), Columns(), Columns()
     ended: list[str] = []
+    recall_on: dict[str, Any] = {}
     day = now.astimezone(zone_of({"zone": ctx.settings.timezone})).date()
     for case_id, _client_id, at, p in batch:
         p: CaseUpdated
+        if p.change == "recall_extended":     # only the date moves (the status is no change)
+            recall_on[case_id] = p.recall_on
+            timeline.add(case_id=case_id, at=at, kind="case_recall_extended", actor="intake", ref=None,
+                         data={"recall_on": p.recall_on.isoformat() if p.recall_on else None, "reason": p.reason})
+            continue
         if p.change == "balance":
             balance.add(case_id=case_id, placed=p.placed_amount, outstanding=p.outstanding, at=at)
         elif p.change == "contacts":
@@ -104,6 +110,7 @@ async def apply_updated(conn: asyncpg.Connection, ctx: Ctx, batch: Sequence[Even
                            "reason": p.reason, "flags": p.flags})
     await case_store.apply_balance(conn, balance, now)
     await case_store.apply_status(conn, status, now)
+    await case_store.apply_recall_on(conn, recall_on, now)
     added = await point_store.add(conn, points)
     if ended:   # a recalled or closed case's open promises are never judged
         await promise_store.cancel_open(conn, ended, now)

@@ -1,21 +1,23 @@
 """Visits and letters as they arrive (R-31, R-38): each becomes a contact record of its channel
 (not re-emitted: its producer's event is on the bus), the timeline and the reminders; a visit's
 outcome moves the case (FIELD_VISIT_DONE, or PTP when the agents obtained a promise); a returned
-letter makes the address it used undeliverable."""
+letter makes the address it used undeliverable; a text letters sent is an attempt the gate counts
+(channel sms) and a timeline entry; a visit cancelled in fieldops is a timeline entry."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID, uuid4, uuid5
 
 import asyncpg
 
-from recoup_shared.bus.events import LetterDispatched, LetterReturned, VisitCompleted
+from recoup_shared.bus.events import LetterDispatched, LetterReturned, SmsSent, VisitCancelled, VisitCompleted
 
 from ..context import Ctx
 from ..rules import ContactStatus, InstalmentDraft, PromiseDraft, Result, promise_from_draft
 from ..store import Columns
+from ..store import attempts as attempt_store
 from ..store import cases as case_store
 from ..store import points as point_store
 from ..store import promises as promise_store
@@ -129,4 +131,38 @@ async def apply_letter_returned(conn: asyncpg.Connection, ctx: Ctx, case_id: str
                                     ref=p.letter_id, data={"reason": p.return_reason})
 
 
-__all__ = ["apply_visit", "apply_letters_dispatched", "apply_letter_returned"]
+async def apply_visits_cancelled(conn: asyncpg.Connection, batch: list[tuple[str, VisitCancelled]]) -> None:
+    """A visit withdrawn or cancelled in fieldops (R-34, R-13): a timeline entry, nothing else — no
+    contact was made (the inbox keeps a redelivery from adding it twice)."""
+    timeline = Columns()
+    for case_id, p in batch:
+        timeline.add(case_id=case_id, at=p.cancelled_at, kind="visit_cancelled", actor="fieldops", ref=p.visit_id,
+                     data={"previous_state": p.previous_state, "reason": p.reason, "cancelled_by": p.cancelled_by,
+                           "collector_id": p.collector_id})
+    await record_store.timeline_add(conn, timeline)
+
+
+_SMS_ATTEMPTS = UUID("6b1f0c3e-5a51-4c1e-9d0e-2f8f3a1c7e42")   # uuid5 namespace: one attempt per text
+
+
+async def apply_sms_sent(conn: asyncpg.Connection, ctx: Ctx, batch: list[tuple[str, SmsSent]]) -> None:
+    """A text letters sent (issue 10): an attempt of channel sms in the gate's history, so contact's
+    own SMS caps count it (R-15), and a timeline entry. Not a contact record and never echoed on
+    contact.logged (letters counts its own texts; it counts contact's from contact.logged)."""
+    for case_id in sorted({c for c, _ in batch}):      # the gate reads history under this lock
+        await lock_case(conn, case_id)
+    written = await attempt_store.add_sent_elsewhere(conn, [
+        (uuid5(_SMS_ATTEMPTS, p.sms_id), case_id, p.sent_at, "sms", p.number_hash) for case_id, p in batch])
+    fresh = {r["attempt_id"] for r in written}
+    timeline = Columns()
+    for case_id, p in batch:
+        if uuid5(_SMS_ATTEMPTS, p.sms_id) in fresh:
+            timeline.add(case_id=case_id, at=p.sent_at, kind="sms_sent", actor="letters", ref=p.sms_id,
+                         data={"template_id": p.template_id, "template_version": p.template_version,
+                               "purpose": p.purpose, "number_masked": p.number_masked,
+                               "provider_status": p.provider_status, "requested_by": p.requested_by})
+    await record_store.timeline_add(conn, timeline)
+
+
+__all__ = ["apply_visit", "apply_letters_dispatched", "apply_letter_returned", "apply_sms_sent",
+           "apply_visits_cancelled"]

@@ -113,16 +113,18 @@ async def set_paused(conn: asyncpg.Connection, rows: Sequence[Row]) -> list[str]
 
 async def add_addresses(conn: asyncpg.Connection, rows: Sequence[Row]) -> None:
     """(case_id, address_id, kind, province, city, district, line, employer, verified, source,
-    found_on, added_at); an address already known stays as it was first learned."""
+    found_on, added_at, owner, postcode); an address already known stays as it was first learned
+    (it may gain a verification and a postcode it lacked)."""
     if rows:
         await conn.execute(
             """INSERT INTO case_addresses (case_id, address_id, kind, province, city, district, line,
-                                           employer, verified, source, found_on, added_at)
+                                           employer, verified, source, found_on, added_at, owner, postcode)
                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
                                     $6::text[], $7::text[], $8::text[], $9::boolean[], $10::text[],
-                                    $11::date[], $12::timestamptz[])
+                                    $11::date[], $12::timestamptz[], $13::text[], $14::text[])
                ON CONFLICT (case_id, address_id) DO UPDATE
-                   SET verified = case_addresses.verified OR EXCLUDED.verified""",
+                   SET verified = case_addresses.verified OR EXCLUDED.verified,
+                       postcode = COALESCE(case_addresses.postcode, EXCLUDED.postcode)""",
             *_cols(rows))
 
 

@@ -118,16 +118,21 @@ async def open_of_cases(conn: asyncpg.Connection, case_ids: Sequence[str],
 
 async def cancel_open(conn: asyncpg.Connection, case_ids: Sequence[str], reason: str,
                       now: datetime) -> list[asyncpg.Record]:
-    """R-13: a closed or recalled case's open visits (not one under way) are cancelled."""
+    """R-13: a closed or recalled case's open visits (not one under way) are cancelled; returns
+    them (visit_id, case_id, client_id, requested_by, previous_state)."""
     if not case_ids:
         return []
     return await conn.fetch(
-        """WITH gone AS (
-               UPDATE visits SET state = 'cancelled', cancel_reason = $2, closed_at = $3, updated_at = $3,
+        """WITH was AS (
+               SELECT visit_id, state FROM visits
+               WHERE case_id = ANY($1::text[]) AND state IN ('requested', 'approved', 'planned')
+               ORDER BY visit_id FOR UPDATE)
+           , gone AS (
+               UPDATE visits v SET state = 'cancelled', cancel_reason = $2, closed_at = $3, updated_at = $3,
                    planned_on = NULL, team_id = NULL, agent_ids = '{}', band = NULL, slot_start = NULL,
                    slot_end = NULL, plan_seq = NULL
-               WHERE case_id = ANY($1::text[]) AND state IN ('requested', 'approved', 'planned')
-               RETURNING visit_id, case_id)
+               FROM was WHERE v.visit_id = was.visit_id
+               RETURNING v.visit_id, v.case_id, v.client_id, v.requested_by, was.state AS previous_state)
            , att AS (DELETE FROM visit_attempts a USING gone WHERE a.visit_id = gone.visit_id
                      AND a.kind = 'planned')
            SELECT * FROM gone""", list(case_ids), reason, now)

@@ -109,9 +109,10 @@ async def record(conn: asyncpg.Connection, ctx: Ctx, who: Principal, visit_id: s
         a = rec.new_address
         await cases.add_addresses(conn, [(v.case_id, address_id(a.kind, a.province, a.city, a.district,
                                                                  a.line), a.kind, a.province, a.city,
-                                          a.district, a.line, None, True, "visit", day, now)])
+                                          a.district, a.line, None, True, "visit", day, now, "debtor", None)])
+    visited = await cases.address(conn, v.case_id, row["address_id"]) if rec.address_verified else None
     evidence = await records.evidence_of(conn, visit_id)
     await write_outbox_records(conn, [events.completed(after, rec, client_id=row["client_id"],
                                                        evidence=evidence, protector=ctx.protector,
-                                                       visited_on=day)])
+                                                       visited_on=day, address=visited)])
     return await views.visit_detail(conn, visit_id, who)

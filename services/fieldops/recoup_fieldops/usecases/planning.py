@@ -194,8 +194,13 @@ async def release_cases(conn: asyncpg.Connection, case_ids: Sequence[str], now: 
 
 async def cancel_cases(conn: asyncpg.Connection, case_ids: Sequence[str], reason: str,
                        now: datetime) -> int:
-    """R-13: a closed or recalled case's open visits are cancelled, their reservations freed."""
+    """R-13: a closed or recalled case's open visits are cancelled, their reservations freed, each
+    announced (visit.cancelled)."""
     if not case_ids:
         return 0
     await xact_lock(conn, ATTEMPTS_LOCK)
-    return len(await visits.cancel_open(conn, case_ids, reason, now))
+    gone = await visits.cancel_open(conn, case_ids, reason, now)
+    await write_outbox_records(conn, [events.cancelled(
+        visit_id=str(g["visit_id"]), case_id=g["case_id"], client_id=g["client_id"], collector_id=g["requested_by"],
+        previous_state=g["previous_state"], reason=reason, cancelled_by=None, at=now) for g in gone])
+    return len(gone)

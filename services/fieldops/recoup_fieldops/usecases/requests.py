@@ -114,4 +114,7 @@ async def cancel(conn: asyncpg.Connection, ctx: Ctx, who: Principal, visit_id: s
     await visits.save(conn, v, after, now)
     if v.state is VisitState.PLANNED:
         await attempts.unreserve(conn, visit_id)
+    await write_outbox_records(conn, [events.cancelled(
+        visit_id=v.visit_id, case_id=v.case_id, client_id=row["client_id"], collector_id=v.requested_by,
+        previous_state=v.state.value, reason=after.cancel_reason or reason, cancelled_by=who.sub, at=now)])
     return await views.visit_detail(conn, visit_id, who)

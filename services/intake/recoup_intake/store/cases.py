@@ -10,6 +10,9 @@ from typing import Any
 
 import asyncpg
 
+from recoup_shared.bus.outbox import write_outbox_select
+from recoup_shared.bus.topics import CASE_UPDATED
+
 
 # Which case an account reference means when the account was placed more than once (after a
 # recall or closing): the open one, else the most recently placed.
@@ -110,6 +113,18 @@ async def recall_placement_cases(conn: asyncpg.Connection, placement_id: Any, re
            FROM locked WHERE c.id = locked.id AND c.status = 'open'
            RETURNING c.id::text AS case_id, c.client_id, c.placed_amount, c.repaid_total""",
         placement_id, reason, now)
+
+
+async def announce_placement_cases(conn: asyncpg.Connection, placement_id: Any,
+                                   template: tuple[str, Sequence[str]]) -> int:
+    """One `case.updated` per case of the placement, whatever its status (events.recall_extended_format),
+    written to the outbox in one statement. The cases are read FOR SHARE: a recall or update of one
+    of them in flight commits first (its event before ours, the status we send is the one after it)
+    or waits for us."""
+    return await write_outbox_select(
+        conn, CASE_UPDATED, template,
+        "SELECT client_id, id AS case_id, status FROM cases WHERE placement_id = $1 ORDER BY id FOR SHARE",
+        placement_id)
 
 
 async def recall_cases(conn: asyncpg.Connection, case_ids: Sequence[str], reason: str | None,

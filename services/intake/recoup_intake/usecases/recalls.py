@@ -1,5 +1,6 @@
 """Recalls (退案, R-5, R-13) of single accounts or of a whole placement — on the client's request,
-or on the placement's recall date (the daily job, jobs.py) — and the extension of that date.
+or on the placement's recall date (the daily job, jobs.py) — and the extension of that date,
+announced to every case of the placement (`case.updated` change=recall_extended, the new recall_on).
 
 An open case becomes `recalled` and `case.updated` change=recall is emitted. Recalling again is
 harmless: a case already recalled (or closed) is reported under `not_open`, nothing changes. An
@@ -26,7 +27,7 @@ from recoup_shared.errors import UnprocessableInput
 from recoup_shared.logging import get_logger
 
 from ..context import Ctx
-from ..events import case_updated
+from ..events import case_updated, recall_extended_format
 from ..rules.balances import outstanding
 from ..rules.errors import PlacementNotFound, RecallDatePassed
 from ..rules.model import RecallRequest, RowError
@@ -152,10 +153,15 @@ async def extend_recall_date(conn: asyncpg.Connection, ctx: Ctx, principal: Prin
         if p["recall_run_at"] is not None or cmd.recall_on > p["recall_on"]:
             raise RecallDatePassed(problem, placement_ref=cmd.placement_ref, recall_on=p["recall_on"].isoformat())
         raise UnprocessableInput(problem, errors=[{"field": "recall_on", "reason": problem}])
+    now = ctx.clock.now()
     await placement_store.extend_recall(conn, p["id"], previous=p["recall_on"], recall_on=cmd.recall_on,
-                                        reason=cmd.reason, by=principal.sub, now=ctx.clock.now())
+                                        reason=cmd.reason, by=principal.sub, now=now)
+    # every case of the placement learns its new date (allocation, contact, letters, billing keep it)
+    announced = await store.announce_placement_cases(conn, p["id"], recall_extended_format(
+        placement_id=str(p["id"]), recall_on=cmd.recall_on, reason=cmd.reason, correlation_id=str(p["id"]),
+        occurred_at=now))
     log.info("recall date extended", client_id=client_id, placement_ref=cmd.placement_ref,
-             previous=p["recall_on"].isoformat(), recall_on=cmd.recall_on.isoformat())
+             previous=p["recall_on"].isoformat(), recall_on=cmd.recall_on.isoformat(), cases=announced)
     return {"placement_ref": cmd.placement_ref, "previous_recall_on": p["recall_on"], "recall_on": cmd.recall_on,
             "effective_recall_on": effective_recall_day(cmd.recall_on, rule, ctx.calendar.is_working_day),
             "non_working_day_rule": rule}

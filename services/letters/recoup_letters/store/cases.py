@@ -61,11 +61,12 @@ async def apply_changes(conn: asyncpg.Connection, rows: Sequence[dict[str, Any]]
                interest = COALESCE(r.interest, c.interest),
                fees = COALESCE(r.fees, c.fees),
                outstanding = COALESCE(r.outstanding, c.outstanding),
+               recall_on = COALESCE(r.recall_on, c.recall_on),
                instalment_plan = CASE WHEN r.set_plan THEN r.instalment_plan ELSE c.instalment_plan END,
                updated_at = GREATEST(c.updated_at, r.at)
            FROM jsonb_to_recordset($1::text::jsonb) AS r(case_id text, status text, flags text[], paused boolean,
                placed_amount numeric, principal numeric, interest numeric, fees numeric, outstanding numeric,
-               set_plan boolean, instalment_plan jsonb, at timestamptz)
+               set_plan boolean, instalment_plan jsonb, recall_on date, at timestamptz)
            WHERE c.case_id = r.case_id
            RETURNING c.case_id""",
         as_json(list(rows)))

@@ -6,7 +6,8 @@ filled from the same masked variables as letters, and a first decision of the ga
 (recorded with the reasons and the next allowed moment) or queued. The sender job decides again
 right before sending, under the case's lock with the history read in the same transaction, and
 reserves the attempt (counted while pending) before it calls the provider: concurrent senders never
-pass more than the cap. Delivery receipts update the messages afterwards.
+pass more than the cap. A text the provider accepted is announced (`sms.sent`, in the transaction
+that marks it sent) so that contact counts it too. Delivery receipts update the messages afterwards.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from typing import Any
 import asyncpg
 
 from recoup_shared.auth import Principal
+from recoup_shared.bus.outbox import write_outbox_records
 from recoup_shared.locks import xact_lock
 from recoup_shared.logging import get_logger
 
+from .. import events
 from ..adapters.sms import SmsMessage, SmsTemplate, sms_params, sms_text
 from ..adapters.variables import CaseFacts, letter_variables
 from ..context import Ctx
@@ -185,9 +188,14 @@ async def _deliver(conn: asyncpg.Connection, ctx: Ctx, m: dict) -> None:
         log.warning("sms provider failed", sms_id=m["sms_id"], error=type(exc).__name__)
     at = ctx.clock.now()
     if result is not None and result.accepted:
-        await store.update(conn, m["sms_id"], at, status="sent", sent_at=at, provider=provider.name,
-                           provider_message_id=result.provider_message_id, provider_code=result.code,
-                           provider_message=result.message[:500])
+        tpl = await template_store.get(conn, m["template_id"])
+        async with conn.transaction():     # the state and its event together (outbox)
+            await store.update(conn, m["sms_id"], at, status="sent", sent_at=at, provider=provider.name,
+                               provider_message_id=result.provider_message_id, provider_code=result.code,
+                               provider_message=result.message[:500])
+            await write_outbox_records(conn, [events.sms_sent(
+                m, purpose=tpl["name"] if tpl else None, at=at, provider=provider.name, provider_status=result.code,
+                provider_message_id=result.provider_message_id)])
     elif (result is None or result.retryable) and m["attempts"] + 1 < ctx.settings.sms_max_attempts:
         # not sent: the reservation is released and the gate decides again at the retry
         await store.update(conn, m["sms_id"], at, status="queued", attempt_at=None,
