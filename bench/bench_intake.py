@@ -24,6 +24,7 @@ from decimal import Decimal
 
 import asyncpg
 import httpx
+import psutil
 import orjson
 from aiokafka import AIOKafkaConsumer
 
@@ -80,6 +81,52 @@ class EventCounter:
         if self._task:
             self._task.cancel()
         await self.consumer.stop()
+
+
+class CpuMeter:
+    """CPU seconds (user + system) of the processes that do the work, between `start` and `stop`:
+    the machine is shared, so wall-clock laps are noisy but CPU seconds are not."""
+
+    def __init__(self, **groups: "psutil.Process | None") -> None:
+        self.roots = {name: p for name, p in groups.items() if p is not None}
+        self.seconds: dict[str, float] = {}
+
+    @staticmethod
+    def _cpu(proc: psutil.Process, *, tree: bool) -> float:
+        total = 0.0
+        for p in [proc, *(proc.children(recursive=True) if tree else ())]:
+            try:
+                t = p.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            total += t.user + t.system + t.children_user + t.children_system  # reaped children too
+        return total
+
+    def _sample(self) -> dict[str, float]:
+        out = {}
+        for name, proc in self.roots.items():
+            if name == "intake workers":  # the service's children: forkserver and worker processes
+                out[name] = sum(self._cpu(c, tree=True) for c in proc.children())
+            else:
+                out[name] = self._cpu(proc, tree=name in ("postgres", "broker"))
+        return out
+
+    def start(self) -> None:
+        self._t0 = self._sample()
+        self._marks: list[dict[str, float]] = []
+
+    def mark(self) -> None:
+        """A point in between (the 202): `stop` then also gives the CPU before and after it."""
+        self._marks.append(self._sample())
+
+    def stop(self) -> dict[str, float]:
+        t1 = self._sample()
+        self.seconds = {k: t1[k] - self._t0[k] for k in t1}
+        if self._marks:
+            m = self._marks[0]
+            self.before = {k: m[k] - self._t0[k] for k in t1}
+            self.after = {k: t1[k] - m[k] for k in t1}
+        return self.seconds
 
 
 def peak_rss_mib(pid: int) -> float:
@@ -160,20 +207,20 @@ async def relay_batches(dsn: str) -> tuple[int, float | None, float | None]:
 
 
 def breakdown(t_202: float, t_published: float, laps: dict, relay: tuple) -> None:
-    steps = laps.get("laps", {})
+    steps, steps_cpu, workers = laps.get("laps", {}), laps.get("laps_cpu", {}), laps.get("worker_cpu", {})
     names = {"validate": "parse + validate (worker processes; waited for)", "checks": "checks (stored cases, R-1/R-7)",
              "prepare": "seal + rows + events (worker processes; waited for)", "copy_cases": "COPY cases + phone lookup",
              "copy_outbox": "COPY outbox", "joint_links": "joint-debt links", "commit": "commit"}
     imported = laps.get("seconds_from_arrival")
-    print("where the time goes:")
+    print(f"where the time goes:{'wall':>45s}  service CPU  workers CPU")
     for key, label in names.items():
         if key in steps:
-            print(f"    {label:<56s}{steps[key]:8.2f} s")
+            w = f"{workers[key]:11.2f} s" if key in workers else ""
+            print(f"    {label:<56s}{steps[key]:8.2f} s {steps_cpu.get(key, 0.0):9.2f} s {w}")
     if imported is not None:
-        print(f"    {'(arrival to commit, all of the above)':<56s}{imported:8.2f} s")
+        print(f"    {'(arrival to commit, all of the above)':<56s}{imported:8.2f} s {sum(steps_cpu.values()):9.2f} s "
+              f"{sum(workers.values()):11.2f} s")
         print(f"    {'body upload + split, answer (to the 202)':<56s}{t_202 - imported:8.2f} s")
-    if laps.get("worker_cpu_seconds"):
-        print(f"    {'  worker processes CPU (2 workers, in parallel)':<56s}{laps['worker_cpu_seconds']:8.2f} s")
     n, span, after = relay
     print(f"    {'relay: from the commit to the last ack':<56s}{(after or 0):8.2f} s  ({n} batches, first to "
           f"last {(span or 0):.2f} s)")
@@ -190,24 +237,36 @@ async def main(stack) -> None:
 
     counter = EventCounter(stack.bootstrap, "case.received")
     await counter.start()
+    intake = psutil.Process(pid)
+    meter = CpuMeter(**{"intake service": intake, "intake workers": intake, "postgres": psutil.Process(stack.pg.proc.pid),
+                        "broker": psutil.Process(stack.broker.proc.pid), "bench client (HTTP, counting)": psutil.Process()})
     async with httpx.AsyncClient(timeout=600) as client:
+        meter.start()
         t0 = time.perf_counter()
         r = await client.post(f"{url}/v1/placements", content=payload,
                               headers={"authorization": f"Bearer {token}",
                                        "content-type": "application/json"})
         t_202 = time.perf_counter() - t0
+        meter.mark()
         if r.status_code != 202:
             raise RuntimeError(f"intake answered {r.status_code}: {r.text[:500]}")
         accepted = r.json()["accepted"]
         t_published = await counter.wait(accepted, timeout=900) - t0
+    cpu = meter.stop()
     await counter.stop()
     peak = peak_rss_mib(pid)
     size = counter.size_sample
 
     laps = import_laps(str(stack.log_dir / "intake.log"), r.json()["placement_id"])
     relay = await relay_batches(stack.dsn("intake"))
+    floor_meter = CpuMeter(postgres=psutil.Process(stack.pg.proc.pid), broker=psutil.Process(stack.broker.proc.pid),
+                           bench=psutil.Process())
+    floor_meter.start()
     t_copy = await floor_copy(stack.dsn("intake"), body)
+    cpu_copy = floor_meter.stop()
+    floor_meter.start()
     t_produce = await floor_produce(stack.bootstrap, accepted, size, batched=False)
+    cpu_produce = floor_meter.stop()
     t_batched = await floor_produce(stack.bootstrap, accepted, size, batched=True)
     floor = t_copy + t_produce
     print(f"accepted {accepted:,} (rejected {r.json()['rejected']:,}); event size ~{size:,} B")
@@ -218,6 +277,13 @@ async def main(stack) -> None:
     print(f"floor: COPY same rows {t_copy:.2f} s + raw produce {accepted:,} events, one send each, {t_produce:.2f} s "
           f"= {floor:.2f} s")
     print(f"       (the same produce in record batches: {t_batched:.2f} s)")
+    print(f"CPU seconds (user + system), from the request:{'to the 202':>21s}  then to the bus   total")
+    for name, seconds in cpu.items():
+        print(f"    {name:<56s}{meter.before[name]:8.2f} s {meter.after[name]:11.2f} s {seconds:9.2f} s")
+    print(f"    {'(all of them)':<56s}{sum(meter.before.values()):8.2f} s {sum(meter.after.values()):11.2f} s "
+          f"{sum(cpu.values()):9.2f} s")
+    print(f"    floor COPY: postgres {cpu_copy['postgres']:.2f} s, bench {cpu_copy['bench']:.2f} s; floor produce: "
+          f"broker {cpu_produce['broker']:.2f} s, bench {cpu_produce['bench']:.2f} s")
     print(f"intake peak memory (VmHWM):          {peak:8.0f} MiB")
     print(f"RATIO intake/floor = {t_published / floor:.2f}  (target <= {TARGET_RATIO:g}: "
           f"{'met' if t_published / floor <= TARGET_RATIO else 'NOT met'})")

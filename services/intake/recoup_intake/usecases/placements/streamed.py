@@ -143,7 +143,7 @@ class StreamedImport(Import):
     async def _store_part(self, conn: asyncpg.Connection, k: int) -> None:
         prepared = await self.prepares.pop(k)
         self.lap("prepare")
-        self.worker_cpu += prepared.cpu
+        self.worker_cpu["prepare"] = self.worker_cpu.get("prepare", 0.0) + prepared.cpu
         if prepared.outbox and self.outbox_after is None:
             self.outbox_after = await outbox_mark(conn)
         await store.copy_cases(conn, prepared.cases, prepared.phones)
@@ -189,7 +189,7 @@ class StreamedImport(Import):
         """A part's rows (the first is row `start`) through the rules across rows, the
         re-placement check and the joint-debt lookup; the positions in the part the worker must
         leave out, and the joint lists of its events as known now."""
-        self.worker_cpu += checked.cpu
+        self.worker_cpu["validate"] = self.worker_cpu.get("validate", 0.0) + checked.cpu
         candidates, valid_rows = self._candidates(start, checked)
         candidates = one_per_account_hash(candidates, self.errors, self.index_of, self.first_row)
         # This placement's cases of earlier parts: no `placements` row yet, the join leaves them out.
