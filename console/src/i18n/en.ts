@@ -347,6 +347,7 @@ const en: Shape<typeof zhCN> = {
       impersonation: 'Impersonation', unauthorised_waiver: 'Unauthorised waiver', other: 'Other',
     },
     total: 'Total', refusedAttempts: 'Refused attempts', refusals: 'Refusals by rule', mismatches: 'Telephony mismatches', noViolations: 'No violations this month',
+    verdictRequired: 'Choose passed or failed', needsFinding: 'A failed inspection names at least one finding', needsNote: "Say what was found for 'other'",
     openItems: 'open inspection items',
     rules: {
       window_outside: "Outside the calling window (debtor's local time)", cap_effective_calls_per_day: 'Connected calls per day reached', cap_call_attempts_per_day: 'Call attempts per day reached',

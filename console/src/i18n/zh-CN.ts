@@ -343,6 +343,7 @@ export default {
       impersonation: '冒充公检法或银行', unauthorised_waiver: '未经授权承诺减免', other: '其他',
     },
     total: '合计', refusedAttempts: '被拒拨打', refusals: '按规则的拒绝', mismatches: '话务不符', noViolations: '本月无违规',
+    verdictRequired: '请选择合格或不合格', needsFinding: '不合格须至少列出一个问题', needsNote: '选择“其他”须说明发现的问题',
     openItems: '待质检项',
     rules: {
       window_outside: '不在允许时段内（债务人当地时间）', cap_effective_calls_per_day: '每日有效通话次数已满', cap_call_attempts_per_day: '每日拨打次数已满',

@@ -44,14 +44,17 @@ export function verdictBody(form: VerdictForm): { verdict: Verdict; findings: { 
   return { verdict: form.verdict, findings, note: form.note.trim() || null }
 }
 
-/** What the service will answer 422 about, keyed as its fields are (`findings[1].note`). */
-export function verdictProblems(form: VerdictForm): Record<string, string> {
-  const out: Record<string, string> = {}
-  if (!form.verdict) out.verdict = 'required'
+export type VerdictProblem = 'verdictRequired' | 'needsFinding' | 'needsNote'
+
+/** What the service will answer 422 about, keyed as its fields are (`findings[1].note`), as the
+ *  words' keys (compliance.<problem>). */
+export function verdictProblems(form: VerdictForm): Record<string, VerdictProblem> {
+  const out: Record<string, VerdictProblem> = {}
+  if (!form.verdict) out.verdict = 'verdictRequired'
   if (form.verdict === 'failed') {
-    if (!form.findings.some((f) => f.kind)) out.findings = 'failed needs a finding'
+    if (!form.findings.some((f) => f.kind)) out.findings = 'needsFinding'
     form.findings.forEach((f, i) => {
-      if (f.kind === 'other' && !f.note.trim()) out[`findings[${i}].note`] = "say what was found for 'other'"
+      if (f.kind === 'other' && !f.note.trim()) out[`findings[${i}].note`] = 'needsNote'
     })
   }
   return out
@@ -82,4 +85,18 @@ export function violationTotals(rows: readonly CollectorViolations[]): Collector
     collector_id: '', findings: sum('findings'), refusals: sum('refusals'), mismatches: sum('mismatches'),
     refused_attempts: rows.reduce((a, r) => a + r.refused_attempts, 0), total: rows.reduce((a, r) => a + r.total, 0),
   }
+}
+
+/** The record's side of an item (what the contact was) as the queue's rows carry it. */
+export const RECORD_FIELDS = ['channel', 'party', 'code', 'result', 'notes', 'recording_uri', 'answered', 'talk_seconds'] as const
+
+/** An item as `GET /inspections/{id}` answers it (state, verdict, findings: the truth) with the
+ *  record's fields that answer leaves empty taken from the queue's row of the same item. */
+export function withRecord<T extends { item_id: string } & Partial<Record<(typeof RECORD_FIELDS)[number], unknown>>>(item: T, row: Partial<T> | null | undefined): T {
+  if (!row || row.item_id !== item.item_id) return item
+  const out = { ...item }
+  for (const k of RECORD_FIELDS) {
+    if ((out[k] === null || out[k] === undefined) && row[k] !== undefined) (out as Record<string, unknown>)[k] = row[k]
+  }
+  return out
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { type CollectorViolations, emptyVerdict, kindsOf, mondayOf, recentWeeks, verdictBody, verdictProblems, violationTotals } from '@/utils/quality'
+import { type CollectorViolations, emptyVerdict, withRecord, kindsOf, mondayOf, recentWeeks, verdictBody, verdictProblems, violationTotals } from '@/utils/quality'
 
 describe('the inspection queue (R-48)', () => {
   it('knows the week a day is in (Monday first) and the recent weeks', () => {
@@ -18,11 +18,11 @@ describe('the inspection queue (R-48)', () => {
   })
 
   it('says first what the service refuses: failed without findings, other without a note', () => {
-    expect(verdictProblems(emptyVerdict())).toEqual({ verdict: 'required' })
+    expect(verdictProblems(emptyVerdict())).toEqual({ verdict: 'verdictRequired' })
     expect(verdictProblems({ verdict: 'passed', findings: [], note: '' })).toEqual({})
     expect(Object.keys(verdictProblems({ verdict: 'failed', findings: [], note: '' }))).toEqual(['findings'])
     expect(verdictProblems({ verdict: 'failed', findings: [{ kind: 'abusive_language', note: '' }, { kind: 'other', note: ' ' }], note: '' }))
-      .toEqual({ 'findings[1].note': "say what was found for 'other'" })
+      .toEqual({ 'findings[1].note': 'needsNote' })
   })
 })
 
@@ -37,5 +37,15 @@ describe('violations per collector per month', () => {
     expect(kindsOf([], 'mismatches')).toEqual([])
     expect(violationTotals(rows)).toEqual({ collector_id: '', findings: { abusive_language: 3, other: 1 }, refusals: { 'R-14': 2, 'R-15': 1 },
       mismatches: { call_without_record: 1 }, refused_attempts: 2, total: 7 })
+  })
+})
+
+describe("an item's drawer", () => {
+  it("takes the record's fields from the queue's row when the item's own answer has none", () => {
+    const item: Record<string, string | null> & { item_id: string } = { item_id: 'i1', state: 'failed', channel: null, notes: null, code: 'RS' }
+    const row = { item_id: 'i1', state: 'open', channel: 'inbound_call', notes: '来电', code: 'XX' }
+    expect(withRecord(item, row)).toEqual({ item_id: 'i1', state: 'failed', channel: 'inbound_call', notes: '来电', code: 'RS' })
+    expect(withRecord(item, { ...row, item_id: 'other' })).toBe(item)
+    expect(withRecord(item, null)).toBe(item)
   })
 })
