@@ -2,7 +2,8 @@
 inspection, R-48) in a real Chromium against the real stack (intake and contact as processes):
 a supervisor changes a client's calling windows — the service's 422 shown beside the day's input
 first — sees the new version with who and why in the history, and the case page of one of that
-client's cases shows the new window as the client level's; an auditor opens an inspection item of
+client's cases shows the new window as the client level's and, asked about tomorrow 23:30, the
+gate's refusal (R-14) without reserving anything; an auditor opens an inspection item of
 another collector's contact, is told first that an 'other' finding needs a note, fails it and sees
 the finding counted in the violations per collector of the month.
 
@@ -12,7 +13,7 @@ inspected, and the violations are of the current month in the business zone.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -115,6 +116,18 @@ async def test_supervisor_changes_a_clients_calling_window_and_the_case_policy_f
         assert "09:00-20:00" in await mon_row.inner_text()
         await mon_row.scroll_into_view_if_needed()
         await shot(page, "case-policy")
+
+        # the gate's decision for a moment, nothing reserved: tomorrow 23:30 is outside every window
+        tomorrow = (datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(days=1)).date()
+        panel = page.locator("[data-test=evaluate]")
+        await field(panel, "evaluate-at").fill(f"{tomorrow} 23:30")
+        await panel.locator("[data-test=evaluate-run]").click()
+        decision = panel.locator("[data-test=evaluate-decision]")
+        await decision.wait_for()
+        text = await decision.inner_text()
+        assert "不允许" in text and "R-14" in text and "不在允许时段内" in text, text
+        await decision.scroll_into_view_if_needed()
+        await shot(page, "case-policy-evaluate")
 
     after = await api("GET", f"{contact}/v1/cases/{case_id}/policy", "supervisor", sub="e2e-sup")
     mon = next(v for v in after["values"] if v["key"] == "windows.mon")

@@ -349,6 +349,9 @@ const en: Shape<typeof zhCN> = {
     total: 'Total', refusedAttempts: 'Refused attempts', refusals: 'Refusals by rule', mismatches: 'Telephony mismatches', noViolations: 'No violations this month',
     verdictRequired: 'Choose passed or failed', needsFinding: 'A failed inspection names at least one finding', needsNote: "Say what was found for 'other'",
     openItems: 'open inspection items',
+    evaluateTitle: 'May we contact? (nothing is reserved or recorded)', evaluateRun: 'Check', anyPoint: 'Any number (the debtor)',
+    atHint: 'YYYY-MM-DD HH:mm Beijing time; empty: now', channels: { call: 'Call', sms: 'Text' },
+    allowedAt: 'Allowed at {at}', refusedAt: 'Refused at {at}', exemption: 'Exempt: {what}',
     rules: {
       window_outside: "Outside the calling window (debtor's local time)", cap_effective_calls_per_day: 'Connected calls per day reached', cap_call_attempts_per_day: 'Call attempts per day reached',
       cap_visits_per_day: 'Visits per day reached', cap_sms_per_day: 'Texts per day reached', cap_calls_per_contact_point_per_day: 'Calls to this number per day reached',

@@ -345,6 +345,9 @@ export default {
     total: '合计', refusedAttempts: '被拒拨打', refusals: '按规则的拒绝', mismatches: '话务不符', noViolations: '本月无违规',
     verdictRequired: '请选择合格或不合格', needsFinding: '不合格须至少列出一个问题', needsNote: '选择“其他”须说明发现的问题',
     openItems: '待质检项',
+    evaluateTitle: '能否联系？（仅判断，不占用次数、不记录）', evaluateRun: '判断', anyPoint: '任一号码（本人）',
+    atHint: 'YYYY-MM-DD HH:mm 北京时间；留空：现在', channels: { call: '电话', sms: '短信' },
+    allowedAt: '{at} 允许', refusedAt: '{at} 不允许', exemption: '豁免：{what}',
     rules: {
       window_outside: '不在允许时段内（债务人当地时间）', cap_effective_calls_per_day: '每日有效通话次数已满', cap_call_attempts_per_day: '每日拨打次数已满',
       cap_visits_per_day: '每日外访次数已满', cap_sms_per_day: '每日短信条数已满', cap_calls_per_contact_point_per_day: '同一号码每日拨打次数已满',
