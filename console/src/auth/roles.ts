@@ -68,6 +68,14 @@ export const COMPLAINT_READERS: readonly Role[] = [...WORKLIST_ALL, 'team_lead']
 export const COMPLAINT_RESOLVERS: readonly Role[] = ['supervisor', 'admin']
 export const CLAIM_DECIDERS: readonly Role[] = ['data_specialist', 'supervisor', 'admin']
 export const AGENT_LINE_ADMINS: readonly Role[] = ['admin']
+// the stored contact policy (R-14..R-18): the system level the admin writes, a client's or a
+// placement's a supervisor or an admin; quality inspection: auditors and supervisors inspect
+// (nobody their own contacts: the service checks), admins read the violations but do not inspect
+export const POLICY_READERS: readonly Role[] = ['supervisor', 'admin', 'auditor', 'team_lead', 'data_specialist']
+export const POLICY_WRITERS: readonly Role[] = ['supervisor', 'admin']
+export const SYSTEM_POLICY_WRITERS: readonly Role[] = ['admin']
+export const INSPECTORS: readonly Role[] = ['auditor', 'supervisor']
+export const VIOLATION_READERS: readonly Role[] = ['auditor', 'supervisor', 'admin']
 
 export function hasAny(roles: readonly string[], allowed: readonly string[] | undefined): boolean {
   if (!allowed || allowed.length === 0) return true

@@ -5,7 +5,7 @@ import {
   ALLOCATION_READERS, ALLOCATORS, AUDIT_READERS, BILLING_READERS, CASE_OWNER_READERS, ESCALATION_READERS,
   COMPLAINT_READERS, CONTACT_READERS, CONTACT_REPORTERS, INBOUND_LOGGERS,
   FIELD_AGENTS, FIELD_PLAN_READERS, LETTER_CLERKS, LETTER_READERS, PERFORMANCE_READERS, PLACEMENT_SCREEN,
-  QC_RESOLVERS, QC_SCANNERS, TEMPLATE_READERS, VISIT_APPROVERS, type Role,
+  POLICY_READERS, QC_RESOLVERS, QC_SCANNERS, TEMPLATE_READERS, VIOLATION_READERS, VISIT_APPROVERS, type Role,
 } from '@/auth/roles'
 
 const QC_SCREEN: readonly Role[] = [...new Set([...QC_SCANNERS, ...QC_RESOLVERS])]
@@ -28,6 +28,8 @@ const children: RouteRecordRaw[] = [
   { path: 'contact/complaints', name: 'contact-complaints', component: () => import('@/views/contact/ComplaintsView.vue'), meta: { roles: COMPLAINT_READERS, titleKey: 'menu.complaints' } },
   { path: 'contact/disputes', name: 'contact-disputes', component: () => import('@/views/contact/DisputesView.vue'), meta: { roles: COMPLAINT_READERS, titleKey: 'menu.disputes' } },
   { path: 'contact/claims', name: 'contact-claims', component: () => import('@/views/contact/ClaimsView.vue'), meta: { roles: CONTACT_READERS, titleKey: 'menu.claims' } },
+  { path: 'contact/quality', name: 'contact-quality', component: () => import('@/views/contact/QualityView.vue'), meta: { roles: VIOLATION_READERS, titleKey: 'menu.quality' } },
+  { path: 'contact/policies', name: 'contact-policies', component: () => import('@/views/contact/PoliciesView.vue'), meta: { roles: POLICY_READERS, titleKey: 'menu.contactPolicies' } },
   { path: 'contact/quality-flags', name: 'contact-quality-flags', component: () => import('@/views/contact/QualityFlagsView.vue'), meta: { roles: CONTACT_REPORTERS, titleKey: 'menu.qualityFlags' } },
   // allocation
   { path: 'allocation/preview', name: 'alloc-preview', component: () => import('@/views/allocation/PreviewView.vue'), meta: { roles: ALLOCATORS, titleKey: 'menu.allocationPreview' } },

@@ -5,7 +5,8 @@ import {
   ALLOCATION_MANAGERS, ALLOCATION_READERS, ALLOCATORS, AUDIT_READERS, BILLING_READERS, CASE_OWNER_READERS,
   COMPLAINT_READERS, CONTACT_READERS, CONTACT_REPORTERS, INBOUND_LOGGERS,
   ESCALATION_READERS, FIELD_AGENTS, FIELD_PLAN_READERS, LETTER_CLERKS, LETTER_READERS, PERFORMANCE_READERS,
-  PLACEMENT_SCREEN, QC_RESOLVERS, QC_SCANNERS, TEMPLATE_READERS, VISIT_APPROVERS, hasAny, type Role,
+  PLACEMENT_SCREEN, POLICY_READERS, QC_RESOLVERS, QC_SCANNERS, TEMPLATE_READERS, VIOLATION_READERS, VISIT_APPROVERS,
+  hasAny, type Role,
 } from '@/auth/roles'
 import type { Service } from '@/api/http'
 
@@ -37,10 +38,10 @@ export const MENU: MenuGroup[] = [
     { key: 'disputes', titleKey: 'menu.disputes', roles: COMPLAINT_READERS, route: 'contact-disputes' },
     { key: 'claims', titleKey: 'menu.claims', roles: CONTACT_READERS, route: 'contact-claims' },
     { key: 'quality-flags', titleKey: 'menu.qualityFlags', roles: CONTACT_REPORTERS, route: 'contact-quality-flags' },
-    // the compliance issue brings these: the inspection queue and violations per collector,
-    // the stored contact policies (R-14..R-18)
-    { key: 'quality', titleKey: 'menu.quality', roles: ['supervisor', 'admin', 'auditor'], planned: 'contact' },
-    { key: 'contact-policies', titleKey: 'menu.contactPolicies', roles: ['admin', 'supervisor'], planned: 'contact' },
+    // the inspection queue and violations per collector (R-48; admins see the violations only), the
+    // stored contact policies (R-14..R-18; read by managers, written by a supervisor or an admin)
+    { key: 'quality', titleKey: 'menu.quality', roles: VIOLATION_READERS, route: 'contact-quality' },
+    { key: 'contact-policies', titleKey: 'menu.contactPolicies', roles: POLICY_READERS, route: 'contact-policies' },
   ] },
   { key: 'allocation', titleKey: 'menu.allocation', icon: 'share', items: [
     { key: 'alloc-preview', titleKey: 'menu.allocationPreview', roles: ALLOCATORS, route: 'alloc-preview' },

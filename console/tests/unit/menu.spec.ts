@@ -12,18 +12,21 @@ describe('the role-based menu (R-45)', () => {
     expect(keys(['finance'])).toEqual(expect.arrayContaining(['billing-statements', 'billing-schedules', 'alloc-case']))
     expect(keys(['finance'])).not.toContain('alloc-preview')
     expect(keys(['data_specialist'])).toEqual(['dashboard', 'worklist', 'complaints', 'disputes', 'claims', 'quality-flags',
-      'intake-placements', 'intake-templates'])
+      'contact-policies', 'intake-placements', 'intake-templates'])
     expect(keys(['collector'])).toEqual(['dashboard', 'worklist', 'inbound', 'claims', 'alloc-case'])
     expect(keys(['auditor'])).toContain('intake-audit')
     expect(keys(['auditor'])).not.toContain('alloc-preview')
   })
 
-  it('shows the screens still being written as planned, never as links', () => {
-    const supervisor = menuFor(['supervisor']).flatMap((g) => g.items)
-    expect(supervisor.find((i) => i.key === 'quality')).toMatchObject({ planned: 'contact' })
-    expect(supervisor.find((i) => i.key === 'quality')?.route).toBeUndefined()
-    // the compliance issue's screens: the inspection queue and violations, the stored policies
-    expect(MENU.flatMap((g) => g.items).filter((i) => i.planned).map((i) => i.key)).toEqual(['quality', 'contact-policies'])
+  it('has no screen left planned: the compliance screens are links (R-48, R-14..R-18)', () => {
+    expect(MENU.flatMap((g) => g.items).filter((i) => i.planned)).toEqual([])
+    expect(keys(['supervisor'])).toEqual(expect.arrayContaining(['quality', 'contact-policies']))
+    expect(keys(['auditor'])).toEqual(expect.arrayContaining(['quality', 'contact-policies']))
+    expect(keys(['admin'])).toEqual(expect.arrayContaining(['quality', 'contact-policies'])) // admins read violations
+    expect(keys(['team_lead'])).toContain('contact-policies')
+    expect(keys(['team_lead'])).not.toContain('quality') // inspectors are auditors and supervisors
+    expect(keys(['collector'])).not.toContain('contact-policies')
+    expect(keys(['collector'])).not.toContain('quality')
   })
 
   it("gives collectors, team leads and managers contact's screens (R-45)", () => {
