@@ -65,17 +65,8 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
 
 # Temporary, narrow exclusions: (service, method, path) -> why. Each names the work that removes it.
-# TEMPORARY — remove when branch `intake-features` lands (it rewrites intake's validation and import
-# templates, issue 14.4 and 14.5); then run this gate on intake with nothing excluded.
-EXCLUDED: dict[tuple[str, str, str], str] = {
-    ("intake", "POST", "/v1/cases/updates"):
-        "issue 14.4 (intake-features): updates[0].addresses[0].kind = {} -> 500, TypeError "
-        "'unhashable type: dict' in rules/validation/addresses.py _address (`kind not in "
-        "ADDRESS_KINDS`); the same for phones[0].kind / owner",
-    ("intake", "GET", "/v1/import-templates/{client_id}/{name}/{version}"):
-        "issue 14.5 (intake-features): version=3078382230029 -> 500, asyncpg DataError 'value out "
-        "of int32 range' (the path parameter is an unbounded int)",
-}
+# None today: intake's two (issue 14.4 and 14.5) went with the intake-features branch.
+EXCLUDED: dict[tuple[str, str, str], str] = {}
 
 timings: dict[str, tuple[int, float]] = {}
 
