@@ -77,6 +77,10 @@ async def test_weekly_sample_recheck_findings_and_violations(ctx, h, at):
                                      [(FindingKind.IMPERSONATION, "自称法院工作人员"),
                                       (FindingKind.UNAUTHORISED_WAIVER, "承诺减免利息")], "录音 02:13")
     assert done["state"] == "failed" and len(done["findings"]) == 2
+    async with ctx.pool.acquire() as conn:              # one item shows what its queue row showed
+        one = await quality.item(conn, item["item_id"])
+    assert {k: one[k] for k in ("result", "code", "channel", "party", "notes")} == \
+        {k: item[k] for k in ("result", "code", "channel", "party", "notes")} and one["channel"] is not None
     async with ctx.pool.acquire() as conn, conn.transaction():
         with pytest.raises(AlreadyDecided):
             await quality.inspect(conn, ctx, sup, item["item_id"], Verdict.PASSED, [], None)

@@ -75,13 +75,17 @@ async def set_sampled(conn: asyncpg.Connection, week: date, n: int) -> None:
     await conn.execute("UPDATE inspection_weeks SET sampled = $2 WHERE week_start = $1", week, n)
 
 
+# What the inspector judges: the record and its call (the queue and one item alike).
+_DETAILS = f"""SELECT {_ITEM}, r.result, r.code, r.channel, r.party, r.notes, c.recording_uri, c.answered,
+                   c.talk_seconds
+            FROM inspection_items i LEFT JOIN contact_records r ON r.record_id = i.record_id
+            LEFT JOIN calls c ON c.call_id = i.call_id"""
+
+
 async def queue(conn: asyncpg.Connection, *, state: str | None, collector_id: str | None,
                 after: tuple[datetime, UUID] | None, limit: int) -> list[asyncpg.Record]:
     return await conn.fetch(
-        f"""SELECT {_ITEM}, r.result, r.code, r.channel, r.party, r.notes, c.recording_uri, c.answered,
-                   c.talk_seconds
-            FROM inspection_items i LEFT JOIN contact_records r ON r.record_id = i.record_id
-            LEFT JOIN calls c ON c.call_id = i.call_id
+        f"""{_DETAILS}
             WHERE ($1::text IS NULL OR i.state = $1) AND ($2::text IS NULL OR i.collector_id = $2)
               AND ($3::timestamptz IS NULL OR (i.created_at, i.item_id) > ($3::timestamptz, $4::uuid))
             ORDER BY i.created_at, i.item_id LIMIT $5""",
@@ -91,6 +95,10 @@ async def queue(conn: asyncpg.Connection, *, state: str | None, collector_id: st
 async def get_item(conn: asyncpg.Connection, item_id: UUID, *, for_update: bool = False) -> asyncpg.Record | None:
     return await conn.fetchrow(f"SELECT {_ITEM} FROM inspection_items i WHERE i.item_id = $1"
                                + (" FOR UPDATE" if for_update else ""), item_id)
+
+
+async def get_item_details(conn: asyncpg.Connection, item_id: UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow(f"{_DETAILS} WHERE i.item_id = $1", item_id)
 
 
 async def decide(conn: asyncpg.Connection, item_id: UUID, state: str, *, by: str, at: datetime,

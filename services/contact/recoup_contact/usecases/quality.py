@@ -102,7 +102,7 @@ async def add_record(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, r
 
 
 async def item(conn: asyncpg.Connection, item_id: UUID) -> dict[str, Any]:
-    row = await store.get_item(conn, item_id)
+    row = await store.get_item_details(conn, item_id)
     if row is None:
         raise NotFoundHere("no such inspection item")
     return {**dict(row), "findings": [dict(f) for f in await store.findings_of(conn, item_id)]}
