@@ -77,7 +77,8 @@ async def _seed(site: ConsoleSite) -> dict[str, Any]:
     collector = await eventually(owner, "the case allocated to a demo collector")
 
     async def addresses():
-        r = await api("GET", f"{fo}/v1/cases/{case_id}/addresses", "collector", sub=collector, expect=(200, 404))
+        # 404 until fieldops has the case, 403 until it has the owner too (case.allocated may trail)
+        r = await api("GET", f"{fo}/v1/cases/{case_id}/addresses", "collector", sub=collector, expect=(200, 403, 404))
         return r if isinstance(r, list) and r else None
     home = next(a for a in await eventually(addresses, "fieldops to know the case") if a["kind"] != "work")
     team = f"f-{tag}"
