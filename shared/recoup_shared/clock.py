@@ -144,15 +144,6 @@ def write_clock_file(path: str, spec: str) -> None:
     tmp = f"{path}.tmp"
     with open(tmp, "w", encoding="utf-8") as fh:
         fh.write(spec)
-    # Readers notice a change by (inode, mtime, size). The kernel stamps files from a coarse clock
-    # (one tick is milliseconds), so two writes of equal length in one tick would look unchanged and
-    # a reader would keep the old time: give every write an explicit, strictly later mtime.
-    try:
-        previous = os.stat(path).st_mtime_ns
-    except FileNotFoundError:
-        previous = 0
-    stamp = max(time.time_ns(), previous + 1_000)
-    os.utime(tmp, ns=(stamp, stamp))
     os.replace(tmp, path)
 
 
