@@ -68,9 +68,17 @@ def is_transient(exc: BaseException | None) -> bool:
     return False
 
 
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """Released connections skip asyncpg's default reset (pg_advisory_unlock_all; CLOSE ALL;
+    UNLISTEN *; RESET ALL): one round trip on every request of every service, for session state
+    our code never leaves behind — locks are transaction-scoped (locks.py), settings SET LOCAL,
+    cursors live in transactions, and the one LISTEN (notify.py) is removed before its connection
+    goes back. The pool still rolls back a transaction left open and drops listener callbacks."""
+
+
 async def create_pool(dsn: str, *, min_size: int = 2, max_size: int = 10) -> asyncpg.Pool:
     return await asyncpg.create_pool(
-        dsn, min_size=min_size, max_size=max_size, init=_init_connection, command_timeout=600,
+        dsn, min_size=min_size, max_size=max_size, init=_init_connection, reset=_keep_session, command_timeout=600,
     )
 
 
