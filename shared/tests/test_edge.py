@@ -136,6 +136,14 @@ async def test_a_correlation_id_that_is_not_an_id_is_replaced():
     assert r.headers["x-correlation-id"] != "13800138000 call me"
 
 
+async def test_every_answer_tells_the_time_spent_in_the_service():
+    """Server-Timing (app;dur=<ms>): what the benchmarks and browsers' developer tools read."""
+    async with client() as c:
+        r = await c.get("/search")
+    name, _, duration = r.headers["server-timing"].partition(";dur=")
+    assert name == "app" and 0 <= float(duration) < 10_000
+
+
 def test_openapi_documents_problems_as_problem_json():
     spec = APP.openapi()
     assert "HTTPValidationError" not in json.dumps(spec)
