@@ -90,6 +90,7 @@ def is_zone(name: object) -> bool:
         return False
 
 
+@lru_cache(maxsize=4096)
 def zones_for_region(region: str) -> tuple[str, ...]:
     text = region.strip()
     if not text:
@@ -112,6 +113,11 @@ def _source_zones(src: ZoneSource) -> tuple[str, ...]:
 
 def resolve_zones(sources: Iterable[ZoneSource], default: str | None = DEFAULT_ZONE) -> LocalZones:
     """All zones named by the case's sources; the client default (`policy.default_zone`) only if none."""
+    return _resolve(tuple(sources), default)
+
+
+@lru_cache(maxsize=4096)   # a worklist page resolves the same few provinces fifty times
+def _resolve(sources: tuple[ZoneSource, ...], default: str | None) -> LocalZones:
     names: list[str] = []
     used: list[tuple[str, str]] = []
     unresolved: list[str] = []
