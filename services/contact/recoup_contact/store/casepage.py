@@ -9,6 +9,7 @@ from datetime import date, datetime
 import asyncpg
 
 from .cases import CASE_COLUMNS
+from .points import WITH_CASE as POINTS
 from .policies import LEVEL_COLUMNS
 
 _WORK = f"""
@@ -74,7 +75,9 @@ HISTORY = """
 
 
 async def for_gate(conn: asyncpg.Connection, case_id: str, day: date, since: datetime) -> asyncpg.Record | None:
-    """`for_work` plus the gate's attempt history since `since`: the contact form and the dial read
-    the case, its holds, its configuration versions, its policy levels and its history in one
-    statement (issue 10: round trips on the logging path)."""
-    return await conn.fetchrow(_WORK + "," + HISTORY + " FROM cases c WHERE c.case_id = $1", case_id, day, since)
+    """`for_work` plus the gate's attempt history since `since` and the contact points
+    (`points.with_case`): the contact form and the dial read the case, its holds, its configuration
+    versions, its policy levels, its history and its points in one statement (issues 9 and 10:
+    round trips on the logging path)."""
+    return await conn.fetchrow(_WORK + "," + HISTORY + "," + POINTS + " FROM cases c WHERE c.case_id = $1",
+                               case_id, day, since)

@@ -59,7 +59,7 @@ def _errors(cmd: EvaluateCmd, point: Any | None, now: datetime, horizon_days: in
 async def evaluate(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, cmd: EvaluateCmd) -> dict[str, Any]:
     case = await load_for_work(conn, ctx, cmd.case_id)
     check_read(principal, case)
-    points = await point_store.of_case(conn, cmd.case_id)
+    points = point_store.with_case(case)
     point = next((p for p in points if p["point_id"] == cmd.point_id), None) if cmd.point_id else None
     now = ctx.clock.now()
     errors = _errors(cmd, point, now, ctx.settings.evaluate_max_days)

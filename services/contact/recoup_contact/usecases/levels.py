@@ -178,7 +178,7 @@ async def explain(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, case
     """GET /v1/cases/{id}/policy: every effective value and the level (and version) that set it."""
     case = await load_for_work(conn, ctx, case_id)
     check_read(principal, case)
-    points = await point_store.of_case(conn, case_id)
+    points = point_store.with_case(case)
     policy = await policy_for(conn, ctx, case, points)
     stored = case["case_policy"][1] if case["case_policy"] else {}
     implied, from_points = flag_values(case["flags"] or ()), point_values(points)

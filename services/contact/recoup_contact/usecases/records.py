@@ -168,7 +168,7 @@ async def log_contact(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, 
         check_act(principal, case)
         check_workable(case)
     now = ctx.clock.now()
-    points = await point_store.of_case(conn, case_id)
+    points = point_store.with_case(case)   # read with the case, under the lock
     point, call, cfg, table, check = await validate(conn, ctx, case, cmd, now, points)
     at = cmd.occurred_at or now
     record_id = uuid4()

@@ -36,8 +36,9 @@ async def dial(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, case_id
     case = await load_for_work(conn, ctx, case_id)
     check_act(principal, case)
     check_workable(case)
-    point = await point_store.get(conn, point_id)
-    if point is None or point["case_id"] != case_id:
+    points = point_store.with_case(case)
+    point = next((p for p in points if p["point_id"] == point_id), None)
+    if point is None:
         raise NotFoundHere("no such contact point on this case")
     cfg = await client_config(conn, ctx, case["client_id"])
     rule_point = ContactPoint(id=str(point_id), kind=PointKind(point["kind"]), party=Party(point["party"]),
@@ -54,7 +55,7 @@ async def dial(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, case_id
     result = await gate.check_and_reserve(conn, ctx, principal, gate.GateRequest(
         case=case, channel=GateChannel.CALL, at=now, point=point, purpose="dial", call_id=call_id,
         exemption=Exemption.CALLBACK_REQUESTED if callback_requested_at else None,
-        exemption_at=callback_requested_at), locked=True)
+        exemption_at=callback_requested_at), points=points, locked=True)
     if not result.allowed:
         raise gate.refused(result)
     await call_store.create(conn, call_id=call_id, case_id=case_id, point_id=point_id, collector_id=principal.sub,
