@@ -54,13 +54,15 @@ _PAGE = _WORK + """,
     (SELECT coalesce(jsonb_agg(to_jsonb(k) ORDER BY k.requested_at DESC), '[]'::jsonb) FROM (
         SELECT call_id, point_id, collector_id, requested_at, state, answered, ring_seconds, talk_seconds,
                ended_at, recording_uri, recording_sha256, recording_bytes, retain_until, record_id
-        FROM calls WHERE case_id = c.case_id ORDER BY requested_at DESC LIMIT 5) k) AS calls
+        FROM calls WHERE case_id = c.case_id ORDER BY requested_at DESC LIMIT 5) k) AS calls,
+""" + POINTS + """
 FROM cases c WHERE c.case_id = $1
 """
 
 
 async def page(conn: asyncpg.Connection, case_id: str, day: date, timeline_limit: int) -> asyncpg.Record | None:
-    """Everything of the case page but its contact points and the gate's history."""
+    """Everything of the case page (contact points: `points.with_case`) but the gate's history, whose
+    horizon depends on the case's policy."""
     return await conn.fetchrow(_PAGE, case_id, day, timeline_limit)
 
 

@@ -44,7 +44,7 @@ async def case_page(conn: asyncpg.Connection, ctx: Ctx, principal: Principal, ca
         raise CaseNotFound(f"case {case_id} is unknown here")
     check_read(principal, case)
     now = ctx.clock.now()
-    points = await point_store.of_case(conn, case_id)
+    points = point_store.with_case(case)
     callable_now = await gate.evaluate_points(conn, ctx, case, points, now)
     joint = case["joint"]
     row = await row_out(conn, ctx, case, {case["id_hash"]: [j["case_id"] for j in joint]} if case["id_hash"] else {},
