@@ -14,6 +14,8 @@ from recoup_letters.rules import (
     LetterRecord,
     LetterStatus,
     LetterType,
+    Party,
+    PartyRole,
     PlannedLetter,
     ReturnReason,
     SkipReason,
@@ -23,7 +25,7 @@ from recoup_letters.rules import (
     plan_resend,
     record_return,
 )
-from recoup_local.letters_samples import address, case
+from recoup_local.letters_samples import address, case, debtor
 
 T = LetterType
 TODAY = date(2026, 12, 10)
@@ -92,6 +94,19 @@ def test_resent_once_only():
     assert plan_resend(returned(), c, history, ClientLetterConfig(), TODAY).reason == SkipReason.RESEND_LIMIT
     twice = ClientLetterConfig(resend_limit=2)
     assert isinstance(plan_resend(resend, c, history, twice, TODAY), PlannedLetter)
+
+
+def test_no_resend_to_a_guarantor_released_since_the_first_letter():
+    """R-30 holds for re-sends too (found by the hypothesis property): the guarantor was jointly
+    liable when the notice went out, no longer when it came back."""
+    released = Party("g1", "李芳", PartyRole.GUARANTOR, jointly_liable=False)
+    c = case(parties=(debtor(), released), addresses=(address("hr", "g1", n=0, invalid_since=date(2026, 12, 5)),
+                                                      address("new", "g1", kind="home", n=1, verified_on=TODAY)))
+    sent = replace(returned(), recipient_id="g1")
+    out = plan_resend(sent, c, [sent], ClientLetterConfig(), TODAY)
+    assert isinstance(out, Skipped) and out.reason == SkipReason.NOT_A_RECIPIENT
+    liable = case(parties=(debtor(), replace(released, jointly_liable=True)), addresses=c.addresses)
+    assert isinstance(plan_resend(sent, liable, [sent], ClientLetterConfig(), TODAY), PlannedLetter)
 
 
 def test_refused_is_not_resent():

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from .addresses import case_block, choose_address, mail_class
+from .addresses import case_block, choose_address, mail_class, may_receive
 from .config import ClientLetterConfig
 from .model import CaseSnapshot, LetterRecord, LetterStatus, PlannedLetter, SkipReason, Skipped
 from .schedule import live, still_current
@@ -109,6 +109,8 @@ def plan_resend(returned: LetterRecord, case: CaseSnapshot, history: Sequence[Le
     party = case.party(returned.recipient_id)
     if party is None:
         return skip(SkipReason.NOT_A_RECIPIENT, "recipient no longer on the case")
+    if not may_receive(party):   # e.g. a guarantor released from liability since the first letter
+        return skip(SkipReason.NOT_A_RECIPIENT, "letters go only to the debtor or a jointly liable guarantor (R-30)")
     records = [r for r in live(history, returned.cycle, party.party_id)
                if original_of(r) != original]
     if not still_current(returned.letter_type, returned.subject, case, records, config, today):
