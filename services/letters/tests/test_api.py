@@ -186,6 +186,8 @@ async def _qc_tracking_dispatch(service, clerk, batch_id, client_id) -> None:
     assert [e["row"] for e in r.json()["errors"]] == [7]                      # sequence 9 is not in the batch
     r = await service.client.post(f"/v1/batches/{batch_id}/dispatch", headers=clerk)
     assert r.status_code == 200 and r.json()["status"] == "dispatched", r.text
+    qc = (await service.client.get(f"/v1/batches/{batch_id}", headers=clerk)).json()["qc"]
+    assert (qc["letters"], qc["matched"], qc["tracked"], qc["blocked"]) == (5, 5, 5, False)   # what was checked, after dispatch too
     csv = (await service.client.get(f"/v1/batches/{batch_id}/manifest", headers=clerk)).content.decode("utf-8-sig")
     assert csv.count("EA") == 5
 

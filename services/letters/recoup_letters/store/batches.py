@@ -121,18 +121,24 @@ async def release(conn: asyncpg.Connection, batch_id: str, at: datetime) -> int:
     return len(got)
 
 
-async def qc_state(conn: asyncpg.Connection, batch_id: str) -> asyncpg.Record:
-    """Counts the dispatch checks need: letters to go, matched, tracked, open mismatches."""
+TO_GO = ("generated", "approved")
+SENT = ("generated", "approved", "dispatched", "returned")
+
+
+async def qc_state(conn: asyncpg.Connection, batch_id: str, statuses: Sequence[str] = TO_GO) -> asyncpg.Record:
+    """Counts the dispatch checks need: letters to go (`statuses`), matched, tracked, open
+    mismatches. The batch screen counts SENT: after dispatch its letters are no longer "to go", and
+    its QC summary must still say what was checked."""
     return await conn.fetchrow(
         """SELECT
-             (SELECT count(*) FROM letters WHERE batch_id = $1 AND status IN ('generated', 'approved')) AS letters,
-             (SELECT count(*) FROM letters l WHERE l.batch_id = $1 AND l.status IN ('generated', 'approved')
+             (SELECT count(*) FROM letters WHERE batch_id = $1 AND status = ANY($2::text[])) AS letters,
+             (SELECT count(*) FROM letters l WHERE l.batch_id = $1 AND l.status = ANY($2::text[])
                 AND EXISTS (SELECT 1 FROM qc_scans s WHERE s.letter_id = l.letter_id AND s.outcome = 'match'
                             AND s.letter_code = l.check_code)) AS matched,
-             (SELECT count(*) FROM letters WHERE batch_id = $1 AND status IN ('generated', 'approved')
+             (SELECT count(*) FROM letters WHERE batch_id = $1 AND status = ANY($2::text[])
                 AND tracking_no IS NOT NULL) AS tracked,
              (SELECT count(*) FROM qc_scans WHERE (batch_id = $1 OR other_batch_id = $1)
-                AND outcome = 'mismatch' AND resolved_at IS NULL) AS open_mismatches""", batch_id)
+                AND outcome = 'mismatch' AND resolved_at IS NULL) AS open_mismatches""", batch_id, list(statuses))
 
 
 async def set_letters_status(conn: asyncpg.Connection, batch_id: str, from_: Sequence[str], to: str,

@@ -32,7 +32,7 @@ async def batch(conn: asyncpg.Connection, batch_id: str) -> dict[str, Any] | Non
     status = await conn.fetch("SELECT status, count(*) AS n FROM letters WHERE batch_id = $1 GROUP BY status",
                               batch_id)
     out["letters_by_status"] = {r["status"]: r["n"] for r in status}
-    qc = await store.qc_state(conn, batch_id)
+    qc = await store.qc_state(conn, batch_id, store.SENT)
     out["qc"] = {"letters": qc["letters"], "matched": qc["matched"], "tracked": qc["tracked"],
                  "open_mismatches": qc["open_mismatches"], "blocked": qc["open_mismatches"] > 0}
     out["files"] = [dict(f) for f in await store.files(conn, batch_id)]
