@@ -121,3 +121,28 @@ async def test_demo_team_setup_is_idempotent(stack):
             assert len((await c.get("/v1/teams")).json()) >= 1
     finally:
         await stack.services.pop("allocation").stop()
+
+
+async def test_demo_field_team_setup_is_idempotent(stack):
+    """`recoup demo`'s fieldops part against a real uvicorn process of the service: a field team
+    over every city of the demo's addresses, with its agents; run twice, nothing duplicated."""
+    import httpx
+
+    from recoup_local.demo import REGIONS
+    from recoup_local.demo_allocation import _admin_headers
+    from recoup_local.demo_fieldops import FIELD_AGENTS, FIELD_TEAM_ID, setup_field_team
+
+    url = await stack.start_service("fieldops")
+    try:
+        await setup_field_team(url)
+        async with httpx.AsyncClient(base_url=url, headers=_admin_headers()) as c:
+            await c.put(f"/v1/field-agents/{FIELD_AGENTS[0][0]}", json={"name": "改名", "active": False})
+            await setup_field_team(url)
+            team = (await c.get(f"/v1/field-teams/{FIELD_TEAM_ID}")).json()
+            agents = (await c.get("/v1/field-agents", params={"team_id": FIELD_TEAM_ID})).json()["items"]
+        cities = {(a["province"], a["city"]) for a in team["coverage"]}
+        assert cities == {(r[1], r[2]) for r in REGIONS} and team["active"]
+        assert sorted((a["agent_id"], a["name"], a["active"]) for a in agents) == \
+            sorted((i, n, True) for i, n in FIELD_AGENTS)
+    finally:
+        await stack.services.pop("fieldops").stop()

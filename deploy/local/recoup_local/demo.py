@@ -282,6 +282,21 @@ def prepare_allocation(allocation_url: str, client_id: str) -> bool:
         return False
 
 
+def prepare_fieldops(fieldops_url: str) -> None:
+    """Fieldops' part of the demo: a field team over the demo's cities and its agents. Reported and
+    skipped if fieldops is not running."""
+    import asyncio
+
+    from .demo_fieldops import FIELD_TEAM_ID, setup_field_team
+
+    try:
+        asyncio.run(setup_field_team(fieldops_url, timeout=5))
+        print(f"field team {FIELD_TEAM_ID} ready at {fieldops_url}")
+    except Exception as exc:  # noqa: BLE001 - reported, demo goes on
+        print(f"fieldops at {fieldops_url} not set up ({exc.__class__.__name__}: {exc}); no field team",
+              file=sys.stderr)
+
+
 def wait_allocated(allocation_url: str, client_id: str, expected: int, timeout: float) -> int:
     """Poll allocation until `expected` cases of the client are assigned; returns how many are."""
     import httpx
@@ -323,6 +338,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for publication")
     p.add_argument("--allocation-url", default="http://127.0.0.1:8002",
                    help="the allocation service (demo team + automatic allocation)")
+    p.add_argument("--fieldops-url", default="http://127.0.0.1:8005",
+                   help="the fieldops service (demo field team and agents)")
     return p
 
 
@@ -340,6 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     headers = {"authorization": f"Bearer {token}"}
     ref = body["placement_ref"]
     allocating = prepare_allocation(args.allocation_url, args.client_id)
+    prepare_fieldops(args.fieldops_url)
     print(f"pushing placement {ref} ({args.cases} cases, client {args.client_id}) to {args.base_url}")
     try:
         with httpx.Client(base_url=args.base_url, headers=headers, timeout=300) as client:

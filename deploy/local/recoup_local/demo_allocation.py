@@ -44,7 +44,7 @@ def _check(r: httpx.Response, what: str, ok: tuple[int, ...] = (200, 201)) -> di
     return r.json() if r.content else {}
 
 
-async def _wait_ready(c: httpx.AsyncClient, timeout: float) -> None:
+async def wait_ready(c: httpx.AsyncClient, timeout: float, service: str = "allocation") -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -53,7 +53,7 @@ async def _wait_ready(c: httpx.AsyncClient, timeout: float) -> None:
         except httpx.TransportError:
             pass
         if time.monotonic() > deadline:
-            raise DemoSetupError(f"the allocation service at {c.base_url} did not answer within {timeout:.0f}s")
+            raise DemoSetupError(f"the {service} service at {c.base_url} did not answer within {timeout:.0f}s")
         await asyncio.sleep(0.5)
 
 
@@ -71,7 +71,7 @@ async def setup_demo_team(base_url: str, client_id: str, *, timeout: float = 60.
     allocation on, default strategy comprehensive, the demo team dedicated to the client."""
     async with httpx.AsyncClient(base_url=base_url.rstrip("/"), headers=_admin_headers(),
                                  timeout=30) as c:
-        await _wait_ready(c, timeout)
+        await wait_ready(c, timeout)
         team = {"team_id": DEMO_TEAM_ID, "name": DEMO_TEAM_NAME, "lead_id": DEMO_LEAD[0]}
         r = await c.post("/v1/teams", json=team)
         if r.status_code == 409:
