@@ -13,8 +13,11 @@ D1 = (date.today() - timedelta(days=4)).isoformat()   # repayment dates in the r
 D2 = (date.today() - timedelta(days=3)).isoformat()
 
 
-async def _placed(intake, as_client, placement, n=3, **kw):
+async def _placed(intake, as_client, placement, n=3, *, no_flags=False, **kw):
     body = placement(n, **kw)
+    if no_flags:   # the generator flags 1 case in 25: a test that changes flags starts from none
+        for case in body["cases"]:
+            case.pop("flags", None)
     r = await intake.client.post("/v1/placements", json=body, headers=as_client)
     assert r.status_code == 202 and r.json()["accepted"] == n, r.text
     cases = (await intake.client.get(f"/v1/placements/{body['placement_ref']}/cases",
@@ -121,7 +124,7 @@ async def test_a_big_repayment_batch_is_set_based(intake, as_client, placement):
 # --- updates ------------------------------------------------------------------------------------
 
 async def test_balance_contact_and_flag_updates(intake, as_client, placement, auth, helpers):
-    body, case_of = await _placed(intake, as_client, placement, n=2)
+    body, case_of = await _placed(intake, as_client, placement, n=2, no_flags=True)
     acc0, acc1 = body["cases"][0]["account_ref"], body["cases"][1]["account_ref"]
     existing_mobile = body["cases"][0]["phones"][0]["number"]
     updates = [
