@@ -199,8 +199,8 @@ def _pick(rng: random.Random) -> str:
 
 async def _run(clients: int, seconds: float, do, rng_seed: int) -> tuple[dict[str, list], dict[str, int]]:
     """`clients` concurrent loops, each: one request (`do(op, rng)`), then an exponential think time
-    so that all together offer RATE requests/s. Latencies after the warm-up only; `do` may return
-    (ok, seconds in the service) — those go to results["<op> in service"]."""
+    so that all together offer RATE requests/s. Latencies after the warm-up only; `do` returns
+    (ok, seconds in the service or None) — the latter go to results["<op> in service"]."""
     results: dict[str, list] = {op: [] for op, _ in MIX} | {f"{op} in service": [] for op, _ in MIX}
     errors: dict[str, int] = {op: 0 for op, _ in MIX}
     start = time.perf_counter()
@@ -213,12 +213,8 @@ async def _run(clients: int, seconds: float, do, rng_seed: int) -> tuple[dict[st
         while time.perf_counter() < stop_at:
             op = _pick(rng)
             t0 = time.perf_counter()
-            ok = await do(op, rng, i)
+            ok, served = await do(op, rng, i)
             t1 = time.perf_counter()
-            if isinstance(ok, tuple):
-                ok, served = ok
-            else:
-                served = None
             if t0 >= warm_until:
                 results[op].append(t1 - t0)
                 if served is not None:
@@ -293,7 +289,7 @@ async def _floor_phase(pool, targets) -> tuple[dict[str, list], dict[str, int]]:
     """The same index lookups and writes in raw SQL, same clients, same offered rate."""
     collectors = sorted(targets)
 
-    async def do(op: str, rng: random.Random, client: int) -> bool:
+    async def do(op: str, rng: random.Random, client: int) -> tuple[bool, None]:
         who = rng.choice(collectors)
         case_id, point_id = rng.choice(targets[who])
         async with pool.acquire() as conn:
@@ -318,7 +314,7 @@ async def _floor_phase(pool, targets) -> tuple[dict[str, list], dict[str, int]]:
                         uuid.uuid4(), case_id, now)
                     await conn.execute("UPDATE cases SET last_contact_at = $2, updated_at = $2 WHERE case_id = $1",
                                        case_id, now)
-        return True
+        return True, None
 
     return await _run(CLIENTS, max(20.0, DURATION / 3), do, 2)
 
