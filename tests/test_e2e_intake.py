@@ -14,6 +14,7 @@ import orjson
 from aiokafka import AIOKafkaConsumer
 
 from recoup_local.demo import make_placement
+from recoup_local.stack import CONSUMER_TIMERS
 from recoup_shared.auth import mint_token
 from recoup_shared.bus.envelope import parse
 from recoup_shared.bus.events import CaseReceived
@@ -26,7 +27,7 @@ async def _read_case_received(bootstrap: str, placement_id: str, expect: int, *,
     """Every case.received of one placement, from the beginning, on a fresh consumer group; keeps
     reading `settle` seconds after the expected count so duplicates would show."""
     consumer = AIOKafkaConsumer("case.received", bootstrap_servers=bootstrap, group_id=f"e2e-{uuid.uuid4()}",
-                                auto_offset_reset="earliest", enable_auto_commit=False)
+                                auto_offset_reset="earliest", enable_auto_commit=False, **CONSUMER_TIMERS)
     await consumer.start()
     found: list[bytes] = []
     try:

@@ -98,7 +98,8 @@ def create_service_app(*, name: str, settings: ServiceSettings, routers: Sequenc
                 app.state.pool, context=ctx, bootstrap_servers=settings.kafka_bootstrap_servers,
                 group_id=f"recoup-{name}", handlers=dict(handlers), service=name,
                 batch_max=settings.consumer_batch_max, max_attempts=settings.consumer_max_attempts,
-                security=security)
+                security=security, session_timeout_ms=settings.consumer_session_timeout_ms,
+                heartbeat_interval_ms=settings.consumer_heartbeat_ms)
             await _start_with_retry(app.state.consumer.start, "kafka consumer")
         app.state.jobs = JobRunner(ctx, jobs, service=name)
         await app.state.jobs.start()

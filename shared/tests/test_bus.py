@@ -13,6 +13,7 @@ from recoup_shared.bus import (EventConsumer, OutboxRelay, ensure_topics, make_p
                                new_envelope, write_outbox)
 from recoup_shared.bus.consumer import PoisonEvent
 from recoup_shared.db import create_pool, ensure_database, migrate, shared_migrations
+from recoup_local.stack import CONSUMER_TIMERS
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -122,7 +123,7 @@ async def test_relay_crash_after_publish_redelivers_and_consumer_applies_once(st
     on_broker = await read_all(stack, topic, expect=50)
     assert len(on_broker) == 50  # every event twice: at-least-once
 
-    consumer = EventConsumer(bus_pool, bootstrap_servers=stack.bootstrap, group_id=f"g-{topic}",
+    consumer = EventConsumer(bus_pool, **CONSUMER_TIMERS, bootstrap_servers=stack.bootstrap, group_id=f"g-{topic}",
                              handlers={"thing.happened": recording_handler()}, service="test",
                              topics=[topic])
     await consumer.start()
@@ -193,7 +194,7 @@ async def test_failing_handler_is_retried_not_skipped(stack, bus_pool):
             raise RuntimeError("database hiccup")
         await inner(conn, _ctx, batch)
 
-    consumer = EventConsumer(bus_pool, bootstrap_servers=stack.bootstrap, group_id=f"g-{topic}",
+    consumer = EventConsumer(bus_pool, **CONSUMER_TIMERS, bootstrap_servers=stack.bootstrap, group_id=f"g-{topic}",
                              handlers={"thing.happened": sometimes_failing}, service="test",
                              topics=[topic], max_attempts=10, retry_backoff=0.05)
     await consumer.start()
@@ -215,7 +216,7 @@ async def test_unparseable_message_goes_to_dlq_and_partition_moves_on(stack, bus
     from recoup_shared.bus import dumps
     await publish_raw(stack, topic, [dumps(good[0]), b"{not json at all", dumps(good[1]),
                                      b'{"event_type": "x"}', dumps(good[2])])
-    consumer = EventConsumer(bus_pool, bootstrap_servers=stack.bootstrap, group_id=f"g-{topic}",
+    consumer = EventConsumer(bus_pool, **CONSUMER_TIMERS, bootstrap_servers=stack.bootstrap, group_id=f"g-{topic}",
                              handlers={"thing.happened": recording_handler()}, service="test",
                              topics=[topic])
     await consumer.start()
@@ -244,7 +245,7 @@ async def test_always_failing_event_is_dead_lettered_after_max_attempts(stack, b
             raise RuntimeError("bug in handler")
         await inner(conn, _ctx, batch)
 
-    consumer = EventConsumer(bus_pool, bootstrap_servers=stack.bootstrap, group_id=f"g-{topic}",
+    consumer = EventConsumer(bus_pool, **CONSUMER_TIMERS, bootstrap_servers=stack.bootstrap, group_id=f"g-{topic}",
                              handlers={"thing.happened": handler}, service="test", topics=[topic],
                              max_attempts=3, retry_backoff=0.05)
     await consumer.start()
@@ -271,7 +272,7 @@ async def test_poison_event_raised_by_handler_is_dead_lettered_at_once(stack, bu
             raise PoisonEvent("amount is negative")
         await inner(conn, _ctx, batch)
 
-    consumer = EventConsumer(bus_pool, bootstrap_servers=stack.bootstrap, group_id=f"g-{topic}",
+    consumer = EventConsumer(bus_pool, **CONSUMER_TIMERS, bootstrap_servers=stack.bootstrap, group_id=f"g-{topic}",
                              handlers={"thing.happened": handler}, service="test", topics=[topic],
                              max_attempts=50)
     await consumer.start()
@@ -290,16 +291,16 @@ async def test_restarted_consumer_resumes_from_committed_offset(stack, bus_pool)
     await publish_raw(stack, topic, [dumps(e) for e in first])
     calls: list[int] = []
     group = f"g-{topic}"
-    fast = dict(session_timeout_ms=6000, heartbeat_interval_ms=500)  # Tansu keeps a departed member until its session ends
-    c1 = EventConsumer(bus_pool, bootstrap_servers=stack.bootstrap, group_id=group,
-                       handlers={"thing.happened": recording_handler(calls)}, service="test", topics=[topic], **fast)
+    # Tansu keeps a departed member until its session ends: the local stack's short timers
+    c1 = EventConsumer(bus_pool, **CONSUMER_TIMERS, bootstrap_servers=stack.bootstrap, group_id=group,
+                       handlers={"thing.happened": recording_handler(calls)}, service="test", topics=[topic])
     await c1.start()
     await wait_for(lambda: _eq(applied_count(bus_pool, first), 30))
     await c1.stop()
     await publish_raw(stack, topic, [dumps(e) for e in second])
     calls.clear()
-    c2 = EventConsumer(bus_pool, bootstrap_servers=stack.bootstrap, group_id=group,
-                       handlers={"thing.happened": recording_handler(calls)}, service="test", topics=[topic], **fast)
+    c2 = EventConsumer(bus_pool, **CONSUMER_TIMERS, bootstrap_servers=stack.bootstrap, group_id=group,
+                       handlers={"thing.happened": recording_handler(calls)}, service="test", topics=[topic])
     await c2.start()
     try:
         await wait_for(lambda: _eq(applied_count(bus_pool, second), 30))
@@ -323,7 +324,7 @@ async def test_dlq_replay_after_fix_applies_once(stack, bus_pool):
             raise RuntimeError("bug")
         await inner(conn, _ctx, batch)
 
-    consumer = EventConsumer(bus_pool, bootstrap_servers=stack.bootstrap, group_id=f"g-{topic}",
+    consumer = EventConsumer(bus_pool, **CONSUMER_TIMERS, bootstrap_servers=stack.bootstrap, group_id=f"g-{topic}",
                              handlers={"thing.happened": handler}, service="test", topics=[topic],
                              max_attempts=2, retry_backoff=0.05)
     await consumer.start()
@@ -457,7 +458,7 @@ async def test_database_out_of_reach_is_waited_for_never_dead_lettered(stack, bu
                 raise RuntimeError("could not store the batch") from exc  # wrapped: still transient
         await inner(conn, _ctx, batch)
 
-    consumer = EventConsumer(bus_pool, bootstrap_servers=stack.bootstrap, group_id=f"g-{topic}",
+    consumer = EventConsumer(bus_pool, **CONSUMER_TIMERS, bootstrap_servers=stack.bootstrap, group_id=f"g-{topic}",
                              handlers={"thing.happened": handler}, service="test", topics=[topic],
                              max_attempts=2, retry_backoff=0.01, max_backoff=0.05)
     await consumer.start()
@@ -485,7 +486,7 @@ async def test_a_batch_interrupted_while_dead_lettering_is_read_again_not_skippe
             raise RuntimeError("bug in handler")
         await inner(conn, _ctx, batch)
 
-    consumer = EventConsumer(bus_pool, bootstrap_servers=stack.bootstrap, group_id=f"g-{topic}",
+    consumer = EventConsumer(bus_pool, **CONSUMER_TIMERS, bootstrap_servers=stack.bootstrap, group_id=f"g-{topic}",
                              handlers={"thing.happened": handler}, service="test", topics=[topic],
                              max_attempts=1, retry_backoff=0.01, max_backoff=0.05)
     real_dead_letter, refused = consumer._dead_letter, {"left": 2}
@@ -531,3 +532,4 @@ async def test_what_counts_as_the_database_out_of_reach():
     assert not is_transient(asyncpg.exceptions.QueryCanceledError("canceling statement due to statement timeout"))
     assert not is_transient(FileNotFoundError(2, "No such file"))
     assert not is_transient(asyncpg.InterfaceError("cannot perform operation: another operation is in progress"))
+

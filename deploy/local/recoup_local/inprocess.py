@@ -23,6 +23,8 @@ from fastapi import FastAPI
 
 from recoup_shared.auth import mint_token
 
+from .stack import CONSUMER_TIMERS
+
 
 @dataclass
 class RunningService:
@@ -47,6 +49,8 @@ def settings_for(stack: Any, name: str, **overrides: Any):
     values = dict(profile="test", service_name=name, database_url=stack.dsn(name),
                   kafka_bootstrap_servers=stack.bootstrap, relay_poll_seconds=0.2,
                   clock_file=str(stack.clock_file),
+                  consumer_session_timeout_ms=CONSUMER_TIMERS["session_timeout_ms"],
+                  consumer_heartbeat_ms=CONSUMER_TIMERS["heartbeat_interval_ms"],
                   # in-process services log beside the real ones: the session scans them all
                   log_file=str(stack.log_dir / f"{name}.inprocess.log"))
     values.update(overrides)

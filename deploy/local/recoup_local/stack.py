@@ -33,6 +33,10 @@ from .postgres import EmbeddedPostgres
 LOCAL_PG_PORT = 55432  # not 5432: a system PostgreSQL may already hold it
 LOCAL_KAFKA_PORT = 9092
 DEFAULT_PARTITIONS = 12
+# Consumer group timers on Tansu, which holds a JoinGroup for half the session timeout (5 s with
+# Kafka's default 10 s, on every service start and every restart in the fault tests): 3 s / 0.75 s.
+# The services read them from RECOUP_CONSUMER_*; a test's own consumer takes them as keywords.
+CONSUMER_TIMERS = {"session_timeout_ms": 3000, "heartbeat_interval_ms": 750}
 
 
 class StackError(RuntimeError):
@@ -138,6 +142,8 @@ class Stack:
             "RECOUP_TOPIC_PARTITIONS": str(self.partitions),
             "RECOUP_LOG_FILE": str(self.log_dir / f"{service}.log"),
             "RECOUP_CLOCK_FILE": str(self.clock_file),
+            "RECOUP_CONSUMER_SESSION_TIMEOUT_MS": str(CONSUMER_TIMERS["session_timeout_ms"]),
+            "RECOUP_CONSUMER_HEARTBEAT_MS": str(CONSUMER_TIMERS["heartbeat_interval_ms"]),
             # a service's local files (fieldops: visit evidence in the local stack), inside the stack
             "RECOUP_DATA_DIR": str(self.root / "data" / service),
         }

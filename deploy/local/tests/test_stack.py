@@ -14,7 +14,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from recoup_local import procs, services
 from recoup_local.postgres import EmbeddedPostgres
-from recoup_local.stack import Stack
+from recoup_local.stack import CONSUMER_TIMERS, Stack
 
 
 async def test_every_service_database_accepts_connections(stack: Stack) -> None:
@@ -84,7 +84,7 @@ async def test_broker_round_trip_with_non_idempotent_producer_and_manual_commit(
 
     group = f"g-{uuid.uuid4().hex[:8]}"
     consumer = AIOKafkaConsumer(topic, bootstrap_servers=stack.bootstrap, group_id=group,
-                                enable_auto_commit=False, auto_offset_reset="earliest")
+                                enable_auto_commit=False, auto_offset_reset="earliest", **CONSUMER_TIMERS)
     await consumer.start()
     got: dict[str, bytes] = {}
     try:
