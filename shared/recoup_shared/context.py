@@ -6,6 +6,8 @@
     ctx.protector  encryption, blind index and masks with the service's keys (crypto.py)
     ctx.pool       the database pool — for jobs and background work that open their own
                    connections; a request or an event batch gets its connection separately
+    ctx.relay      the outbox relay (None where none runs: tools, tests without an app) — for a
+                   bulk producer that hands over what it committed (`OutboxRelay.hand_over`)
 
 A service that needs more (worker pools, an object store, a PBX adapter) subclasses `Context`
 in its own `context.py` and builds it in `build(base)`: the shared app factory calls that once
@@ -15,7 +17,7 @@ in the lifespan and `close()` at shutdown. Cosmic Python's bootstrap, in one pla
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import asyncpg
 
@@ -23,6 +25,9 @@ from .calendar import WorkingCalendar
 from .clock import BusinessClock
 from .crypto import Protector
 from .settings import ServiceSettings
+
+if TYPE_CHECKING:
+    from .bus.outbox import OutboxRelay
 
 C = TypeVar("C", bound="Context")
 
@@ -35,6 +40,7 @@ class Context:
     calendar: WorkingCalendar
     protector: Protector
     pool: asyncpg.Pool | None = None
+    relay: "OutboxRelay | None" = None  # set by the app factory once the relay runs
 
     @classmethod
     def extend(cls: type[C], base: "Context", **extra: Any) -> C:

@@ -92,6 +92,7 @@ def create_service_app(*, name: str, settings: ServiceSettings, routers: Sequenc
                                           retention_days=settings.outbox_retention_days,
                                           topics=emits)
             await app.state.relay.start()
+        ctx.relay = app.state.relay
         app.state.consumer = None
         if handlers:
             app.state.consumer = EventConsumer(

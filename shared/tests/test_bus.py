@@ -533,3 +533,57 @@ async def test_what_counts_as_the_database_out_of_reach():
     assert not is_transient(FileNotFoundError(2, "No such file"))
     assert not is_transient(asyncpg.InterfaceError("cannot perform operation: another operation is in progress"))
 
+
+async def test_a_handed_over_batch_is_published_from_memory_once_and_what_it_cannot_take_stays(stack):
+    """`OutboxRelay.hand_over` (a placement's events after its commit): the values are produced
+    from memory while the rows are deleted, the publication recorded like a batch. A failed
+    produce leaves every row for the usual path; rows another relay has in flight are waited for
+    and left to it."""
+    from recoup_shared.bus.envelope import outbox_record
+    from recoup_shared.bus.outbox import outbox_last, outbox_mark, published_at, write_outbox_records
+
+    own_pool = await create_pool(await stack.new_database(), min_size=2, max_size=4)
+    topic = await fresh_topic(stack, partitions=3)
+    # event ids as text, as intake's bulk builder carries them
+    records = [(str(e), t, k, v) for e, t, k, v in (outbox_record(topic, env) for env in envelopes(120))]
+    async with own_pool.acquire() as conn, conn.transaction():
+        after = await outbox_mark(conn)
+        await write_outbox_records(conn, records, notify=False)
+        upto = await outbox_last(conn)
+    producer = make_producer(stack.bootstrap)
+    await producer.start()
+    relay = OutboxRelay(own_pool, producer, service="test", poll_seconds=60)
+    try:
+        # a produce that fails: nothing is lost, every row stays
+        real_send_batch = producer.send_batch
+
+        async def broken(*_a, **_k):
+            raise ConnectionError("broker went away")
+        producer.send_batch = broken  # type: ignore[method-assign]
+        assert await relay.publish_handed(records, after, upto) == 0
+        assert await own_pool.fetchval("SELECT count(*) FROM outbox") == 120
+        producer.send_batch = real_send_batch  # type: ignore[method-assign]
+
+        # another relay has the first 20 rows in flight: the hand-over waits for it, then
+        # deletes the other 100 (and has produced all 120: at-least-once)
+        async with own_pool.acquire() as other:
+            tx = other.transaction()
+            await tx.start()
+            await other.execute("DELETE FROM outbox WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT 20)")
+            handed = asyncio.create_task(relay.publish_handed(records, after, upto))
+            await asyncio.sleep(0.5)
+            assert not handed.done()
+            await tx.commit()
+            assert await handed == 100
+        assert await own_pool.fetchval("SELECT count(*) FROM outbox") == 0
+        batches = await own_pool.fetch("SELECT first_id, last_id, events FROM outbox_batches")
+        assert [(b["last_id"] - b["first_id"], b["events"]) for b in batches] == [(99, 100)]
+        async with own_pool.acquire() as conn:
+            assert await published_at(conn, after, upto) is not None
+    finally:
+        await producer.stop()
+        await own_pool.close()
+    on_broker = await read_all(stack, topic, expect=120)
+    import orjson
+    assert sorted(orjson.loads(r.value)["payload"]["n"] for r in on_broker) == list(range(120))
+    assert {r.value for r in on_broker} == {r[3] for r in records}

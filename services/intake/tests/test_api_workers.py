@@ -32,7 +32,7 @@ async def parallel(stack, intake_log_file) -> AsyncIterator[RunningService]:
     dsn = await stack.new_database(package="recoup_intake")
     async with running_service(stack, "intake", database_url=dsn, log_file=str(intake_log_file),
                                placement_workers=2, parallel_min_bytes=1, parallel_min_cases=1,
-                               split_segment_bytes=2500, prepare_chunk_size=7) as svc:
+                               split_segment_bytes=2500, prepare_chunk_size=7, relay_batch_size=20) as svc:
         yield svc
 
 
@@ -113,6 +113,25 @@ async def test_the_workers_import_exactly_what_the_service_imports(intake, paral
     # the later pieces were imported), and the debtor of row 30 its stored case
     assert here["events"][1]["joint_case_ids"] == [20, 44] and here["events"][44]["joint_case_ids"] == [1, 20]
     assert here["events"][30]["joint_case_ids"] == ["stored"]
+
+
+async def test_a_placement_s_events_are_handed_to_the_relay_after_the_commit(parallel, auth, helpers, client_id):
+    """The import hands its committed events to the relay, which publishes them from memory in one
+    go (the relay's own batches here are 20 rows): the same events, in the table's order."""
+    body = make_placement(90, seed=31)
+    r = await parallel.client.post("/v1/placements", json=body, headers=auth("client", client_id))
+    assert r.status_code == 202 and r.json()["accepted"] == 90, r.text
+    cases = (await parallel.client.get(f"/v1/placements/{body['placement_ref']}/cases?limit=200",
+                                       headers=auth("client", client_id))).json()["items"]
+    events = await helpers.outbox_events(parallel, case_ids=[c["case_id"] for c in cases], topic="case.received")
+    assert sorted(e["case_id"] for e in events) == sorted(c["case_id"] for c in cases)
+    async with parallel.pool.acquire() as conn:
+        published = await conn.fetch(
+            """SELECT b.events FROM outbox_batches b JOIN placements p
+                 ON b.last_id > p.outbox_after AND b.first_id <= p.outbox_upto
+               WHERE p.placement_ref = $1 AND p.client_id = $2""", body["placement_ref"], client_id)
+    # one publication for (nearly) all: the relay's usual path would have taken 20 at a time
+    assert sum(b["events"] for b in published) == 90 and max(b["events"] for b in published) > 20
 
 
 async def test_a_split_placement_replays_and_refuses_a_changed_body(parallel, auth, client_id):

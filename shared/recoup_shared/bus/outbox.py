@@ -6,12 +6,18 @@ work) and deletes them, produces them all, waits for every ack (acks=all), and o
 back and re-publishes the batch (at-least-once), before any later one (order kept on failure);
 consumers de-duplicate on event_id. A failed produce rolls back and is retried with backoff —
 rows are never abandoned (eShop's "stuck forever" gap).
+
+A bulk producer that still holds what it wrote (a placement's 100,000 case.received) hands the
+records to the relay after its commit (`OutboxRelay.hand_over`): the relay produces them from
+memory while the database deletes their rows (read back: only the ids) — the table stays the
+record of what is owed, so a crash or a failed produce leaves the rows to the usual path.
 """
 
 from __future__ import annotations
 
 import asyncio
 import struct
+import time
 from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -38,9 +44,12 @@ async def write_outbox(conn: asyncpg.Connection, events: Iterable[tuple[str, dic
 
 
 async def write_outbox_records(conn: asyncpg.Connection,
-                               records: Sequence[OutboxRecord]) -> int:
+                               records: Sequence[OutboxRecord], *, notify: bool = True) -> int:
     """`write_outbox` for records already built with `outbox_record` — so a bulk producer can
-    serialise 100,000 envelopes in a worker thread instead of on the event loop."""
+    serialise 100,000 envelopes in a worker thread instead of on the event loop. `notify=False`:
+    for records that will be handed over to the relay after the commit (`OutboxRelay.hand_over`),
+    so that the relay's usual path does not race it for them (its poll still finds them if the
+    hand-over never comes)."""
     if not records:
         return 0
     if len(records) < 50:
@@ -49,7 +58,8 @@ async def write_outbox_records(conn: asyncpg.Connection,
     else:
         await conn.copy_records_to_table(
             "outbox", records=records, columns=["event_id", "topic", "key", "value"])
-    await conn.execute(f"NOTIFY {NOTIFY_CHANNEL}")
+    if notify:
+        await conn.execute(f"NOTIFY {NOTIFY_CHANNEL}")
     return len(records)
 
 
@@ -241,6 +251,7 @@ class OutboxRelay:
         self.batch_size, self.poll_seconds = batch_size, poll_seconds
         self.retention_days, self.max_backoff = retention_days, max_backoff
         self._wake = asyncio.Event()
+        self._handed: list[tuple[Sequence[OutboxRecord], int, int]] = []
         self._stopping = False
         self._task: asyncio.Task | None = None
         self._listener: Listener | None = None
@@ -274,6 +285,8 @@ class OutboxRelay:
         loop = asyncio.get_running_loop()
         while True:
             try:
+                while self._handed:
+                    await self.publish_handed(*self._handed.pop(0))
                 published = await self.publish_batch()
                 backoff = 0.2
                 if loop.time() - last_cleanup > 600:
@@ -324,6 +337,71 @@ class OutboxRelay:
         OUTBOX_PUBLISHED.labels(self.service).inc(len(rows))
         return len(rows)
 
+    def hand_over(self, records: Sequence[OutboxRecord], after: int, upto: int) -> None:
+        """Publish `records`, which the caller wrote (ids in (after, upto]) and has committed, from
+        memory: the relay produces them while the database deletes their rows, which it does not
+        read back (for 100,000 events, ~170 MB the database no longer sends and the relay no longer
+        decodes, and the delete no longer before the first send). Rows another replica took first
+        are published twice (at-least-once: consumers de-duplicate); rows a failure leaves behind
+        go the usual way."""
+        if records:
+            self._handed.append((records, after, upto))
+            self._wake.set()
+
+    async def publish_handed(self, records: Sequence[OutboxRecord], after: int, upto: int) -> int:
+        """`hand_over`'s work, one transaction like a batch of `publish_batch`: the rows of
+        `records` still pending are deleted while the records are produced from memory in id
+        order; every ack, then the commit. On failure the rows stay for `publish_batch` (nothing
+        is retried from memory)."""
+        self._check_topics({topic for _, topic, _, _ in records})
+        try:
+            async with self.pool.acquire() as conn, conn.transaction():
+                # No SKIP LOCKED: a row in a batch another relay has in flight is waited for and,
+                # deleted by it, left out. A join, not `= ANY($3)`: a parameter array would be
+                # searched linearly for each row of a generic plan.
+                claim = asyncio.ensure_future(conn.fetch(
+                    """DELETE FROM outbox o USING unnest($3::uuid[]) AS h(event_id)
+                       WHERE o.event_id = h.event_id AND o.id > $1 AND o.id <= $2
+                       RETURNING o.id""",
+                    after, upto, [r[0] for r in records]))
+                t0 = time.perf_counter()
+                try:
+                    # COPY numbered the rows in the order written: `records` is in id order
+                    acks = await send_all(self.producer, [(t, k, v) for _, t, k, v in records])
+                finally:
+                    t1 = time.perf_counter()
+                    claimed = await claim
+                t2 = time.perf_counter()
+                await asyncio.gather(*acks)
+                laps = {"sent": round(t1 - t0, 3), "deleted": round(t2 - t0, 3),
+                        "acked": round(time.perf_counter() - t0, 3)}
+                if len(claimed) < len(records):
+                    log.info("hand-over: rows published by another relay too (duplicates, de-duplicated "
+                             "by consumers)", events=len(records), claimed=len(claimed))
+                if claimed:
+                    ids = [r["id"] for r in claimed]
+                    await conn.execute(
+                        """INSERT INTO outbox_batches (first_id, last_id, events, published_at)
+                           VALUES ($1, $2, $3, clock_timestamp())""", min(ids), max(ids), len(ids))
+        except Exception as exc:  # noqa: BLE001 - the rows are still in the outbox: the usual path
+            OUTBOX_PUBLISH_FAILURES.labels(self.service).inc()
+            log.warning("hand-over publish failed; the rows go the usual way", error=repr(exc),
+                        events=len(records))
+            self._wake.set()
+            return 0
+        OUTBOX_PUBLISHED.labels(self.service).inc(len(claimed))
+        log.info("hand-over published", events=len(records), seconds=laps)
+        return len(claimed)
+
+    def _check_topics(self, topics: set[str]) -> None:
+        if self.topics is not None:
+            undeclared = sorted(topics - self.topics)
+            if undeclared:
+                raise UndeclaredTopic(
+                    f"{self.service} writes {undeclared} to its outbox but deploy/k8s/services.yaml "
+                    f"declares it emits only {sorted(self.topics)}: add them to its `emits` and "
+                    "run deploy/k8s/tools/generate.py")
+
     async def _open_batch(self, conn: asyncpg.Connection) -> tuple[asyncpg.Connection, Any, list] | None:
         """A transaction on `conn` holding the oldest pending rows, claimed and deleted; None (and
         nothing held) when there are none."""
@@ -340,13 +418,7 @@ class OutboxRelay:
                 OUTBOX_BACKLOG.labels(self.service).set(0)
                 return None
             rows.sort(key=lambda r: r["id"])  # RETURNING order is not guaranteed; publish in id order
-            if self.topics is not None:
-                undeclared = sorted({r["topic"] for r in rows} - self.topics)
-                if undeclared:
-                    raise UndeclaredTopic(
-                        f"{self.service} writes {undeclared} to its outbox but deploy/k8s/services.yaml "
-                        f"declares it emits only {sorted(self.topics)}: add them to its `emits` and "
-                        "run deploy/k8s/tools/generate.py")
+            self._check_topics({r["topic"] for r in rows})
         except BaseException:
             await tx.rollback()
             raise

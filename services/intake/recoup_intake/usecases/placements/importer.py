@@ -14,6 +14,7 @@ from typing import Any
 import asyncpg
 
 from recoup_shared.auth import Principal
+from recoup_shared.bus.envelope import OutboxRecord
 from recoup_shared.bus.outbox import outbox_last, outbox_mark, write_outbox_records
 from recoup_shared.gcpause import gc_paused
 from recoup_shared.logging import get_logger
@@ -95,6 +96,10 @@ class Import:
         self.items: list[Identified] = []
         self.joint: dict[str, list[str]] = {}
         self.outbox_after: int | None = None
+        self.outbox_upto: int | None = None
+        # The events written, kept to hand over to the relay after the commit (published from
+        # memory, not read back: ~2 KB each); None when no relay runs here.
+        self.handed: list[OutboxRecord] | None = [] if ctx.relay is not None else None
         self.worker_cpu: dict[str, float] = {}  # worker processes' CPU seconds per step (streamed)
         self._log: dict[str, Any] = {}
 
@@ -147,7 +152,7 @@ class Import:
                     pending = asyncio.ensure_future(asyncio.to_thread(_prepare, chunks[k + 1], *args))
                 await store.copy_cases(conn, cases_copy, phones_copy)
                 lap("copy_cases")
-                await write_outbox_records(conn, outbox)
+                await self.write_events(conn, outbox)
                 lap("copy_outbox")
                 del cases_copy, phones_copy, outbox
         finally:
@@ -155,6 +160,13 @@ class Import:
                 await asyncio.wait([pending])
             if not pending.cancelled():
                 pending.exception()  # retrieved: a failure is reported by the COPY error already
+
+    async def write_events(self, conn: asyncpg.Connection, records: list[OutboxRecord]) -> None:
+        """The case.received of a chunk into the outbox; kept for the hand-over when a relay runs
+        here (then no NOTIFY: the relay's usual path would race the hand-over for them)."""
+        await write_outbox_records(conn, records, notify=self.handed is None)
+        if self.handed is not None:
+            self.handed += records
 
     def _warnings(self) -> list[dict[str, Any]]:
         """The accepted rows' R-4 warnings (a malformed phone or address kept invalid, skip
@@ -200,7 +212,7 @@ class Import:
         await store.copy_row_warnings(conn, placement_id, warning_dicts)
         outbox_upto = None
         if items:
-            outbox_upto = await outbox_last(conn)
+            outbox_upto = self.outbox_upto = await outbox_last(conn)
             id_hash_of = {it.case_id: it.id_hash for it in items}
             await store.copy_joint_links(conn, joint_link_records(joint, set(id_hash_of), id_hash_of))
             self.lap("joint_links")
@@ -218,6 +230,9 @@ class Import:
 
     def committed(self, answer: PlacementAnswer) -> PlacementAnswer:
         self.lap("commit")
+        if self.handed and self.outbox_after is not None and self.outbox_upto is not None:
+            self.ctx.relay.hand_over(self.handed, self.outbox_after, self.outbox_upto)  # type: ignore[union-attr]
+        self.handed = None
         if self.worker_cpu:
             self._log["worker_cpu"] = {k: round(v, 3) for k, v in self.worker_cpu.items()}
             self._log["worker_cpu_seconds"] = round(sum(self.worker_cpu.values()), 3)

@@ -13,7 +13,7 @@ from datetime import date
 
 import asyncpg
 
-from recoup_shared.bus.outbox import outbox_mark, pending_values, rewrite_pending, write_outbox_records
+from recoup_shared.bus.outbox import outbox_mark, pending_values, rewrite_pending
 
 from ...adapters.json_body import CanonicalCasesHash, SplitBody
 from ...adapters.workers import PlacementWorkers
@@ -148,7 +148,7 @@ class StreamedImport(Import):
             self.outbox_after = await outbox_mark(conn)
         await store.copy_cases(conn, prepared.cases, prepared.phones)
         self.lap("copy_cases")
-        await write_outbox_records(conn, prepared.outbox)
+        await self.write_events(conn, prepared.outbox)
         self.lap("copy_outbox")
 
     def _request_hash(self) -> None:
@@ -220,6 +220,9 @@ class StreamedImport(Import):
         event_of = {it.case_id: it.event_id for it in self.items if it.case_id in stale}
         case_of = {v: k for k, v in event_of.items()}
         rows = await pending_values(conn, list(event_of.values()))
-        await rewrite_pending(conn, [(event_id, with_joint_case_ids(value, stale[case_of[event_id]]))
-                                     for event_id, value in rows])
+        rewritten = [(event_id, with_joint_case_ids(value, stale[case_of[event_id]])) for event_id, value in rows]
+        await rewrite_pending(conn, rewritten)
+        if self.handed:  # what is handed to the relay is what the outbox holds
+            new_value = dict(rewritten)  # by event_id as text, as the records carry them
+            self.handed = [(e, t, k, new_value.get(str(e), v)) for e, t, k, v in self.handed]
         self.lap("joint_links")
