@@ -239,7 +239,8 @@ def breakdown(t_202: float, t_published: float, laps: dict, relay: tuple, handov
     print(f"    {'relay: from the commit to the last ack':<56s}{(after or 0):8.2f} s  ({n} batches, first to "
           f"last {(span or 0):.2f} s)")
     if handover:
-        print(f"    {'  handed over: all sent / rows deleted / all acked after':<56s}{handover.get('sent', 0):8.2f} s "
+        print(f"    {'  handed over (waited for the relay to take it)':<56s}{handover.get('waited') or 0:8.2f} s")
+        print(f"    {'  then: all sent / rows deleted / all acked after':<56s}{handover.get('sent', 0):8.2f} s "
               f"/ {handover.get('deleted', 0):.2f} s / {handover.get('acked', 0):.2f} s")
     print(f"    {'(202 to all on the bus, as the client sees it)':<56s}{t_published - t_202:8.2f} s")
 

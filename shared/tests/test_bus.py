@@ -587,3 +587,31 @@ async def test_a_handed_over_batch_is_published_from_memory_once_and_what_it_can
     import orjson
     assert sorted(orjson.loads(r.value)["payload"]["n"] for r in on_broker) == list(range(120))
     assert {r.value for r in on_broker} == {r[3] for r in records}
+
+
+async def test_a_wake_up_during_a_batch_is_not_lost(stack):
+    """Rows committed (NOTIFY) while the relay has a batch in flight are published right after
+    it, not at the next poll (here a minute away): the wake-up is kept, not cleared after the batch."""
+    own_pool = await create_pool(await stack.new_database(), min_size=2, max_size=4)
+    topic = await fresh_topic(stack)
+    first, second = envelopes(5), envelopes(5)
+    async with own_pool.acquire() as conn, conn.transaction():
+        await write_outbox(conn, [(topic, e) for e in first])
+    producer = make_producer(stack.bootstrap)
+    await producer.start()
+    relay = OutboxRelay(own_pool, producer, service="test", poll_seconds=60)
+
+    async def more_rows_arrive(_rows):
+        relay.after_produce_hook = None
+        async with own_pool.acquire() as conn, conn.transaction():
+            await write_outbox(conn, [(topic, e) for e in second])
+        await asyncio.sleep(0.3)  # the NOTIFY reaches the relay's listener while the batch is open
+    relay.after_produce_hook = more_rows_arrive
+    try:
+        await relay.start()
+        await wait_for(lambda: own_pool.fetchval("SELECT count(*) = 0 FROM outbox"), timeout=10, interval=0.1)
+    finally:
+        await relay.stop()
+        await producer.stop()
+        await own_pool.close()
+    assert len(await read_all(stack, topic, expect=10)) == 10
