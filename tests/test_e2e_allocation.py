@@ -9,7 +9,7 @@ import uuid
 
 from recoup_local.factories import publish, read_topic, wait_until
 from recoup_local.demo import make_placement
-from recoup_local.inprocess import running_service
+from recoup_local.inprocess import running_services
 
 N_CASES = 120
 
@@ -23,9 +23,10 @@ async def test_placement_is_allocated_once_per_case(stack):
     tag = uuid.uuid4().hex[:8]
     client_id = f"e2e-{tag}"
     alloc_dsn = await stack.new_database(package="recoup_allocation")
-    async with running_service(stack, "intake") as intake, \
-            running_service(stack, "allocation", database_url=alloc_dsn, auto_allocate_debounce_seconds=0.2,
-                            auto_allocate_interval_seconds=2) as alloc:
+    async with running_services(
+            stack, intake={},
+            allocation=dict(database_url=alloc_dsn, auto_allocate_debounce_seconds=0.2,
+                            auto_allocate_interval_seconds=2)) as (intake, alloc):
         admin = alloc.auth("admin", sub="admin-e2e")
         r = await alloc.client.post("/v1/teams", headers=admin, json={"team_id": f"t-{tag}", "name": "电催一组"})
         assert r.status_code == 201, r.text

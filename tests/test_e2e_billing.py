@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo
 from aiokafka import AIOKafkaProducer
 
 from recoup_local.demo import make_placement
-from recoup_local.inprocess import running_service
+from recoup_local.inprocess import running_services
 from recoup_shared.bus.envelope import dumps, new_envelope
 from recoup_shared.bus.events import ContactLogged, Ptp
 from recoup_shared.bus.outbox import make_producer
@@ -89,9 +89,10 @@ async def test_placement_to_statement(stack):
                     placed_amount=str(Decimal(principal) + Decimal(interest) + Decimal(fees)))
         accounts[bucket] = case["account_ref"]
 
-    async with running_service(stack, "intake") as intake, \
-            running_service(stack, "allocation", auto_allocate_enabled=False) as allocation, \
-            running_service(stack, "billing", allow_issue_open_month=True) as billing:
+    async with running_services(
+            stack, intake={},
+            allocation=dict(auto_allocate_enabled=False),
+            billing=dict(allow_issue_open_month=True)) as (intake, allocation, billing):
         fin = billing.auth("finance", sub="fin-e2e")
         client = intake.auth("client", client_id=client_id)
         admin = allocation.auth("admin", sub="admin-e2e")

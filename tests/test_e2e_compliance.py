@@ -18,7 +18,7 @@ import uuid
 from datetime import date
 
 from recoup_local.demo import make_placement
-from recoup_local.inprocess import running_service
+from recoup_local.inprocess import running_services
 
 MOMENT = "2026-12-07T10:00:00+08:00"
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -44,16 +44,17 @@ async def test_a_dispute_pushed_by_the_client_stops_dialling_within_seconds(stac
     case.update(dpd=120, principal="25000.00", interest="4500.00", fees="500.00", placed_amount="30000.00")
     stack.set_clock(f"fixed:{MOMENT}")
     try:
-        async with running_service(stack, "intake") as intake, \
-                running_service(stack, "allocation", auto_allocate_enabled=False,
-                                database_url=await stack.new_database(package="recoup_allocation")) as alloc, \
-                running_service(stack, "contact", local_pbx_answer_pct=100,
-                                database_url=await stack.new_database(package="recoup_contact")) as contact, \
-                running_service(stack, "fieldops", auto_plan=False,
-                                database_url=await stack.new_database(package="recoup_fieldops"),
-                                evidence_dir=str(tmp_path / "evidence")) as fieldops, \
-                running_service(stack, "letters", data_dir=str(tmp_path / "letters"),
-                                database_url=await stack.new_database(package="recoup_letters")) as letters:
+        async with running_services(
+                stack, intake={},
+                allocation=dict(auto_allocate_enabled=False,
+                                database_url=await stack.new_database(package="recoup_allocation")),
+                contact=dict(local_pbx_answer_pct=100,
+                             database_url=await stack.new_database(package="recoup_contact")),
+                fieldops=dict(auto_plan=False,
+                              database_url=await stack.new_database(package="recoup_fieldops"),
+                              evidence_dir=str(tmp_path / "evidence")),
+                letters=dict(data_dir=str(tmp_path / "letters"),
+                             database_url=await stack.new_database(package="recoup_letters"))) as (intake, alloc, contact, fieldops, letters):
             case_id, me = await _placed_allocated_dialled(client_id, body, intake, alloc, contact, tag)
             await _dispute_stops_dialling(client_id, body, case_id, me, intake, contact)
             await _policy_reaches_fieldops_and_letters(client_id, case_id, contact, fieldops, letters)

@@ -19,7 +19,7 @@ import orjson
 
 from recoup_local.demo import make_placement
 from recoup_local.factories import read_topic
-from recoup_local.inprocess import running_service
+from recoup_local.inprocess import running_services
 
 MOMENT = "2026-12-07T10:00:00+08:00"
 MONTH = "2026-12"
@@ -44,10 +44,11 @@ async def test_placement_to_worklist_to_promise_kept_to_performance(stack):
     case.update(dpd=120, principal="25000.00", interest="4500.00", fees="500.00", placed_amount="30000.00")
     stack.set_clock(f"fixed:{MOMENT}")
     try:
-        async with running_service(stack, "intake") as intake, \
-                running_service(stack, "allocation", auto_allocate_enabled=False) as allocation, \
-                running_service(stack, "contact") as contact, \
-                running_service(stack, "billing") as billing:
+        async with running_services(
+                stack, intake={},
+                allocation=dict(auto_allocate_enabled=False),
+                contact={},
+                billing={}) as (intake, allocation, contact, billing):
             case_id, collector, team = await _place_and_allocate(client_id, body, intake, allocation, contact)
             await _promise_and_repayment(client_id, body, case_id, collector, team, intake, contact)
             await _consumers_see_it(stack, client_id, case_id, collector, contact, allocation, billing)

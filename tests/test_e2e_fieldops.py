@@ -25,7 +25,7 @@ import pytest
 
 from recoup_local.demo import make_placement
 from recoup_local.factories import read_topic, wait_until
-from recoup_local.inprocess import running_service
+from recoup_local.inprocess import running_services
 
 pytest.importorskip("recoup_contact.app", reason="the contact service (branch contact-service) is not "
                                                  "installed: run this test after merging it")
@@ -70,18 +70,15 @@ async def test_a_visit_with_a_promise_reaches_contact_the_same_minute(stack):
     tag = uuid.uuid4().hex[:8]
     stack.set_clock(CLOCK)                 # every service of the stack reads this one clock
     try:
-        async with running_service(stack, "intake") as intake, \
-                running_service(stack, "allocation",
-                                database_url=await stack.new_database(package="recoup_allocation"),
-                                auto_allocate_debounce_seconds=0.2, auto_allocate_interval_seconds=2) as alloc, \
-                running_service(stack, "contact",
-                                database_url=await stack.new_database(package="recoup_contact")) as contact, \
-                running_service(stack, "fieldops",
-                                database_url=await stack.new_database(package="recoup_fieldops"),
-                                auto_plan=False, evidence_dir=str(stack.root / "e2e-evidence" / tag)) as fieldops, \
-                running_service(stack, "letters",
-                                database_url=await stack.new_database(package="recoup_letters"),
-                                data_dir=str(stack.root / "e2e-letters" / tag)) as letters:
+        async with running_services(
+                stack, intake={},
+                allocation=dict(database_url=await stack.new_database(package="recoup_allocation"),
+                                auto_allocate_debounce_seconds=0.2, auto_allocate_interval_seconds=2),
+                contact=dict(database_url=await stack.new_database(package="recoup_contact")),
+                fieldops=dict(database_url=await stack.new_database(package="recoup_fieldops"),
+                              auto_plan=False, evidence_dir=str(stack.root / "e2e-evidence" / tag)),
+                letters=dict(database_url=await stack.new_database(package="recoup_letters"),
+                             data_dir=str(stack.root / "e2e-letters" / tag))) as (intake, alloc, contact, fieldops, letters):
             case_id, collector = await _placed_and_allocated(intake, alloc, tag)
             vid, home = await _visit_requested_approved_planned(fieldops, tag, case_id, collector)
             digest = await _visited(fieldops, tag, vid)

@@ -23,7 +23,7 @@ from recoup_letters.adapters.tracking import s10_check_digit
 from recoup_local.letters_samples import approve_templates
 from recoup_local.demo import make_placement
 from recoup_local.factories import contact, publish, read_topic
-from recoup_local.inprocess import running_service
+from recoup_local.inprocess import running_services
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NEW_ADDRESS = {"kind": "home", "province": "广东省", "city": "深圳市", "district": "南山区",
@@ -102,8 +102,9 @@ async def batch_through_dispatch(letters, clerk, supervisor, client_id: str) -> 
 async def test_placement_to_notice_to_return_to_resend(stack, tmp_path):
     client_id = f"e2e-lt-{uuid.uuid4().hex[:8]}"
     today = datetime.now(SHANGHAI).date()
-    async with running_service(stack, "intake") as intake, \
-            running_service(stack, "letters", data_dir=str(tmp_path), letters_per_file=2) as letters:
+    async with running_services(
+            stack, intake={},
+            letters=dict(data_dir=str(tmp_path), letters_per_file=2)) as (intake, letters):
         clerk = letters.auth("letters_clerk", sub="clerk-e2e")
         supervisor = letters.auth("supervisor", sub="qc-e2e")
         await approve_templates(letters.client, clerk, client_id)

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from recoup_local.demo import make_placement
-from recoup_local.inprocess import running_service
+from recoup_local.inprocess import running_services
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -48,11 +48,12 @@ async def test_an_extended_recall_date_reaches_every_service_that_keeps_it(stack
     body = make_placement(3, seed=7, placed_on=today - timedelta(days=10))
     body["recall_on"] = (today + timedelta(days=30)).isoformat()
     new = today + timedelta(days=61)
-    async with running_service(stack, "intake") as intake, \
-            running_service(stack, "allocation", auto_allocate_enabled=False) as allocation, \
-            running_service(stack, "contact") as contact, \
-            running_service(stack, "letters") as letters, \
-            running_service(stack, "billing") as billing:
+    async with running_services(
+            stack, intake={},
+            allocation=dict(auto_allocate_enabled=False),
+            contact={},
+            letters={},
+            billing={}) as (intake, allocation, contact, letters, billing):
         services = {"allocation": allocation, "contact": contact, "letters": letters, "billing": billing}
         client = intake.auth("client", client_id=client_id)
         r = await intake.client.post("/v1/placements", json=body, headers=client)

@@ -16,7 +16,7 @@ import uuid
 from datetime import date
 
 from recoup_local.demo import make_placement
-from recoup_local.inprocess import running_service
+from recoup_local.inprocess import running_services
 from recoup_local.letters_samples import approval
 
 MOMENT = "2026-12-07T10:00:00+08:00"
@@ -40,13 +40,14 @@ async def test_a_text_letters_sent_counts_toward_contacts_cap_and_shows_on_the_t
     body["cases"][0].pop("flags", None)   # 1 generated case in 25 is flagged (a dispute holds it)
     stack.set_clock(f"fixed:{MOMENT}")
     try:
-        async with running_service(stack, "intake") as intake, \
-                running_service(stack, "allocation", auto_allocate_enabled=False,
-                                database_url=await stack.new_database(package="recoup_allocation")) as allocation, \
-                running_service(stack, "contact", compliance_system_policy={"caps.sms_per_day": 1},
-                                database_url=await stack.new_database(package="recoup_contact")) as contact, \
-                running_service(stack, "letters", data_dir=str(tmp_path),
-                                database_url=await stack.new_database(package="recoup_letters")) as letters:
+        async with running_services(
+                stack, intake={},
+                allocation=dict(auto_allocate_enabled=False,
+                                database_url=await stack.new_database(package="recoup_allocation")),
+                contact=dict(compliance_system_policy={"caps.sms_per_day": 1},
+                             database_url=await stack.new_database(package="recoup_contact")),
+                letters=dict(data_dir=str(tmp_path),
+                             database_url=await stack.new_database(package="recoup_letters"))) as (intake, allocation, contact, letters):
             case_id, collector = await _placed_and_allocated(client_id, body, tag, intake, allocation, contact)
             sms_id = await _letters_sends_a_text(letters, client_id, case_id)
             await _contact_counts_it(contact, letters, case_id, collector, sms_id)

@@ -89,8 +89,8 @@ async def faults():
     s = Stack.throwaway()
     s.before_remove.append(lambda log_dir: _findings.extend(scan_logs(log_dir)))  # R-46 here too
     async with s:
-        urls = {"intake": await s.start_service("intake", env=INTAKE_ENV),
-                "allocation": await s.start_service("allocation", env=ALLOCATION_ENV)}
+        urls = await s.start_services(["intake", "allocation"],
+                                      env={"intake": INTAKE_ENV, "allocation": ALLOCATION_ENV})
         yield Faults(s, urls)
     report_cost(f"fault suite: {time.monotonic() - t0:.0f}s, seed {SEED} (RECOUP_FAULT_SEED), "
                 + "; ".join(RESULTS))

@@ -136,10 +136,10 @@ async def running_site(stack, names: Iterable[str], *, client_name: str = "ÊµèËß
     saved = {k: os.environ.get(k) for k in (env or {})}
     try:
         os.environ.update(env or {})  # read by the service processes started below
-        for name in names:
-            if name not in stack.services:
-                await stack.start_service(name)
-                started.append(name)
+        missing = [name for name in names if name not in stack.services]
+        if missing:  # at once: each start waits for its consumer to join
+            started += missing
+            await stack.start_services(missing)
         cid = f"e2e-{uuid.uuid4().hex[:6]}"
         if "console" in stack.services:
             raise RuntimeError("a console gateway is already running in this stack")
