@@ -39,7 +39,7 @@ from recoup_local.demo import make_placement
 from recoup_local.inprocess import running_services
 from recoup_shared.bus.envelope import dumps, new_envelope
 from recoup_shared.bus.events import ContactLogged, Ptp
-from recoup_shared.bus.outbox import make_producer
+from recoup_shared.bus.produce import make_producer
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

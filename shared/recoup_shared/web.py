@@ -26,7 +26,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .auth import verifier_from_settings
 from .bus.consumer import BatchHandler, EventConsumer
 from .bus import topology
-from .bus.outbox import OutboxRelay, make_producer
+from .bus.outbox import OutboxRelay
+from .bus.produce import make_producer
 from .bus.security import client_kwargs
 from .context import Context, base_context
 from .db import create_pool

@@ -371,7 +371,7 @@ async def test_produce_all_batches_per_partition_keeping_the_partition_and_order
     a message bigger than a batch still goes (alone); every ack is awaited."""
     from aiokafka.partitioner import DefaultPartitioner
 
-    from recoup_shared.bus.outbox import produce_all
+    from recoup_shared.bus.produce import produce_all
 
     topic = await fresh_topic(stack, partitions=4)
     producer = make_producer(stack.bootstrap, max_batch_size=16 * 1024)   # several batches per partition

@@ -8,7 +8,7 @@ from aiokafka.partitioner import murmur2 as kafka_murmur2
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recoup_shared.bus.outbox import murmur2, partition_of
+from recoup_shared.bus.produce import murmur2, partition_of
 
 
 @settings(max_examples=300)

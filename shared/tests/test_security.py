@@ -16,7 +16,7 @@ from cryptography.x509.oid import NameOID
 
 from recoup_shared.bus import security, topics
 from recoup_shared.bus.consumer import EventConsumer
-from recoup_shared.bus.outbox import make_producer
+from recoup_shared.bus.produce import make_producer
 from recoup_shared.bus.security import KafkaSettings, client_kwargs
 
 # --- a throw-away CA with a client certificate ----------------------------------------------

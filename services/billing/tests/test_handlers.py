@@ -15,7 +15,7 @@ import pytest
 from recoup_billing.handlers import HANDLERS, on_payment_posted
 from recoup_shared.bus.consumer import PoisonEvent
 from recoup_shared.bus.envelope import dumps
-from recoup_shared.bus.outbox import make_producer
+from recoup_shared.bus.produce import make_producer
 
 TABLES = ("billing_cases", "billing_case_changes", "billing_repayments", "billing_ownership",
           "billing_contacts")

@@ -3,7 +3,8 @@
 from .consumer import BatchHandler, EventConsumer, PoisonEvent
 from .envelope import (Envelope, EnvelopeTemplate, OutboxRecord, dumps, event_record, new_envelope,
                        outbox_record, parse)
-from .outbox import OutboxRelay, make_producer, produce_all, write_outbox
+from .outbox import OutboxRelay, write_outbox
+from .produce import make_producer, produce_all
 from .topics import TOPICS, all_topics, dlq, ensure_topics
 
 __all__ = [

@@ -33,7 +33,7 @@ from ..logging import get_logger
 from ..metrics import (CONSUMER_LAG, EVENTS_CONSUMED, EVENTS_DEAD_LETTERED, EVENTS_DUPLICATE,
                        EVENTS_FAILED)
 from .envelope import Envelope, parse
-from .outbox import make_producer
+from .produce import make_producer
 from .topics import dlq
 
 log = get_logger(__name__)

@@ -14,7 +14,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from .outbox import make_producer
+from .produce import make_producer
 from .topics import TOPICS, dlq
 
 
