@@ -85,9 +85,16 @@ def create_service_app(*, name: str, settings: ServiceSettings, routers: Sequenc
         security = client_kwargs(settings)  # TLS/SASL: the same for every Kafka client
         app.state.producer = make_producer(settings.kafka_bootstrap_servers, **security)
         await _start_with_retry(app.state.producer.start, "kafka")
+        # The relay's further connections (settings.relay_connections; bus/produce.py send_all).
+        app.state.more_producers = []
         app.state.relay = None
         if run_relay:
-            app.state.relay = OutboxRelay(app.state.pool, app.state.producer, service=name,
+            for _ in range(settings.relay_connections - 1):
+                producer = make_producer(settings.kafka_bootstrap_servers, **security)
+                await _start_with_retry(producer.start, "kafka")
+                app.state.more_producers.append(producer)
+            app.state.relay = OutboxRelay(app.state.pool, [app.state.producer, *app.state.more_producers],
+                                          service=name,
                                           batch_size=settings.relay_batch_size,
                                           poll_seconds=settings.relay_poll_seconds,
                                           retention_days=settings.outbox_retention_days,
@@ -115,7 +122,8 @@ def create_service_app(*, name: str, settings: ServiceSettings, routers: Sequenc
                 await app.state.consumer.stop()
             if app.state.relay:
                 await app.state.relay.stop()
-            await app.state.producer.stop()
+            for producer in (*app.state.more_producers, app.state.producer):
+                await producer.stop()
             await ctx.close()
             await app.state.pool.close()
             log.info("service stopped")

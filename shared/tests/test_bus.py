@@ -365,23 +365,36 @@ async def test_relay_publishes_only_the_topics_the_service_declares(stack, bus_p
         await bus_pool.execute("DELETE FROM outbox WHERE event_id = ANY($1::uuid[])", ids)
 
 
-async def test_produce_all_batches_per_partition_keeping_the_partition_and_order_of_send(stack):
+@pytest.mark.parametrize("connections", [1, 2])
+async def test_produce_all_batches_per_partition_keeping_the_partition_and_order_of_send(stack, connections):
     """The relay's produce (issue 15: one record batch per partition, not a send per message): each
     message lands on the partition `send` would choose for its key, a key's messages in order, and
-    a message bigger than a batch still goes (alone); every ack is awaited."""
+    a message bigger than a batch still goes (alone); every ack is awaited. On several connections
+    (settings.relay_connections) a partition always goes on the same one, p % n."""
     from aiokafka.partitioner import DefaultPartitioner
 
     from recoup_shared.bus.produce import produce_all
 
     topic = await fresh_topic(stack, partitions=4)
-    producer = make_producer(stack.bootstrap, max_batch_size=16 * 1024)   # several batches per partition
-    await producer.start()
+    producers = [make_producer(stack.bootstrap, max_batch_size=16 * 1024)   # several batches per partition
+                 for _ in range(connections)]
+    sent_on: dict[int, set[int]] = {}
+    for n, producer in enumerate(producers):
+        await producer.start()
+        send_batch = producer.send_batch
+
+        async def counted(batch, topic, *, partition, _n=n, _send=send_batch):
+            sent_on.setdefault(_n, set()).add(partition)
+            return await _send(batch, topic, partition=partition)
+        producer.send_batch = counted  # type: ignore[method-assign]
     try:
         messages = [(topic, f"case-{i % 37}", f"{i:06d}".encode() + b"x" * 600) for i in range(2000)]
         messages.insert(1000, (topic, "case-big", b"B" * 100_000))         # over a batch
-        await produce_all(producer, messages)
+        await produce_all(producers if connections > 1 else producers[0], messages)
     finally:
-        await producer.stop()
+        for producer in producers:
+            await producer.stop()
+    assert sent_on == {n: {p for p in range(4) if p % connections == n} for n in range(connections)}
     records = await read_all(stack, topic, len(messages))
     assert len(records) == len(messages)
     parts = sorted({r.partition for r in records})
