@@ -133,3 +133,59 @@ def test_bodies_that_are_not_simply_header_then_cases_are_decoded_whole(raw):
         with pytest.raises(ValueError):
             for piece in split.segments:
                 decode_segment(piece)
+
+
+def _standard_library(raw: bytes) -> Any:
+    """What decode_json answered before msgspec decoded first: the standard library's reading."""
+    import json
+    text = raw.decode("utf-8-sig") if raw[:3] == b"\xef\xbb\xbf" else raw.decode("utf-8")
+    return json.loads(text, parse_float=Decimal, parse_constant=lambda name: (_ for _ in ()).throw(ValueError(name)))
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(10**30), max_value=10**30) | st.text()
+    | st.decimals(allow_nan=False, allow_infinity=False, places=None).map(str).map(lambda s: ("NUM", s)),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=12)
+
+
+def _to_json(v: Any) -> str:
+    """JSON text with numbers written as given (a ("NUM", text) leaf is the number's own text)."""
+    import json
+    if isinstance(v, tuple):
+        return v[1] if any(c in v[1] for c in ".eE") else v[1] + ".0"
+    if isinstance(v, list):
+        return "[" + ", ".join(_to_json(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{" + ",".join(json.dumps(k) + ": " + _to_json(x) for k, x in v.items()) + "}"
+    return json.dumps(v, ensure_ascii=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_json_values)
+def test_exact_decoding_is_the_standard_library_s(value):
+    """R-4: decimals as written (1.10 stays 1.10), integers of any size, the same value and
+    types as the standard library decoder; whole bodies and pieces alike."""
+    raw = _to_json(value).encode()
+    assert repr(decode_json(raw)) == repr(_standard_library(raw))
+    assert repr(decode_segment(raw)) == repr([_standard_library(raw)])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=40) | st.sampled_from([b'["\\ud800"]', b'{"a":1,"a":2}', b'[1.]', b'\xef\xbb\xbf[1.5]',
+                                                  b'["\xed\xa0\x80"]', b'[1E400]', b'["a\tb"]', b'[-0.0, -0]']))
+def test_what_one_decoder_refuses_the_other_judges(raw):
+    """Anything msgspec refuses is decoded by the standard library, which decides: a value
+    exactly as before, or the same 400."""
+    try:
+        expected: Any = repr(_standard_library(raw))
+    except ValueError:
+        expected = MalformedJson
+    try:
+        got: Any = repr(decode_json(raw))
+    except MalformedJson:
+        got = MalformedJson
+    if raw.strip():
+        assert got == expected
+    else:
+        assert got is MalformedJson
