@@ -80,3 +80,22 @@ async def test_a_worker_dying_under_a_request_is_a_503_and_the_next_gets_a_new_o
         assert await workers.submit(0, _ping) != first  # a new process
     finally:
         workers.shutdown()
+
+
+async def test_workers_yield_the_cpu_to_the_service():
+    """The worker processes run at a lower priority (WORKER_NICENESS) than the service whose
+    event loop and relay they must not starve; a replaced worker too."""
+    from recoup_intake.adapters.workers import WORKER_NICENESS, PlacementWorkers
+    from recoup_shared.crypto import Protector
+    from recoup_shared.settings import ServiceSettings
+
+    service = os.getpriority(os.PRIO_PROCESS, 0)
+    workers = PlacementWorkers(1, Protector.from_settings(ServiceSettings()))
+    try:
+        assert await workers.submit(0, os.getpriority, os.PRIO_PROCESS, 0) == min(19, service + WORKER_NICENESS)
+        with pytest.raises(Exception):
+            await workers.submit(0, os._exit, 9)
+        assert await workers.submit(0, os.getpriority, os.PRIO_PROCESS, 0) == min(19, service + WORKER_NICENESS)
+    finally:
+        workers.shutdown()
+    assert os.getpriority(os.PRIO_PROCESS, 0) == service   # the service itself unchanged
