@@ -100,3 +100,31 @@ def test_copy_text_rows_escape_free_text(protector):
     assert row["personal_enc"].startswith("\\\\x")
     assert row["principal"] == str(items[0].case.principal)
     assert parse_copy_rows(chunk.cases, CASE_COLUMNS)[0]["remarks"] == "a\tb\nc\\d"
+
+
+async def test_case_statistics_are_refreshed_when_a_bulk_load_made_them_stale(intake_dsn, protector):
+    """store.refresh_case_statistics (before a big placement's lookups): ANALYZE once the table
+    grew past its statistics, not again while they are current."""
+    import asyncpg
+
+    from recoup_intake.store.placements import copy_cases, refresh_case_statistics
+
+    body, info, items = prepared(protector, n=400)
+    chunk = prepare_chunk(items, {}, info, protector, datetime.now(timezone.utc))
+    conn = await asyncpg.connect(intake_dsn)
+    try:
+        await conn.execute("ANALYZE cases")
+        assert not await refresh_case_statistics(conn, growth=0.0, min_pages=0)
+        tx = conn.transaction()
+        await tx.start()
+        try:
+            await copy_cases(conn, chunk.cases, chunk.phones)   # the table grows (~1 MB)
+            before = await conn.fetchval("SELECT relpages FROM pg_class WHERE relname = 'cases'")
+            assert not await refresh_case_statistics(conn, growth=0.0, min_pages=10**9)  # small: left alone
+            assert await refresh_case_statistics(conn, growth=0.0, min_pages=0)
+            assert await conn.fetchval("SELECT relpages FROM pg_class WHERE relname = 'cases'") > before
+            assert not await refresh_case_statistics(conn, growth=0.0, min_pages=0)
+        finally:
+            await tx.rollback()
+    finally:
+        await conn.close()

@@ -26,6 +26,7 @@ snapshot for all that time, and the replay check would run outside the lock anyw
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 
 from recoup_shared.auth import Principal
@@ -52,6 +53,7 @@ async def submit_placement(ctx: Ctx, principal: Principal, sub: PlacementSubmiss
         existing = await store.get_placement(conn, client_id, h.placement_ref)
         if existing is not None:
             return await replay_or_conflict(conn, existing, sub)
+        await _fresh_statistics(conn)
 
     info = PlacementInfo(client_id, str(uuid.uuid4()), h.placement_ref, h.product, h.placed_on, h.recall_on)
     today = ctx.clock.today()
@@ -75,6 +77,15 @@ async def submit_placement(ctx: Ctx, principal: Principal, sub: PlacementSubmiss
             workers, today, Rows(loaded, ctx.settings.prepare_chunk_size))
     finally:
         workers.release(info.placement_id)
+
+
+async def _fresh_statistics(conn) -> None:
+    """Before a placement's lookups (R-1, R-7): the planner's statistics of `cases` brought up to
+    date if a bulk load made them stale (store.refresh_case_statistics), outside the import's
+    transaction; a look at the table's size otherwise."""
+    t0 = time.perf_counter()
+    if await store.refresh_case_statistics(conn):
+        log.info("case statistics refreshed before a placement", seconds=round(time.perf_counter() - t0, 3))
 
 
 def _load(sub: PlacementSubmission) -> LoadedRows:
