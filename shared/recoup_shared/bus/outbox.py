@@ -9,7 +9,7 @@ rows are never abandoned (eShop's "stuck forever" gap).
 
 A bulk producer that still holds what it wrote (a placement's 100,000 case.received) hands the
 records to the relay after its commit (`OutboxRelay.hand_over`): the relay produces them from
-memory while the database deletes their rows (read back: only the ids) — the table stays the
+memory while the database deletes their rows (read back: only their count) — the table stays the
 record of what is owed, so a crash or a failed produce leaves the rows to the usual path.
 """
 
@@ -151,10 +151,10 @@ class UndeclaredTopic(RuntimeError):
 
 
 class OutboxRelay:
-    def __init__(self, pool: asyncpg.Pool, producer: Producers, *, service: str,
+    def __init__(self, pool: asyncpg.Pool, producers: Producers, *, service: str,
                  batch_size: int = 5000, poll_seconds: float = 1.0, retention_days: int = 7,
                  max_backoff: float = 30.0, topics: Collection[str] | None = None) -> None:
-        self.pool, self.producer, self.service = pool, producer, service
+        self.pool, self.producers, self.service = pool, producers, service
         # The topics this service may publish (services.yaml `emits`; None: any). A row for
         # another topic is not published and the batch is retried, as the production ACLs would
         # do, so a missing `emits` entry fails the tests instead of production.
@@ -285,7 +285,7 @@ class OutboxRelay:
                 t0 = time.perf_counter()
                 try:
                     # COPY numbered the rows in the order written: `records` is in id order
-                    acks = await send_all(self.producer, [(t, k, v) for _, t, k, v in records])
+                    acks = await send_all(self.producers, [(t, k, v) for _, t, k, v in records])
                 finally:
                     t1 = time.perf_counter()
                     claimed = await claim
@@ -345,7 +345,7 @@ class OutboxRelay:
 
     async def _send(self, rows: list) -> list[asyncio.Future]:
         try:
-            return await send_all(self.producer, [(r["topic"], r["key"], r["value"]) for r in rows])
+            return await send_all(self.producers, [(r["topic"], r["key"], r["value"]) for r in rows])
         except Exception as exc:
             self._failed(rows, exc)
             raise

@@ -95,7 +95,12 @@ def murmur2_many(keys: Sequence[bytes]) -> list[int]:
 
 def partition_of(key: bytes, partitions: Sequence[int]) -> int:
     """The partition aiokafka's DefaultPartitioner gives a key (what `send` would pick)."""
-    return partitions[(murmur2(key) & 0x7FFFFFFF) % len(partitions)]
+    return partition_of_hash(murmur2(key), partitions)
+
+
+def partition_of_hash(hashed: int, partitions: Sequence[int]) -> int:
+    """`partition_of` for a key's murmur2 already computed (murmur2_many)."""
+    return partitions[(hashed & 0x7FFFFFFF) % len(partitions)]
 
 
 Producers = AIOKafkaProducer | Sequence[AIOKafkaProducer]
@@ -131,7 +136,7 @@ async def send_all(producers: Producers, messages: Sequence[tuple[str, str, byte
         parts = partitions.get(topic)
         if parts is None:
             parts = partitions[topic] = sorted(await producer.partitions_for(topic))
-        tp = (topic, parts[(hashed & 0x7FFFFFFF) % len(parts)])  # partition_of
+        tp = (topic, partition_of_hash(hashed, parts))
         group = by_partition.get(tp)
         if group is None:
             group = by_partition[tp] = []

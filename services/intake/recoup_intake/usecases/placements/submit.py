@@ -29,6 +29,8 @@ import asyncio
 import time
 import uuid
 
+import asyncpg
+
 from recoup_shared.auth import Principal
 from recoup_shared.gcpause import gc_paused
 from recoup_shared.logging import get_logger
@@ -79,7 +81,7 @@ async def submit_placement(ctx: Ctx, principal: Principal, sub: PlacementSubmiss
         workers.release(info.placement_id)
 
 
-async def _fresh_statistics(conn) -> None:
+async def _fresh_statistics(conn: asyncpg.Connection) -> None:
     """Before a placement's lookups (R-1, R-7): the planner's statistics of `cases` brought up to
     date if a bulk load made them stale (store.refresh_case_statistics), outside the import's
     transaction; a look at the table's size otherwise."""
