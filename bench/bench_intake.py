@@ -215,7 +215,7 @@ def import_laps(log_file: str, placement_id: str) -> dict:
 
 def handover_laps(log_file: str, events: int) -> dict:
     """The relay's "hand-over published" line for this placement's events (seconds from the start
-    of the produce: all sent, rows deleted, all acked), if the hand-over published them."""
+    of the produce: all sent, all acked, rows deleted), if the hand-over published them."""
     with open(log_file, encoding="utf-8") as f:
         for line in f:
             if '"hand-over published"' in line:
@@ -258,8 +258,9 @@ def breakdown(t_202: float, t_published: float, laps: dict, relay: tuple, handov
           f"last {(span or 0):.2f} s)")
     if handover:
         print(f"    {'  handed over (waited for the relay to take it)':<56s}{handover.get('waited') or 0:8.2f} s")
-        print(f"    {'  then: all sent / rows deleted / all acked after':<56s}{handover.get('sent', 0):8.2f} s "
-              f"/ {handover.get('deleted', 0):.2f} s / {handover.get('acked', 0):.2f} s")
+        print(f"    {'  then: all sent / all acked after':<56s}{handover.get('sent', 0):8.2f} s "
+              f"/ {handover.get('acked', 0):.2f} s  (rows deleted after the acks, "
+              f"{handover.get('deleted', 0) - handover.get('acked', 0):.2f} s)")
     print(f"    {'(202 to all on the bus, as the client sees it)':<56s}{t_published - t_202:8.2f} s")
 
 

@@ -549,57 +549,130 @@ async def test_what_counts_as_the_database_out_of_reach():
 
 async def test_a_handed_over_batch_is_published_from_memory_once_and_what_it_cannot_take_stays(stack):
     """`OutboxRelay.hand_over` (a placement's events after its commit): the values are produced
-    from memory while the rows are deleted, the publication recorded like a batch. A failed
-    produce leaves every row for the usual path; rows another relay has in flight are waited for
-    and left to it."""
+    from memory, the rows deleted once every ack is in, the publication recorded like a batch.
+    While the writer's hold lasts, the usual path keeps off the rows; an expired hold does not. A
+    failed produce releases the hold and leaves every row for the usual path; rows another relay
+    has in flight are waited for and left to it."""
     from recoup_shared.bus.envelope import outbox_record
-    from recoup_shared.bus.outbox import outbox_last, outbox_mark, published_at, write_outbox_records
+    from recoup_shared.bus.outbox import (hold_for_hand_over, outbox_last, outbox_mark, published_at,
+                                          write_outbox_records)
 
-    own_pool = await create_pool(await stack.new_database(), min_size=2, max_size=4)
+    dsn = await stack.new_database()
+    own_pool = await create_pool(dsn, min_size=2, max_size=4)
     topic = await fresh_topic(stack, partitions=3)
     # event ids as text, as intake's bulk builder carries them
-    records = [(str(e), t, k, v) for e, t, k, v in (outbox_record(topic, env) for env in envelopes(120))]
-    async with own_pool.acquire() as conn, conn.transaction():
-        after = await outbox_mark(conn)
-        await write_outbox_records(conn, records, notify=False)
-        upto = await outbox_last(conn)
+    records = [(str(e), t, k, v) for e, t, k, v in (outbox_record(topic, env) for env in envelopes(130))]
+    records, expired, orphaned = records[:120], records[120:125], records[125:]
+
+    async def write_held(conn, recs, seconds: float = 120) -> tuple[int, int, int]:
+        async with conn.transaction():
+            after = await outbox_mark(conn)
+            await write_outbox_records(conn, recs, notify=False)
+            upto = await outbox_last(conn)
+            return after, upto, await hold_for_hand_over(conn, after, upto, seconds=seconds)
+
+    async with own_pool.acquire() as conn:
+        after, upto, hold = await write_held(conn, records)
     producer = make_producer(stack.bootstrap)
     await producer.start()
     relay = OutboxRelay(own_pool, producer, service="test", poll_seconds=60)
+    holds = "SELECT count(*) FROM outbox_holds"
     try:
-        # a produce that fails: nothing is lost, every row stays
+        # held: the usual path leaves them, as long as the hold lasts and its writer's session
+        # lives; a writer that died before its hand-over lets go at once
+        assert await relay.publish_batch() == 0
+        async with own_pool.acquire() as conn:
+            await write_held(conn, expired, seconds=-1)
+        assert await relay.publish_batch() == 5
+        writer = await asyncpg.connect(dsn)  # a writer process of its own
+        await write_held(writer, orphaned)
+        assert await relay.publish_batch() == 0
+        await writer.close()
+        published = 0
+        for _ in range(50):  # its backend ends a moment after the connection closes
+            published += await relay.publish_batch()
+            if published:
+                break
+            await asyncio.sleep(0.1)
+        assert published == 5
+        assert await own_pool.fetchval("SELECT count(*) FROM outbox") == 120
+
+        # a produce that fails: nothing is lost, every row stays, the hold is released
         real_send_batch = producer.send_batch
 
         async def broken(*_a, **_k):
             raise ConnectionError("broker went away")
         producer.send_batch = broken  # type: ignore[method-assign]
-        assert await relay.publish_handed(records, after, upto) == 0
+        assert await relay.publish_handed(records, after, upto, hold) == 0
         assert await own_pool.fetchval("SELECT count(*) FROM outbox") == 120
+        assert await own_pool.fetchval(holds) == 2  # only the expired and the orphaned one (cleaned up later)
         producer.send_batch = real_send_batch  # type: ignore[method-assign]
+        async with own_pool.acquire() as conn:
+            hold = await hold_for_hand_over(conn, after, upto)
 
-        # another relay has the first 20 rows in flight: the hand-over waits for it, then
-        # deletes the other 100 (and has produced all 120: at-least-once)
+        # another relay has the first 20 rows in flight: the hand-over produces all 120
+        # (at-least-once), then waits for it and deletes the other 100
         async with own_pool.acquire() as other:
             tx = other.transaction()
             await tx.start()
             await other.execute("DELETE FROM outbox WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT 20)")
-            handed = asyncio.create_task(relay.publish_handed(records, after, upto))
+            handed = asyncio.create_task(relay.publish_handed(records, after, upto, hold))
             await asyncio.sleep(0.5)
             assert not handed.done()
             await tx.commit()
             assert await handed == 100
         assert await own_pool.fetchval("SELECT count(*) FROM outbox") == 0
-        batches = await own_pool.fetch("SELECT first_id, last_id, events FROM outbox_batches")
-        assert [(b["last_id"] - b["first_id"], b["events"]) for b in batches] == [(99, 100)]
+        batches = await own_pool.fetch("SELECT first_id, last_id, events FROM outbox_batches ORDER BY id")
+        assert [(b["last_id"] - b["first_id"], b["events"]) for b in batches] == [(4, 5), (4, 5), (99, 100)]
         async with own_pool.acquire() as conn:
             assert await published_at(conn, after, upto) is not None
+        await relay.delete_old_published()
+        assert await own_pool.fetchval(holds) == 0  # released by the hand-over; the others cleaned up
     finally:
         await producer.stop()
         await own_pool.close()
-    on_broker = await read_all(stack, topic, expect=120)
+    on_broker = await read_all(stack, topic, expect=130)
     import orjson
-    assert sorted(orjson.loads(r.value)["payload"]["n"] for r in on_broker) == list(range(120))
-    assert {r.value for r in on_broker} == {r[3] for r in records}
+    assert sorted(orjson.loads(r.value)["payload"]["n"] for r in on_broker) == list(range(130))
+    assert {r.value for r in on_broker} == {r[3] for r in records + expired + orphaned}
+
+
+async def test_fallback_polls_wait_while_a_bulk_write_of_the_process_is_open(stack):
+    """`OutboxRelay.bulk_write` (around a placement's transaction, whose uncommitted rows every
+    scan of the outbox walks past): rows only the fallback poll would find wait while it is open
+    and go at the first poll after it; a NOTIFY is served at once meanwhile."""
+    from recoup_shared.bus.envelope import outbox_record
+    from recoup_shared.bus.outbox import write_outbox_records
+
+    own_pool = await create_pool(await stack.new_database(), min_size=2, max_size=4)
+    topic = await fresh_topic(stack)
+    producer = make_producer(stack.bootstrap)
+    await producer.start()
+    relay = OutboxRelay(own_pool, producer, service="test", poll_seconds=0.1)
+    pending = "SELECT count(*) FROM outbox"
+
+    async def unannounced(n: int) -> None:  # committed without a NOTIFY: found by polling only
+        async with own_pool.acquire() as conn, conn.transaction():
+            await write_outbox_records(conn, [outbox_record(topic, e) for e in envelopes(n)], notify=False)
+    try:
+        await relay.start()
+        await asyncio.sleep(0.3)  # its first pass over the (empty) outbox is done
+        with relay.bulk_write():
+            await unannounced(5)
+            await asyncio.sleep(0.8)  # eight polls' time
+            assert await own_pool.fetchval(pending) == 5
+            async with own_pool.acquire() as conn, conn.transaction():
+                await write_outbox(conn, [(topic, e) for e in envelopes(3)])
+            await wait_for(lambda: own_pool.fetchval("SELECT count(*) = 0 FROM outbox"), timeout=10, interval=0.05)
+            await unannounced(4)
+            await asyncio.sleep(0.8)
+            assert await own_pool.fetchval(pending) == 4
+        await wait_for(lambda: own_pool.fetchval("SELECT count(*) = 0 FROM outbox"), timeout=10, interval=0.05)
+    finally:
+        await relay.stop()
+        await producer.stop()
+        await own_pool.close()
+    assert len(await read_all(stack, topic, expect=12)) == 12
 
 
 async def test_a_wake_up_during_a_batch_is_not_lost(stack):

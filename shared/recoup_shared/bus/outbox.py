@@ -7,18 +7,20 @@ back and re-publishes the batch (at-least-once), before any later one (order kep
 consumers de-duplicate on event_id. A failed produce rolls back and is retried with backoff —
 rows are never abandoned (eShop's "stuck forever" gap).
 
-A bulk producer that still holds what it wrote (a placement's 100,000 case.received) hands the
-records to the relay after its commit (`OutboxRelay.hand_over`): the relay produces them from
-memory while the database deletes their rows (read back: only their count) — the table stays the
+A bulk producer that still holds what it wrote (a placement's 100,000 case.received) holds their
+id range in its transaction (`hold_for_hand_over`) and hands the records to the relay after its
+commit (`OutboxRelay.hand_over`): the relay produces them from memory and, once the broker has
+acknowledged them all, deletes their rows (read back: only their count) — the table stays the
 record of what is owed, so a crash or a failed produce leaves the rows to the usual path.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable, Collection, Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 import asyncpg
@@ -34,6 +36,10 @@ log = get_logger(__name__)
 
 NOTIFY_CHANNEL = "recoup_outbox"
 
+# The longest a hand-over's rows are kept from the usual path while their writer's session lives:
+# far beyond a hand-over's own time (~1 s per 100,000 events). A writer that died lets go at once.
+HAND_OVER_HOLD_SECONDS = 120.0
+
 
 async def write_outbox(conn: asyncpg.Connection, events: Iterable[tuple[str, dict[str, Any]]]) -> int:
     """Queue (topic, envelope) pairs for publication, inside the caller's transaction.
@@ -48,7 +54,7 @@ async def write_outbox_records(conn: asyncpg.Connection,
     serialise 100,000 envelopes in a worker thread instead of on the event loop. `notify=False`:
     for records that will be handed over to the relay after the commit (`OutboxRelay.hand_over`),
     so that the relay's usual path does not race it for them (its poll still finds them if the
-    hand-over never comes)."""
+    hand-over never comes, and `hold_for_hand_over` keeps the other replicas off them)."""
     if not records:
         return 0
     if len(records) < 50:
@@ -112,6 +118,22 @@ async def outbox_last(conn: asyncpg.Connection) -> int:
     return await conn.fetchval(f"SELECT currval('{OUTBOX_SEQUENCE}')")
 
 
+async def hold_for_hand_over(conn: asyncpg.Connection, after: int, upto: int,
+                             seconds: float = HAND_OVER_HOLD_SECONDS) -> int:
+    """After writing rows (after, upto] that this writer hands over to its relay after the commit
+    (in the same transaction): every relay's usual path keeps off the range until the hand-over
+    releases it, this database session ends (the process died before or during the hand-over:
+    the rows go the usual way at once) or `seconds` pass. Rows other writers interleaved in the
+    range wait with them (about the hand-over's second). Returns the hold, for
+    `OutboxRelay.hand_over`."""
+    return await conn.fetchval(
+        """INSERT INTO outbox_holds (after_id, upto_id, owner_pid, owner_start, until)
+           SELECT $1, $2, a.pid, a.backend_start, clock_timestamp() + make_interval(secs => $3)
+           FROM pg_stat_activity a WHERE a.pid = pg_backend_pid()
+           RETURNING id""",
+        after, upto, float(seconds))
+
+
 async def outbox_pending(conn: asyncpg.Connection, after: int, upto: int) -> bool:
     """Whether any row in (after, upto] still waits for the broker (the relay deletes rows as it
     publishes them)."""
@@ -162,8 +184,9 @@ class OutboxRelay:
         self.batch_size, self.poll_seconds = batch_size, poll_seconds
         self.retention_days, self.max_backoff = retention_days, max_backoff
         self._wake = asyncio.Event()
-        self._handed: list[tuple[Sequence[OutboxRecord], int, int, float]] = []
+        self._handed: list[tuple[Sequence[OutboxRecord], int, int, int | None, float]] = []
         self._stopping = False
+        self._bulk_writes = 0  # transactions of this process writing many rows (`bulk_write`)
         self._task: asyncio.Task | None = None
         self._listener: Listener | None = None
         # Test hook: called after produce, before the rows are marked (simulates a crash there).
@@ -220,7 +243,21 @@ class OutboxRelay:
                 continue  # more is waiting
             if self._stopping:
                 return
-            await wait_event(self._wake, self.poll_seconds)
+            # While a bulk write of this process is open, every scan of the outbox walks past its
+            # uncommitted rows (~0.05-0.2 s per 100,000, and growing with the write): the timer's
+            # fallback polls wait for its end; wake-ups (NOTIFY, hand-overs) are served as ever.
+            while not await wait_event(self._wake, self.poll_seconds) and self._bulk_writes:
+                pass
+
+    @contextlib.contextmanager
+    def bulk_write(self):
+        """Around a transaction of this process that writes many outbox rows (a placement's
+        100,000 events): the relay's fallback polls pause until it ends (see `_run`)."""
+        self._bulk_writes += 1
+        try:
+            yield
+        finally:
+            self._bulk_writes -= 1
 
     async def publish_batch(self) -> int:
         """Claim and delete the oldest pending rows, produce them, wait for every ack, then commit.
@@ -252,65 +289,71 @@ class OutboxRelay:
         OUTBOX_PUBLISHED.labels(self.service).inc(len(rows))
         return len(rows)
 
-    def hand_over(self, records: Sequence[OutboxRecord], after: int, upto: int) -> None:
-        """Publish `records`, which the caller wrote (ids in (after, upto]) and has committed, from
-        memory: the relay produces them while the database deletes their rows, which it does not
-        read back (for 100,000 events, ~170 MB the database no longer sends and the relay no longer
-        decodes; the first send no longer waits for a delete). Rows another replica took first
-        are published twice (at-least-once: consumers de-duplicate); rows a failure leaves behind
-        go the usual way."""
+    def hand_over(self, records: Sequence[OutboxRecord], after: int, upto: int, hold: int | None = None) -> None:
+        """Publish `records`, which the caller wrote (ids in (after, upto]), held (`hold`, from
+        `hold_for_hand_over`) and has committed, from memory: the rows are not read back (for
+        100,000 events, ~200 MB the database does not send and the relay does not decode) and are
+        deleted only once the broker has them all — the delete's database work off the path to the
+        broker. Rows another replica took first (the hold expired) are published twice
+        (at-least-once: consumers de-duplicate); rows a failure leaves behind go the usual way."""
         if records:
-            self._handed.append((records, after, upto, time.perf_counter()))
+            self._handed.append((records, after, upto, hold, time.perf_counter()))
             self._wake.set()
 
     async def publish_handed(self, records: Sequence[OutboxRecord], after: int, upto: int,
-                             handed_at: float | None = None) -> int:
-        """`hand_over`'s work, one transaction like a batch of `publish_batch`: the rows of
-        `records` still pending are deleted while the records are produced from memory in id
-        order; every ack, then the commit. On failure the rows stay for `publish_batch` (nothing
-        is retried from memory)."""
+                             hold: int | None = None, handed_at: float | None = None) -> int:
+        """`hand_over`'s work: the records produced from memory in id order; every ack; then, in
+        one statement, their rows still pending deleted, the publication recorded (when the acks
+        were in, R-6) and the hold released. On failure the hold is released and the rows stay for
+        `publish_batch` (nothing is retried from memory)."""
         self._check_topics({topic for _, topic, _, _ in records})
+        t0 = time.perf_counter()
         try:
-            async with self.pool.acquire() as conn, conn.transaction():
-                # No SKIP LOCKED: a row in a batch another relay has in flight is waited for and,
-                # deleted by it, left out. A join, not `= ANY($3)`: a parameter array would be
-                # searched linearly for each row of a generic plan.
-                # Only what the publication record needs comes back, not 100,000 ids.
-                claim = asyncio.ensure_future(conn.fetchrow(
-                    """WITH d AS (DELETE FROM outbox o USING unnest($3::uuid[]) AS h(event_id)
-                                  WHERE o.event_id = h.event_id AND o.id > $1 AND o.id <= $2
-                                  RETURNING o.id)
-                       SELECT count(*) AS n, min(id) AS first_id, max(id) AS last_id FROM d""",
-                    after, upto, [r[0] for r in records]))
-                t0 = time.perf_counter()
-                try:
-                    # COPY numbered the rows in the order written: `records` is in id order
-                    acks = await send_all(self.producers, [(t, k, v) for _, t, k, v in records])
-                finally:
-                    t1 = time.perf_counter()
-                    claimed = await claim
-                t2 = time.perf_counter()
-                await asyncio.gather(*acks)
-                laps = {"waited": round(t0 - handed_at, 3) if handed_at is not None else None,
-                        "sent": round(t1 - t0, 3), "deleted": round(t2 - t0, 3),
-                        "acked": round(time.perf_counter() - t0, 3)}
-                if claimed["n"] < len(records):
-                    log.info("hand-over: rows published by another relay too (duplicates, de-duplicated "
-                             "by consumers)", events=len(records), claimed=claimed["n"])
-                if claimed["n"]:
-                    await conn.execute(
-                        """INSERT INTO outbox_batches (first_id, last_id, events, published_at)
-                           VALUES ($1, $2, $3, clock_timestamp())""",
-                        claimed["first_id"], claimed["last_id"], claimed["n"])
+            # COPY numbered the rows in the order written: `records` is in id order
+            acks = await send_all(self.producers, [(t, k, v) for _, t, k, v in records])
+            t1 = time.perf_counter()
+            await asyncio.gather(*acks)
+            acked_at = datetime.now(timezone.utc)
+            t2 = time.perf_counter()
+            # No SKIP LOCKED: a row in a batch another relay has in flight (its hold expired) is
+            # waited for and, deleted by it, left out. A join, not `= ANY($3)`: a parameter array
+            # would be searched linearly for each row of a generic plan. Only what the publication
+            # record needs comes back, not 100,000 ids.
+            claimed = await self.pool.fetchrow(
+                """WITH d AS (DELETE FROM outbox o USING unnest($3::uuid[]) AS h(event_id)
+                              WHERE o.event_id = h.event_id AND o.id > $1 AND o.id <= $2
+                              RETURNING o.id),
+                        s AS (SELECT count(*) AS n, min(id) AS first_id, max(id) AS last_id FROM d),
+                        b AS (INSERT INTO outbox_batches (first_id, last_id, events, published_at)
+                              SELECT first_id, last_id, n, $4 FROM s WHERE n > 0),
+                        r AS (DELETE FROM outbox_holds WHERE id = $5)
+                   SELECT n FROM s""",
+                after, upto, [r[0] for r in records], acked_at, hold)
         except Exception as exc:  # noqa: BLE001 - the rows are still in the outbox: the usual path
             OUTBOX_PUBLISH_FAILURES.labels(self.service).inc()
             log.warning("hand-over publish failed; the rows go the usual way", error=repr(exc),
                         events=len(records))
+            await self._release(hold)
             self._wake.set()
             return 0
+        laps = {"waited": round(t0 - handed_at, 3) if handed_at is not None else None,
+                "sent": round(t1 - t0, 3), "acked": round(t2 - t0, 3),
+                "deleted": round(time.perf_counter() - t0, 3)}
+        if claimed["n"] < len(records):
+            log.info("hand-over: rows published by another relay too (duplicates, de-duplicated "
+                     "by consumers)", events=len(records), claimed=claimed["n"])
         OUTBOX_PUBLISHED.labels(self.service).inc(claimed["n"])
         log.info("hand-over published", events=len(records), seconds=laps)
         return claimed["n"]
+
+    async def _release(self, hold: int | None) -> None:
+        """A failed hand-over's rows to the usual path at once, not when the hold expires."""
+        if hold is None:
+            return
+        try:
+            await self.pool.execute("DELETE FROM outbox_holds WHERE id = $1", hold)
+        except Exception:  # noqa: BLE001 - then the hold expires
+            pass
 
     def _check_topics(self, topics: set[str]) -> None:
         if self.topics is not None:
@@ -327,9 +370,18 @@ class OutboxRelay:
         tx = conn.transaction()
         await tx.start()
         try:
+            # rows held for a hand-over (hold_for_hand_over) are left to it while the hold lasts
+            # and its writer's session lives (pg_stat_activity is read only when a hold exists)
             rows = await conn.fetch(
                 """DELETE FROM outbox WHERE id IN (
-                       SELECT id FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+                       WITH held AS MATERIALIZED (
+                           SELECT h.after_id, h.upto_id FROM outbox_holds h
+                           WHERE h.until > now() AND EXISTS (
+                               SELECT 1 FROM pg_stat_activity a
+                               WHERE a.pid = h.owner_pid AND a.backend_start = h.owner_start))
+                       SELECT o.id FROM outbox o
+                       WHERE NOT EXISTS (SELECT 1 FROM held WHERE o.id > held.after_id AND o.id <= held.upto_id)
+                       ORDER BY o.id LIMIT $1 FOR UPDATE OF o SKIP LOCKED)
                    RETURNING id, topic, key, value""",
                 self.batch_size)
             if not rows:
@@ -382,3 +434,6 @@ class OutboxRelay:
             await conn.execute(
                 "DELETE FROM outbox_batches WHERE published_at < now() - make_interval(days => $1)",
                 self.retention_days)
+            await conn.execute(  # holds that no longer hold anything: expired, or their writer gone
+                """DELETE FROM outbox_holds h WHERE h.until < now() OR NOT EXISTS (
+                       SELECT 1 FROM pg_stat_activity a WHERE a.pid = h.owner_pid AND a.backend_start = h.owner_start)""")

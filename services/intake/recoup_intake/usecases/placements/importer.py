@@ -6,6 +6,7 @@ the streamed import (streamed.py) shares: the decisive replay check and the plac
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable
 from datetime import date
@@ -15,7 +16,7 @@ import asyncpg
 
 from recoup_shared.auth import Principal
 from recoup_shared.bus.envelope import OutboxRecord
-from recoup_shared.bus.outbox import outbox_last, outbox_mark, write_outbox_records
+from recoup_shared.bus.outbox import hold_for_hand_over, outbox_last, outbox_mark, write_outbox_records
 from recoup_shared.gcpause import gc_paused
 from recoup_shared.logging import get_logger
 
@@ -100,8 +101,14 @@ class Import:
         # The events written, kept to hand over to the relay after the commit (published from
         # memory, not read back: ~2 KB each); None when no relay runs here.
         self.handed: list[OutboxRecord] | None = [] if ctx.relay is not None else None
+        self.hold: int | None = None  # their id range held for the hand-over (hold_for_hand_over)
         self.worker_cpu: dict[str, float] = {}  # worker processes' CPU seconds per step (streamed)
         self._log: dict[str, Any] = {}
+
+    def bulk_write(self) -> contextlib.AbstractContextManager:
+        """Around the import's transaction: the relay here pauses its fallback polls, which would
+        walk past the uncommitted rows (OutboxRelay.bulk_write)."""
+        return self.ctx.relay.bulk_write() if self.ctx.relay is not None else contextlib.nullcontext()
 
     async def begin(self, conn: asyncpg.Connection) -> PlacementAnswer | None:
         """Locks and the decisive replay check (R-1): an answer when this is a replay."""
@@ -121,20 +128,21 @@ class Import:
             h.placed_on, today, self.ctx.protector)
         self.loaded.raw_cases = []
         self.lap("validate")
-        async with self.ctx.pool.acquire() as conn, conn.transaction():  # type: ignore[union-attr]
-            replay = await self.begin(conn)
-            if replay is not None:
-                return replay
-            still_open = await store.open_accounts(conn, self.client_id, [it.account_hash for it in items])
-            items = self.items = not_open_elsewhere(items, still_open, self.errors, self.index_of)
-            # R-7: the debtor's other open cases, any client, and the other new cases of the batch.
-            stored = await store.open_cases_by_id_hash(conn, [it.id_hash for it in items])
-            self.joint = joint_case_ids(items, stored, max_links=self.settings.max_joint_links)
-            self.lap("checks")
-            if items:
-                self.outbox_after = await outbox_mark(conn)
-                await self._store_in_chunks(conn)
-            answer = await self.finish(conn)
+        with self.bulk_write():  # the relay's fallback polls wait (OutboxRelay.bulk_write)
+            async with self.ctx.pool.acquire() as conn, conn.transaction():  # type: ignore[union-attr]
+                replay = await self.begin(conn)
+                if replay is not None:
+                    return replay
+                still_open = await store.open_accounts(conn, self.client_id, [it.account_hash for it in items])
+                items = self.items = not_open_elsewhere(items, still_open, self.errors, self.index_of)
+                # R-7: the debtor's other open cases, any client, and the other new cases of the batch.
+                stored = await store.open_cases_by_id_hash(conn, [it.id_hash for it in items])
+                self.joint = joint_case_ids(items, stored, max_links=self.settings.max_joint_links)
+                self.lap("checks")
+                if items:
+                    self.outbox_after = await outbox_mark(conn)
+                    await self._store_in_chunks(conn)
+                answer = await self.finish(conn)
         return self.committed(answer)
 
     async def _store_in_chunks(self, conn: asyncpg.Connection) -> None:
@@ -213,6 +221,8 @@ class Import:
         outbox_upto = None
         if items:
             outbox_upto = self.outbox_upto = await outbox_last(conn)
+            if self.handed:  # the relay's usual path keeps off them: they are handed over after the commit
+                self.hold = await hold_for_hand_over(conn, self.outbox_after, outbox_upto)  # type: ignore[arg-type]
             id_hash_of = {it.case_id: it.id_hash for it in items}
             await store.copy_joint_links(conn, joint_link_records(joint, set(id_hash_of), id_hash_of))
             self.lap("joint_links")
@@ -231,7 +241,8 @@ class Import:
     def committed(self, answer: PlacementAnswer) -> PlacementAnswer:
         self.lap("commit")
         if self.handed and self.outbox_after is not None and self.outbox_upto is not None:
-            self.ctx.relay.hand_over(self.handed, self.outbox_after, self.outbox_upto)  # type: ignore[union-attr]
+            self.ctx.relay.hand_over(self.handed, self.outbox_after, self.outbox_upto,  # type: ignore[union-attr]
+                                     self.hold)
         self.handed = None
         if self.worker_cpu:
             self._log["worker_cpu"] = {k: round(v, 3) for k, v in self.worker_cpu.items()}

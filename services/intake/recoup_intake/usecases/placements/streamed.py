@@ -95,18 +95,19 @@ class StreamedImport(Import):
             for k in range(min(self.ahead, len(parts))):
                 await self._submit_check(k)
             self.occurred_at = self.ctx.clock.now()
-            async with self.ctx.pool.acquire() as conn, conn.transaction():  # type: ignore[union-attr]
-                replay = await self.begin(conn)
-                if replay is not None:
-                    return replay
-                for k in range(len(parts)):
-                    # decide (and hand to the workers) up to `size` parts ahead of the COPY
-                    await self._decide_up_to(conn, k + workers.size - 1)
-                    await self._store_part(conn, k)
-                self._request_hash()
-                self.errors = self.collector.errors + self.errors
-                await self._complete_joint_lists(conn)
-                answer = await self.finish(conn)
+            with self.bulk_write():  # the relay's fallback polls wait (OutboxRelay.bulk_write)
+                async with self.ctx.pool.acquire() as conn, conn.transaction():  # type: ignore[union-attr]
+                    replay = await self.begin(conn)
+                    if replay is not None:
+                        return replay
+                    for k in range(len(parts)):
+                        # decide (and hand to the workers) up to `size` parts ahead of the COPY
+                        await self._decide_up_to(conn, k + workers.size - 1)
+                        await self._store_part(conn, k)
+                    self._request_hash()
+                    self.errors = self.collector.errors + self.errors
+                    await self._complete_joint_lists(conn)
+                    answer = await self.finish(conn)
             return self.committed(answer)
         finally:
             await self._drain()
