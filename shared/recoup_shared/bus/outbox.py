@@ -306,9 +306,9 @@ class OutboxRelay:
         one statement, their rows still pending deleted, the publication recorded (when the acks
         were in, R-6) and the hold released. On failure the hold is released and the rows stay for
         `publish_batch` (nothing is retried from memory)."""
-        self._check_topics({topic for _, topic, _, _ in records})
         t0 = time.perf_counter()
         try:
+            self._check_topics({topic for _, topic, _, _ in records})
             # COPY numbered the rows in the order written: `records` is in id order
             acks = await send_all(self.producers, [(t, k, v) for _, t, k, v in records])
             t1 = time.perf_counter()
