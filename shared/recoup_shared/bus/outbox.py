@@ -39,6 +39,10 @@ NOTIFY_CHANNEL = "recoup_outbox"
 # The longest a hand-over's rows are kept from the usual path while their writer's session lives:
 # far beyond a hand-over's own time (~1 s per 100,000 events). A writer that died lets go at once.
 HAND_OVER_HOLD_SECONDS = 120.0
+# A hold `h` of outbox_holds still holds: not expired, and its writer's database session (pid and
+# start, so a reused pid does not count) still there.
+_HOLD_LIVE = """h.until > now() AND EXISTS (
+    SELECT 1 FROM pg_stat_activity a WHERE a.pid = h.owner_pid AND a.backend_start = h.owner_start)"""
 
 
 async def write_outbox(conn: asyncpg.Connection, events: Iterable[tuple[str, dict[str, Any]]]) -> int:
@@ -373,12 +377,9 @@ class OutboxRelay:
             # rows held for a hand-over (hold_for_hand_over) are left to it while the hold lasts
             # and its writer's session lives (pg_stat_activity is read only when a hold exists)
             rows = await conn.fetch(
-                """DELETE FROM outbox WHERE id IN (
+                f"""DELETE FROM outbox WHERE id IN (
                        WITH held AS MATERIALIZED (
-                           SELECT h.after_id, h.upto_id FROM outbox_holds h
-                           WHERE h.until > now() AND EXISTS (
-                               SELECT 1 FROM pg_stat_activity a
-                               WHERE a.pid = h.owner_pid AND a.backend_start = h.owner_start))
+                           SELECT h.after_id, h.upto_id FROM outbox_holds h WHERE {_HOLD_LIVE})
                        SELECT o.id FROM outbox o
                        WHERE NOT EXISTS (SELECT 1 FROM held WHERE o.id > held.after_id AND o.id <= held.upto_id)
                        ORDER BY o.id LIMIT $1 FOR UPDATE OF o SKIP LOCKED)
@@ -434,6 +435,5 @@ class OutboxRelay:
             await conn.execute(
                 "DELETE FROM outbox_batches WHERE published_at < now() - make_interval(days => $1)",
                 self.retention_days)
-            await conn.execute(  # holds that no longer hold anything: expired, or their writer gone
-                """DELETE FROM outbox_holds h WHERE h.until < now() OR NOT EXISTS (
-                       SELECT 1 FROM pg_stat_activity a WHERE a.pid = h.owner_pid AND a.backend_start = h.owner_start)""")
+            # holds that no longer hold anything: expired, or their writer gone
+            await conn.execute(f"DELETE FROM outbox_holds h WHERE NOT ({_HOLD_LIVE})")
