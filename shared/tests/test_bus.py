@@ -701,3 +701,22 @@ async def test_a_wake_up_during_a_batch_is_not_lost(stack):
         await producer.stop()
         await own_pool.close()
     assert len(await read_all(stack, topic, expect=10)) == 10
+
+
+async def test_an_event_of_a_few_kilobytes_is_kept_inline_and_uncompressed(bus_pool):
+    """Migration 0004: a ~2 KB case.received is just over PostgreSQL's compression threshold;
+    compressing a row the relay deletes within a second was a fifth of a big import's database
+    work. Up to a page, the outbox keeps values as they are; beyond, they are compressed."""
+    async with bus_pool.acquire() as conn, conn.transaction():
+        small = new_envelope(event_type="thing.happened", producer="test", client_id="c1", case_id="c",
+                             payload={"text": "催收 " * 600})     # ~4.2 KB, very compressible
+        big = new_envelope(event_type="thing.happened", producer="test", client_id="c1", case_id="c",
+                           payload={"text": "催收 " * 3000})    # ~21 KB
+        await write_outbox(conn, [("bustest-inline", small), ("bustest-inline", big)])
+        stored = await conn.fetch(
+            "SELECT event_id::text, pg_column_compression(value) AS how, octet_length(value) AS bytes "
+            "FROM outbox WHERE event_id = ANY($1::uuid[])", [small["event_id"], big["event_id"]])
+        how = {r["event_id"]: (r["how"], r["bytes"]) for r in stored}
+        assert how[small["event_id"]][0] is None and 4000 < how[small["event_id"]][1] < 8000
+        assert how[big["event_id"]][0] == "pglz"
+        await conn.execute("DELETE FROM outbox WHERE event_id = ANY($1::uuid[])", [small["event_id"], big["event_id"]])
