@@ -78,7 +78,8 @@ class CaseReceivedRecords:
     (their model default), and what no consumer reads is not sent (the debtor's birth date, the
     credit limit, the last payment: intake keeps them)."""
 
-    _EVENT_ID, _CASE_ID = "00000000-0000-4000-8000-0000000000e1", "00000000-0000-4000-8000-0000000000c1"
+    _EVENT_ID = "00000000-0000-4000-8000-0000000000e1"
+    _CASE_ID = "00000000-0000-4000-8000-0000000000c1"
 
     def __init__(self, info: PlacementInfo, occurred_at: datetime) -> None:
         self.client_id, self.placement_id = info.client_id, info.placement_id
@@ -95,7 +96,7 @@ class CaseReceivedRecords:
         self.records: list[OutboxRecord] = []
 
     def add(self, it: Identified, text: CaseText, phone_hashes: Sequence[str], joint: list[str] | None) -> None:
-        vc = it.case  # never None here
+        vc = it.valid_case
         payload: dict[str, Any] = {
             "product": text.product, "account_masked": text.account_masked, "account_hash": it.account_hash,
             "debtor": {"name": vc.debtor_name, "id_number_masked": text.id_masked, "id_hash": it.id_hash,

@@ -197,6 +197,13 @@ class Identified:
     index: int = 0
     notes: list[tuple[str, str]] | None = None   # the case's R-4 warnings (field suffix, reason)
 
+    @property
+    def valid_case(self) -> ValidCase:
+        """The case, where it is held (preparing its rows and event)."""
+        if self.case is None:
+            raise LookupError(f"case {self.case_id} is held by a worker process, not here")
+        return self.case
+
 
 @dataclass(slots=True)
 class CaseText:

@@ -59,7 +59,7 @@ class CaseRows:
         self._phones: list[str] = []
 
     def add(self, it: Identified, text: CaseText, personal_enc: bytes, phone_hashes: Sequence[str]) -> None:
-        vc, case_id, t, null = it.case, it.case_id, copy_text, NULL  # vc: never None here
+        vc, case_id, t, null = it.valid_case, it.case_id, copy_text, NULL
         for p, h in zip(vc.phones, phone_hashes):
             if p.invalid is None:  # an invalid number is never looked up (nor dialled)
                 self._phones.append(f"{h}\t{case_id}\n")

@@ -86,7 +86,7 @@ def validate_currency(c: dict, errs: Errs) -> str | None:
         return currency  # already an ISO 4217 code (the common case, fast)
     if type(currency) is not str or _CURRENCY_RE.fullmatch(cur := currency.strip(WS).upper()) is None:
         errs.append((".currency", "must be a 3-letter ISO 4217 code like CNY"))
-        return currency
+        return None
     return cur
 
 

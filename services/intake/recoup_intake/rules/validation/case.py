@@ -86,8 +86,9 @@ def validate_case(c: dict, placed_on: date, today: date, limits: ValidationLimit
         warnings.append(W_SKIP_TRACE)
         notes.append(SKIP_TRACE_NOTE)
     return ValidCase(
-        0, account_ref, product, name, idn.given, idn.id18, idn.gender, idn.birth_date, currency,  # type: ignore[union-attr]
-        principal, interest, fees, placed, dpd, overdue_since, dpd_bucket(dpd), lp_on, lp_amount,  # type: ignore[arg-type]
+        0, account_ref, product, name, idn.given, idn.id18, idn.gender, idn.birth_date,  # type: ignore[union-attr, arg-type]
+        currency, principal, interest, fees, placed, dpd, overdue_since, dpd_bucket(dpd),  # type: ignore[arg-type]
+        lp_on, lp_amount,
         credit_limit, phones, addresses, employer, flags, remarks, warnings, notes, extra,
     )
 

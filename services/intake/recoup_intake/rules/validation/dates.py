@@ -76,13 +76,14 @@ def validate_overdue(c: dict, placed_on: date, limits: ValidationLimits, errs: E
     if dpd is None and overdue_since is None:
         if raw_dpd is None and raw_since is None:
             errs.append((".dpd", "dpd or overdue_since required"))
-    elif dpd is None:
+    elif dpd is None and overdue_since is not None:
         dpd = (placed_on - overdue_since).days
         if dpd > limits.max_dpd:
             errs.append((".overdue_since", f"implausible (more than {limits.max_dpd} days before placement)"))
-    elif overdue_since is None:
+    elif overdue_since is None and dpd is not None:
         overdue_since = _days_before(placed_on, dpd)
-    elif not bad_overdue and (placed_on - overdue_since).days != dpd:
+    elif (dpd is not None and overdue_since is not None and not bad_overdue
+          and (placed_on - overdue_since).days != dpd):
         errs.append((".dpd", "dpd disagrees with overdue_since (give one of them)"))
     return dpd, overdue_since
 

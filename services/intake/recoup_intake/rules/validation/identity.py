@@ -107,7 +107,7 @@ def _agrees_with_id(debtor: dict, idn: IdNumber | None, errs: Errs) -> None:
 def validate_debtor(c: dict, today: date, limits: ValidationLimits,
                     errs: Errs) -> tuple[str | None, IdNumber | None]:
     """(name, parsed ID number) of `debtor {name, id_number, gender?, birth_date?}`."""
-    debtor = c.get("debtor")
+    debtor: Any = c.get("debtor")
     name = None
     has_debtor = type(debtor) is dict
     if not has_debtor:

@@ -23,7 +23,7 @@ from .identity import parse_name
 KEPT_INVALID = "kept, marked invalid (never dialled)"
 
 
-def _person(ph: dict, owner: str, j: int, limits: ValidationLimits, errs: Errs,
+def _person(ph: dict, owner: Any, j: int, limits: ValidationLimits, errs: Errs,
             problems: list[tuple[str, str]], notes: list[tuple[str, str]]) -> tuple[str | None, str | None]:
     """(name, relationship). A contact's phone needs both (R-18: a contact must be named and
     placed): missing or unusable ones are `problems` (the phone is kept invalid); on a debtor's

@@ -76,8 +76,8 @@ def prepare_chunk(items: Sequence[Identified], joint: dict[str, list[str]], info
     events = CaseReceivedRecords(info, occurred_at)
     nonces = os.urandom(12 * len(items))
     for k, it in enumerate(items):
-        vc = it.case  # the case itself is here (in a worker thread, or the worker process keeping it)
-        text = case_text(vc, info.product)  # type: ignore[arg-type]
+        vc = it.valid_case  # here: in a worker thread, or the worker process keeping it
+        text = case_text(vc, info.product)
         phone_hashes = [phone_hash(p.number) for p in vc.phones]  # invalid ones too: skip tracing matches them
         personal_enc = seal(it.case_id, placed_personal_data(vc), nonces[12 * k:12 * k + 12])
         rows.add(it, text, personal_enc, phone_hashes)
