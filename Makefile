@@ -15,6 +15,10 @@ SERVICE_PROJECTS := $(sort $(wildcard services/*/pyproject.toml))
 SERVICE_DIRS := $(patsubst %/,%,$(dir $(SERVICE_PROJECTS)))
 LOCK := requirements/dev.txt
 INSTALL_INPUTS := $(LOCK) shared/pyproject.toml deploy/local/pyproject.toml $(SERVICE_PROJECTS)
+# intake's hot modules, compiled in place with mypyc (services/intake/setup.py, compiled.txt)
+COMPILED_LIST := services/intake/compiled.txt
+COMPILED_SOURCES := $(addprefix services/intake/,$(shell grep '^recoup_intake/.*\.py$$' $(COMPILED_LIST)))
+COMPILED_STAMP := $(VENV)/.recoup-compiled
 BASE_PYTHON := $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null)
 ARGS ?=
 
@@ -29,7 +33,7 @@ help:
 	@echo "make clean      remove local data (.local/) and caches; make distclean also removes .venv"
 	@echo "ARGS='...'      extra arguments, e.g. make test ARGS='-k intake -x'"
 
-venv: $(STAMP)
+venv: $(STAMP) $(COMPILED_STAMP)
 
 $(PY):
 	@test -n "$(BASE_PYTHON)" || { echo "make: Python 3.11 is needed (python3.11 or python3 on PATH)" >&2; exit 1; }
@@ -49,8 +53,15 @@ $(STAMP): $(INSTALL_INPUTS) $(SERVICES_LIST) | $(PY)
 	@echo "installing: $(LOCK) (hash-checked), then shared deploy/local $(SERVICE_DIRS)"
 	PYTHONWARNINGS=ignore $(PY) -m pip install --quiet --disable-pip-version-check \
 	  --require-hashes -r $(LOCK)
-	PYTHONWARNINGS=ignore $(PY) -m pip install --quiet --disable-pip-version-check \
+	RECOUP_COMPILE=0 PYTHONWARNINGS=ignore $(PY) -m pip install --quiet --disable-pip-version-check \
 	  --no-deps --no-build-isolation -e shared -e deploy/local $(addprefix -e ,$(SERVICE_DIRS))
+	@touch $@
+
+# Compiled after the install, and again whenever one of the modules changes (until then the
+# sources run: recoup_intake/_compiled.py).
+$(COMPILED_STAMP): $(STAMP) $(COMPILED_LIST) $(COMPILED_SOURCES) services/intake/setup.py
+	@echo "compiling intake's hot modules with mypyc ($(COMPILED_LIST))"
+	cd services/intake && PYTHONWARNINGS=ignore ../../$(PY) setup.py --quiet build_ext --inplace > /dev/null
 	@touch $@
 
 # Debian packages the stack and its tests need (chromium for the console's browser tests).
@@ -71,7 +82,7 @@ bench: venv
 	$(PY) -m bench $(ARGS)
 
 # Re-pin after changing a declared dependency (then commit requirements/); see requirements/lock.py.
-lock: venv
+lock: $(STAMP)
 	$(PY) requirements/lock.py $(ARGS)
 	@echo "now: make test (tests/test_lock.py checks the locks against the declarations)"
 
@@ -82,6 +93,8 @@ clean:
 	  echo "make clean: a 'recoup up' is running; stop it first (Ctrl-C in its terminal)" >&2; exit 1; fi
 	rm -rf .local .pytest_cache .hypothesis .bench
 	find . -path ./.venv -prune -o -type d \( -name __pycache__ -o -name '*.egg-info' \) -prune -exec rm -rf {} +
+	rm -rf services/intake/build services/intake/recoup_intake/compiled-sources.json $(COMPILED_STAMP)
+	find services -name '*.so' -delete
 
 distclean: clean
 	rm -rf $(VENV)

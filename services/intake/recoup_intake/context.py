@@ -12,12 +12,15 @@ import multiprocessing
 from dataclasses import dataclass
 
 from recoup_shared.context import Context
+from recoup_shared.logging import get_logger
 
 from .adapters.workers import PlacementWorkers
 from .settings import IntakeSettings
 
 # What the worker processes import before they fork (the functions they run live there): the
 # placement workers' parts and the bounded upload reader (adapters/upload_worker.py).
+log = get_logger(__name__)
+
 WORKER_MODULES = ["recoup_intake.usecases.placements.parts", "recoup_intake.adapters.upload_worker"]
 
 
@@ -39,6 +42,9 @@ async def build(base: Context) -> Ctx:
             ["recoup_intake.adapters.workers", *WORKER_MODULES])
     if ctx.settings.placement_workers > 0:
         workers = PlacementWorkers(ctx.settings.placement_workers, ctx.protector, preload=WORKER_MODULES)
-        await workers.start()
+        compiled = await workers.start()
         ctx.workers = workers
+        # compiled: the case rules run as compiled code (compiled.txt); false after an edit until
+        # `make venv`, or in a build without mypyc — same results, ~20 % more CPU per case.
+        log.info("placement workers started", workers=workers.size, compiled=compiled)
     return ctx

@@ -129,6 +129,12 @@ def _ping() -> int:
     return os.getpid()
 
 
+def _runs_compiled() -> bool:
+    from .._compiled import compiled_in_use
+
+    return compiled_in_use()
+
+
 # --- in the service -----------------------------------------------------------------------------
 
 class WorkerLost(ServiceError):
@@ -166,9 +172,10 @@ class PlacementWorkers:
     def size(self) -> int:
         return len(self._executors)
 
-    async def start(self) -> None:
-        """Start the processes now (imports take a second), not on the first placement."""
-        await asyncio.gather(*(self.submit(w, _ping) for w in range(self.size)))
+    async def start(self) -> bool:
+        """Start the processes now (imports take a second), not on the first placement; whether
+        they run the compiled modules (compiled.txt)."""
+        return all(await asyncio.gather(*(self.submit(w, _runs_compiled) for w in range(self.size))))
 
     def submit(self, worker: int, fn: Callable[..., Any], *args: Any) -> asyncio.Future:
         executor = self._executors[worker]
