@@ -27,7 +27,7 @@ def test_every_module_of_the_list_runs_compiled():
     """`make venv` compiled them, and from the sources here: a failed or stale build shows."""
     assert compiled_list()
     for name in compiled_list():
-        assert running_compiled(importlib.import_module(name)), f"{name} runs from source"
+        assert running_compiled(importlib.import_module(name)), f"{name} runs from source: make venv compiles it"
 
 
 async def test_the_worker_processes_run_them_compiled():
