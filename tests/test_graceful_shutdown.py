@@ -15,7 +15,7 @@ import asyncpg
 import httpx
 import orjson
 import pytest
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from recoup_local.demo import make_placement
 from recoup_shared.auth import mint_token
@@ -24,12 +24,29 @@ from recoup_shared.bus import make_producer, new_envelope, produce_all
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
-async def read_topic(bootstrap: str, topic: str, *, until, timeout: float = 90) -> list:
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
-                                enable_auto_commit=False)
+async def topic_end(bootstrap: str, topic: str) -> dict:
+    """The topic's end offsets now: reading from there sees only what comes after."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        await consumer.topics()  # metadata
+        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        return await consumer.end_offsets(partitions)
+    finally:
+        await consumer.stop()
+
+
+async def read_topic(bootstrap: str, topic: str, *, until, timeout: float = 90, start: dict | None = None) -> list:
+    """The topic's records (from `start`, else from the beginning) until `until(records)`."""
+    consumer = AIOKafkaConsumer(*(() if start else (topic,)), bootstrap_servers=bootstrap,
+                                auto_offset_reset="earliest", enable_auto_commit=False)
     await consumer.start()
     records: list = []
     try:
+        if start:
+            consumer.assign(list(start))
+            for tp, offset in start.items():
+                consumer.seek(tp, offset)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while not until(records) and loop.time() < deadline:
@@ -88,6 +105,8 @@ async def test_sigterm_while_consuming_applies_each_event_once(stack):
     await setup_demo_team(url, client_id)
     proc = stack.services["allocation"].proc
     case_ids = [str(uuid.uuid4()) for _ in range(4000)]
+    # read back only what comes after (the topic holds every earlier test's allocations)
+    allocated_from = await topic_end(stack.bootstrap, "case.allocated")
     await publish(stack.bootstrap, [received(cid, client_id) for cid in case_ids])
 
     conn = await asyncpg.connect(stack.dsn("allocation"))
@@ -120,12 +139,16 @@ async def test_sigterm_while_consuming_applies_each_event_once(stack):
             "SELECT count(*) FROM ownership o JOIN cases c USING (case_id) WHERE c.client_id = $1 AND o.valid_to IS NULL",
             client_id)
         assert current_owners == len(case_ids)
+        deadline = loop.time() + 60  # the relay has published every case.allocated (rows deleted)
+        while await conn.fetchval("SELECT count(*) FROM outbox") and loop.time() < deadline:
+            await asyncio.sleep(0.2)
+        assert await conn.fetchval("SELECT count(*) FROM outbox") == 0, "the relay left events unpublished"
     finally:
         await conn.close()
         await stack.stop_service("allocation")
 
     wanted = set(case_ids)
-    records = await read_topic(stack.bootstrap, "case.allocated",
+    records = await read_topic(stack.bootstrap, "case.allocated", start=allocated_from,
                                until=lambda rs: len({orjson.loads(r.value)["case_id"] for r in rs} & wanted) >= len(wanted))
     ours = [orjson.loads(r.value) for r in records]
     ours = [e for e in ours if e["case_id"] in wanted]
