@@ -97,7 +97,7 @@ async def test_sigterm_during_a_placement_loses_nothing(stack):
 async def test_sigterm_while_consuming_applies_each_event_once(stack):
     """Allocation consumes a burst of case.received and auto-allocates; SIGTERM lands while it
     works; after a restart every case is in the pool once and has exactly one case.allocated."""
-    from recoup_local.factories import publish, received
+    from recoup_local.factories import publish, received, wait_until
     from recoup_local.demo_allocation import setup_demo_team
 
     client_id = f"sigterm-{uuid.uuid4().hex[:6]}"
@@ -139,10 +139,9 @@ async def test_sigterm_while_consuming_applies_each_event_once(stack):
             "SELECT count(*) FROM ownership o JOIN cases c USING (case_id) WHERE c.client_id = $1 AND o.valid_to IS NULL",
             client_id)
         assert current_owners == len(case_ids)
-        deadline = loop.time() + 60  # the relay has published every case.allocated (rows deleted)
-        while await conn.fetchval("SELECT count(*) FROM outbox") and loop.time() < deadline:
-            await asyncio.sleep(0.2)
-        assert await conn.fetchval("SELECT count(*) FROM outbox") == 0, "the relay left events unpublished"
+        # the relay has published every case.allocated (their rows deleted)
+        await wait_until(lambda: conn.fetchval("SELECT count(*) = 0 FROM outbox"), timeout=60,
+                         what="the relay to publish every case.allocated")
     finally:
         await conn.close()
         await stack.stop_service("allocation")

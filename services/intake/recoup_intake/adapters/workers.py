@@ -32,6 +32,8 @@ from typing import Any, Callable
 from recoup_shared.crypto import Protector
 from recoup_shared.errors import ServiceError
 
+from .._compiled import compiled_in_use
+
 # --- in the worker process ----------------------------------------------------------------------
 
 _PROTECTOR: Protector | None = None
@@ -129,11 +131,6 @@ def _ping() -> int:
     return os.getpid()
 
 
-def _runs_compiled() -> bool:
-    from .._compiled import compiled_in_use
-
-    return compiled_in_use()
-
 
 # --- in the service -----------------------------------------------------------------------------
 
@@ -175,7 +172,7 @@ class PlacementWorkers:
     async def start(self) -> bool:
         """Start the processes now (imports take a second), not on the first placement; whether
         they run the compiled modules (compiled.txt)."""
-        return all(await asyncio.gather(*(self.submit(w, _runs_compiled) for w in range(self.size))))
+        return all(await asyncio.gather(*(self.submit(w, compiled_in_use) for w in range(self.size))))
 
     def submit(self, worker: int, fn: Callable[..., Any], *args: Any) -> asyncio.Future:
         executor = self._executors[worker]
